@@ -1,0 +1,170 @@
+"""RFC 9457 problem details: the one error format of the HTTP API.
+
+The table below is the only place that knows which exception becomes which status; every
+handler renders ``application/problem+json`` with ``type``, ``title``, ``status``, ``detail``,
+``instance``, ``request_id`` and the location fields the error carried.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.errors import (
+    InputError,
+    LoadError,
+    MosaicError,
+    NotAcceptableError,
+    NotFoundError,
+    ParameterError,
+    PayloadTooLargeError,
+    RdfSyntaxError,
+    ReadOnlyError,
+    SparqlSyntaxError,
+    StoreError,
+    UnsafeInputError,
+    UnsupportedMediaTypeError,
+)
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://w3id.org/mosaic/problems/"
+
+#: exception class -> (HTTP status, problem type slug); the most specific class wins.
+STATUS_TABLE: dict[type[MosaicError], tuple[int, str]] = {
+    RdfSyntaxError: (400, "rdf-syntax"),
+    SparqlSyntaxError: (400, "sparql-syntax"),
+    ParameterError: (400, "invalid-parameter"),
+    LoadError: (400, "invalid-input"),
+    UnsafeInputError: (400, "unsafe-input"),
+    UnsupportedMediaTypeError: (415, "unsupported-media-type"),
+    NotAcceptableError: (406, "not-acceptable"),
+    PayloadTooLargeError: (413, "payload-too-large"),
+    InputError: (400, "bad-input"),
+    NotFoundError: (404, "not-found"),
+    ReadOnlyError: (403, "read-only"),
+    StoreError: (500, "store-failure"),
+}
+
+
+def status_of(exc: MosaicError) -> tuple[int, str]:
+    """The status and problem type of an exception, by its most specific class in the table."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS_TABLE:
+            return STATUS_TABLE[cls]
+    return 500, "internal"
+
+
+def request_id(request: Request) -> str:
+    """The id of this request (set by the middleware; made here if it is missing)."""
+    rid = getattr(request.state, "request_id", None)
+    if rid is None:
+        rid = uuid.uuid4().hex
+        request.state.request_id = rid
+    return str(rid)
+
+
+def problem(
+    request: Request, status: int, slug: str, title: str, detail: str, **extra: Any
+) -> JSONResponse:
+    """A ``application/problem+json`` response."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "request_id": request_id(request),
+    }
+    body.update({key: value for key, value in extra.items() if value is not None})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _extensions(exc: MosaicError) -> dict[str, Any]:
+    """The location and context fields an error carries, as problem extension members."""
+    if isinstance(exc, RdfSyntaxError):
+        return {"line": exc.line, "column": exc.column, "format": exc.format}
+    if isinstance(exc, SparqlSyntaxError):
+        return {"line": exc.line, "column": exc.column}
+    if isinstance(exc, ParameterError):
+        return {"parameter": exc.parameter}
+    if isinstance(exc, UnsafeInputError):
+        return {"line": exc.line}
+    if isinstance(exc, LoadError):
+        return {
+            "issues": [
+                {"line": i.line, "column": i.column, "message": i.message, "stage": i.stage}
+                for i in exc.issues
+            ]
+        }
+    if isinstance(exc, NotAcceptableError):
+        return {"offered": exc.offered}
+    if isinstance(exc, NotFoundError):
+        return {"kind": exc.kind, "id": exc.identifier}
+    return {}
+
+
+async def _mosaic_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, MosaicError)  # noqa: S101 - registered for MosaicError only
+    status, slug = status_of(exc)
+    detail = exc.detail
+    if status >= 500:
+        log.error("request %s failed: %s", request_id(request), exc, exc_info=exc)
+        detail = f"internal error; quote request id {request_id(request)} when reporting it"
+    return problem(request, status, slug, exc.title, detail, **_extensions(exc))
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)  # noqa: S101
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in exc.errors()
+    ]
+    detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+    return problem(request, 400, "invalid-request", "Invalid request", detail, errors=errors)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)  # noqa: S101
+    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+    response = problem(
+        request, exc.status_code, slug, _reason(exc.status_code), str(exc.detail)
+    )
+    for key, value in (exc.headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("request %s failed unexpectedly", request_id(request), exc_info=exc)
+    return problem(
+        request,
+        500,
+        "internal",
+        "Internal error",
+        f"internal error; quote request id {request_id(request)} when reporting it",
+    )
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def register_problem_handlers(app: FastAPI) -> None:
+    """Render every error the app can raise as problem+json."""
+    app.add_exception_handler(MosaicError, _mosaic_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)

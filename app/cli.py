@@ -1,0 +1,376 @@
+"""The ``mosaic`` command line: thin commands over the library.
+
+Exit codes: 0 success, 1 findings (validation), 2 bad input or arguments. Every
+:class:`~app.errors.InputError` becomes one line per problem on stderr,
+``file:line:column: message``, and exit code 2.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pyoxigraph as ox
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from app.catalog import Catalog
+from app.dataset import SourceFile, ensure_seeded, load_into_initiative, load_mapping_set
+from app.errors import (
+    InputError,
+    LoadError,
+    MosaicError,
+    ParameterError,
+    RdfSyntaxError,
+    SparqlSyntaxError,
+    UnsafeInputError,
+)
+from app.rdf_io import RDF_SYNTAXES, serialize_quads, syntax_for_name
+from app.settings import Settings, get_settings
+from app.store import GraphStore, open_store, validate_id
+from loaders import detect_format
+from loaders.base import TURTLE_PREFIXES
+from loaders.sssom_tsv import mapping_set_id_from_name
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Exit code of each error class (the CLI's edge of the error tree).
+EXIT_CODES: dict[type[MosaicError], int] = {InputError: 2, MosaicError: 1}
+
+RESULT_FORMATS = ("json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld", "rdfxml")
+
+
+def _error_lines(exc: MosaicError, default_source: str) -> list[str]:
+    """The one-line-per-problem rendering of an error: ``file:line:column: message``."""
+    if isinstance(exc, LoadError):
+        return [str(issue) for issue in exc.issues]
+    if isinstance(exc, RdfSyntaxError):
+        return [f"{exc.source}:{exc.line or 0}:{exc.column or 0}: {exc.detail}"]
+    if isinstance(exc, SparqlSyntaxError):
+        return [f"{default_source}:{exc.line or 0}:{exc.column or 0}: {exc.detail}"]
+    if isinstance(exc, UnsafeInputError):
+        return [f"{exc.source}:{exc.line or 0}:0: {exc.detail}"]
+    return [f"{default_source}:0:0: {exc.detail}"]
+
+
+def _exit_code(exc: MosaicError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return 1
+
+
+@contextmanager
+def _reported(default_source: str = "mosaic") -> Iterator[None]:
+    """Turn a MosaicError into its lines on stderr and its exit code."""
+    try:
+        yield
+    except MosaicError as exc:
+        for line in _error_lines(exc, default_source):
+            click.echo(line, err=True)
+        sys.exit(_exit_code(exc))
+
+
+def store_options(func: F) -> F:
+    """``--store`` and ``--no-seed``, shared by every command that opens the store."""
+    func = click.option(
+        "--no-seed",
+        is_flag=True,
+        default=False,
+        help="Do not seed a new store with the bundled dataset.",
+    )(func)
+    func = click.option(
+        "--store",
+        "store_path",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Store folder (default: setting MOSAIC_STORE, else var/store in the checkout).",
+    )(func)
+    return func
+
+
+def _settings(store_path: Path | None, no_seed: bool, **overrides: Any) -> Settings:
+    seed = False if no_seed else None
+    return get_settings().with_overrides(store_path=store_path, seed=seed, **overrides)
+
+
+class _RichProgress:
+    """A rich progress bar on stderr fed by ``progress(step, done, total)`` callbacks."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._task = progress.add_task("starting", total=None)
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        self._progress.update(self._task, description=step, completed=done, total=total)
+
+
+@contextmanager
+def _progress() -> Iterator[_RichProgress]:
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True, console=None, disable=not sys.stderr.isatty()) as bar:
+        yield _RichProgress(bar)
+
+
+def _open(settings: Settings) -> GraphStore:
+    store = open_store(settings.store_path, settings.base_iri)
+    with _progress() as progress:
+        summary = ensure_seeded(store, settings, progress)
+    if summary is not None:
+        click.echo(
+            f"seeded {settings.store_path} with {summary.triples} triples "
+            f"in {summary.seconds:.2f} s",
+            err=True,
+        )
+    return store
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mosaic-kg")
+def cli() -> None:
+    """MOSAIC: the shared knowledge graph of AI-security standards."""
+
+
+@cli.command()
+@store_options
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 8000).")
+@click.option("--workers", type=int, default=None, help="Number of uvicorn worker processes.")
+def serve(
+    store_path: Path | None, no_seed: bool, host: str | None, port: int | None, workers: int | None
+) -> None:
+    """Serve the HTTP API (OpenAPI at /docs) over the on-disk store."""
+    import uvicorn
+
+    from app.api import create_app
+
+    with _reported():
+        settings = _settings(store_path, no_seed, host=host, port=port, workers=workers)
+        logging.basicConfig(level=settings.log_level.upper())
+        started = time.perf_counter()
+        store = _open(settings)
+        click.echo(f"store ready in {time.perf_counter() - started:.2f} s", err=True)
+        if settings.workers > 1:
+            click.echo(
+                "several workers cannot share one read-write store yet; serving with 1", err=True
+            )
+        uvicorn.run(
+            create_app(settings, store=store),
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+        )
+
+
+@cli.command()
+@store_options
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--initiative", "initiative_id", default=None, help="Initiative id to load into.")
+@click.option(
+    "--mapping-set",
+    "mapping_set_id",
+    default=None,
+    help="Mapping set id for an SSSOM file (default: the file name).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    help="Input format: csv, sssom, " + ", ".join(s.name for s in RDF_SYNTAXES) + ".",
+)
+def load(
+    store_path: Path | None,
+    no_seed: bool,
+    files: tuple[Path, ...],
+    initiative_id: str | None,
+    mapping_set_id: str | None,
+    fmt: str | None,
+) -> None:
+    """Replace an initiative's graph with FILES (or a mapping set with an SSSOM file).
+
+    All files are read and checked first; on any problem nothing is written, every problem is
+    printed as file:line:column: message, and the exit code is 2.
+    """
+    with _reported(str(files[0])):
+        sources = []
+        for path in files:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise ParameterError(f"cannot read {path}: {exc.strerror}") from exc
+            sources.append(SourceFile(data, str(path), fmt or detect_format(path)))
+        settings = _settings(store_path, no_seed)
+        if all(s.format == "sssom" for s in sources) and initiative_id is None:
+            store = _open(settings)
+            for source in sources:
+                set_id = mapping_set_id or mapping_set_id_from_name(source.name)
+                summary, warnings = load_mapping_set(store, settings, set_id, source)
+                _report_summary(summary.graph, summary.added, summary.removed, summary.total)
+                for warning in warnings:
+                    click.echo(f"warning: {warning}", err=True)
+            return
+        if initiative_id is None:
+            raise ParameterError("--initiative is required to load a vocabulary")
+        validate_id(initiative_id)
+        store = _open(settings)
+        with _progress() as progress:
+            summary, warnings = load_into_initiative(
+                store, settings, initiative_id, sources, progress
+            )
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
+        _report_summary(summary.graph, summary.added, summary.removed, summary.total)
+
+
+def _report_summary(graph: str, added: int, removed: int, total: int) -> None:
+    click.echo(f"{graph}: {total} triples ({added} added, {removed} removed)")
+
+
+@cli.command()
+@store_options
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default=None,
+    help="Result format (default: json for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE).",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Parameter of a named query (repeatable).",
+)
+def query(
+    store_path: Path | None,
+    no_seed: bool,
+    query: str,
+    fmt: str | None,
+    params: tuple[str, ...],
+) -> None:
+    """Run QUERY: SPARQL text, a .rq file, or the name of a query of queries/.
+
+    Queries see the union of all named graphs as their default graph.
+    """
+    with _reported(query if query.endswith(".rq") else "<query>"):
+        settings = _settings(store_path, no_seed)
+        catalog = Catalog.from_folder(settings.queries_dir)
+        values = dict(_split_param(p) for p in params)
+        substitutions: dict[str, Any] = {}
+        if query in catalog:
+            named = catalog[query]
+            text = named.sparql
+            substitutions = named.bind(values)
+        elif query.endswith(".rq"):
+            try:
+                text = Path(query).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise ParameterError(f"cannot read {query}: {exc.strerror}") from exc
+        else:
+            text = query
+        if values and not substitutions:
+            raise ParameterError("--param is only for named queries")
+        store = _open(settings)
+        result = store.run(text, substitutions)
+        sys.stdout.buffer.write(_serialize_result(result, fmt))
+
+
+def _split_param(raw: str) -> tuple[str, str]:
+    name, sep, value = raw.partition("=")
+    if not sep or not name:
+        raise ParameterError(f"--param {raw!r}: expected NAME=VALUE", parameter="param")
+    return name, value
+
+
+_RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "xml": ox.QueryResultsFormat.XML,
+}
+_GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+def _serialize_result(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: str | None
+) -> bytes:
+    if isinstance(result, ox.QueryTriples):
+        graph_format = _GRAPH_FORMATS.get(fmt or "turtle")
+        if graph_format is None:
+            raise ParameterError(f"--format {fmt} is for SELECT and ASK results", parameter="format")
+        data = result.serialize(format=graph_format)
+    else:
+        results_format = _RESULT_FORMATS.get(fmt or "json")
+        if results_format is None:
+            raise ParameterError(
+                f"--format {fmt} is for CONSTRUCT and DESCRIBE results", parameter="format"
+            )
+        data = result.serialize(format=results_format)
+    return (data or b"") + (b"" if (data or b"").endswith(b"\n") else b"\n")
+
+
+@cli.command()
+@store_options
+@click.option("--initiative", "initiative_id", default=None, help="Export one initiative's graph.")
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    help="turtle, trig, ntriples, nquads, rdfxml or jsonld "
+    "(default: trig for the whole store, turtle for one initiative).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+def export(
+    store_path: Path | None,
+    no_seed: bool,
+    initiative_id: str | None,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Export the whole store (all named graphs) or one initiative's graph."""
+    with _reported():
+        syntax = syntax_for_name(fmt or ("turtle" if initiative_id else "trig"))
+        settings = _settings(store_path, no_seed)
+        if initiative_id is None and not syntax.has_datasets:
+            raise ParameterError(
+                f"--format {syntax.name} cannot hold named graphs; use trig or nquads, "
+                "or pass --initiative",
+                parameter="format",
+            )
+        store = _open(settings)
+        if initiative_id is not None:
+            from app.initiatives import initiative_graph
+
+            graph = initiative_graph(store, Catalog.from_folder(settings.queries_dir), initiative_id)
+            quads = store.graph_quads(graph)
+        else:
+            quads = list(store.all_quads())
+        data = serialize_quads(quads, syntax, TURTLE_PREFIXES)
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            output.write_bytes(data)
+            click.echo(f"wrote {len(quads)} triples to {output}", err=True)
+
+
+def main() -> None:
+    """Entry point of the ``mosaic`` console script."""
+    cli(prog_name="mosaic")

@@ -1,0 +1,158 @@
+"""Read view of one concept: labels, definition, hierarchy, mappings and source."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import curies
+import pyoxigraph as ox
+
+from app.catalog import Catalog
+from app.errors import NotFoundError
+from app.identifiers import compress_iri, expand_curie
+from app.initiatives import kind_name
+from app.models import Concept, ConceptRef, Label, MappingRef
+from app.store import GraphStore, Row
+from loaders.base import DCTERMS, KINDS, RDF_TYPE, SKOS
+
+_SKOS_CONCEPT = SKOS["Concept"].value
+_LABEL_PROPERTIES = {
+    SKOS["prefLabel"].value: "pref_labels",
+    SKOS["altLabel"].value: "alt_labels",
+    SKOS["hiddenLabel"].value: "hidden_labels",
+    SKOS["definition"].value: "definitions",
+}
+_REF_PROPERTIES = {
+    SKOS["broader"].value: "broader",
+    SKOS["narrower"].value: "narrower",
+    SKOS["related"].value: "related",
+}
+_MAPPING_PROPERTIES = {
+    SKOS[name].value
+    for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+}
+_KIND_IRIS = {iri.value for iri in KINDS.values()}
+
+
+def _label(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Label:
+    if isinstance(term, ox.Literal):
+        return Label(value=term.value, language=term.language)
+    return Label(value=str(term.value) if isinstance(term, ox.NamedNode) else str(term))
+
+
+def read_concept(
+    store: GraphStore, catalog: Catalog, converter: curies.Converter, curie: str
+) -> Concept:
+    """Everything the graph says about the concept a CURIE names.
+
+    :raises ParameterError: when ``curie`` is malformed or its prefix unknown.
+    :raises NotFoundError: when no graph has a ``skos:Concept`` with that IRI.
+    """
+    iri = expand_curie(converter, curie)
+    node = ox.NamedNode(iri)
+    rows = store.select(catalog["concept-statements"].sparql, {"concept": node})
+    concept_graphs = [
+        str(r["graph"].value)
+        for r in rows
+        if r["property"] == RDF_TYPE and str(r["value"].value) == _SKOS_CONCEPT
+    ]
+    if not concept_graphs:
+        raise NotFoundError("concept", curie)
+    home = concept_graphs[0]
+
+    def ref(row: Row) -> ConceptRef:
+        value = str(row["value"].value)
+        label = row.get("value_label")
+        return ConceptRef(
+            iri=value,
+            curie=compress_iri(converter, value),
+            label=None if label is None else str(label.value),
+        )
+
+    labels: dict[str, list[Label]] = defaultdict(list)
+    refs: dict[str, list[ConceptRef]] = defaultdict(list)
+    other: dict[str, list[str]] = defaultdict(list)
+    notation: list[str] = []
+    schemes: list[str] = []
+    tops: list[str] = []
+    sources: list[str] = []
+    kinds: list[str] = []
+    for row in rows:
+        prop = str(row["property"].value)
+        value = row["value"]
+        if prop in _MAPPING_PROPERTIES:
+            continue  # read with their metadata below
+        if prop in _LABEL_PROPERTIES:
+            labels[_LABEL_PROPERTIES[prop]].append(_label(value))
+        elif prop in _REF_PROPERTIES:
+            refs[_REF_PROPERTIES[prop]].append(ref(row))
+        elif prop == SKOS["notation"].value:
+            notation.append(str(value.value))
+        elif prop == SKOS["inScheme"].value:
+            schemes.append(str(value.value))
+        elif prop == SKOS["topConceptOf"].value:
+            tops.append(str(value.value))
+        elif prop == DCTERMS["source"].value:
+            sources.append(str(value.value))
+        elif prop == RDF_TYPE.value:
+            if str(value.value) in _KIND_IRIS:
+                kinds.append(kind_name(str(value.value)))
+        else:
+            key = compress_iri(converter, prop) or prop
+            other[key].append(str(value.value))
+
+    mappings = [
+        _mapping(row, converter)
+        for row in store.select(catalog["concept-mappings"].sparql, {"concept": node})
+    ]
+    return Concept(
+        iri=iri,
+        curie=compress_iri(converter, iri),
+        initiative=_initiative_of(home, store.names.base),
+        graph=home,
+        notation=notation,
+        kind=kinds[0] if kinds else "term",
+        pref_labels=labels["pref_labels"],
+        alt_labels=labels["alt_labels"],
+        hidden_labels=labels["hidden_labels"],
+        definitions=labels["definitions"],
+        schemes=schemes,
+        broader=refs["broader"],
+        narrower=refs["narrower"],
+        related=refs["related"],
+        top_concept_of=tops,
+        mappings=mappings,
+        sources=sources,
+        other=dict(other),
+    )
+
+
+def _initiative_of(graph: str, base: str) -> str | None:
+    prefix = f"{base}graph/"
+    if graph.startswith(prefix) and "/" not in graph[len(prefix) :]:
+        return graph[len(prefix) :]
+    return None
+
+
+def _optional_text(row: Row, key: str) -> str | None:
+    term = row.get(key)
+    return None if term is None else str(term.value)
+
+
+def _mapping(row: Row, converter: curies.Converter) -> MappingRef:
+    other = str(row["other"].value)
+    predicate = str(row["predicate"].value)
+    confidence = row.get("confidence")
+    return MappingRef(
+        direction=str(row["direction"].value),
+        predicate=compress_iri(converter, predicate) or predicate,
+        concept=ConceptRef(
+            iri=other,
+            curie=compress_iri(converter, other),
+            label=_optional_text(row, "other_label"),
+        ),
+        graph=str(row["graph"].value),
+        justification=_optional_text(row, "justification"),
+        confidence=None if confidence is None else float(confidence.value),
+        author=_optional_text(row, "author"),
+    )

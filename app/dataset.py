@@ -1,0 +1,245 @@
+"""Putting data into the store: seeding the bundled dataset, loading files into a graph.
+
+Both paths read and check everything first, in memory, and only then write, in one transaction
+per graph; so a bad file or an interrupted seed never leaves a half-written graph behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from app import __version__
+from app.errors import LoadError, LoadIssue
+from app.identifiers import load_converter
+from app.settings import Settings
+from app.store import GraphNames, GraphStore, ReplaceSummary, validate_id
+from loaders import read_source
+from loaders.base import DCTERMS, MOSAIC, OWL, RDF_TYPE, XSD, Namespace
+from loaders.registry import (
+    ONTOLOGY_FILE,
+    bundled_mapping_sets,
+    bundled_vocabulary,
+    read_registry,
+    registry_entries,
+)
+from loaders.sssom_tsv import mapping_set_id_from_name
+
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+
+#: ``progress(step, done, total)`` is called as a long operation advances.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SeedSummary:
+    """What seeding wrote."""
+
+    graphs: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def triples(self) -> int:
+        """Total number of triples written."""
+        return sum(self.graphs.values())
+
+
+def _prefixes_file(settings: Settings) -> Path:
+    return settings.ontology_dir / "prefixes.json"
+
+
+def catalog_iri(settings: Settings) -> ox.NamedNode:
+    """The IRI of the dataset itself (a ``dcat:Catalog`` of the initiatives), in the registry."""
+    return ox.NamedNode(f"{settings.base_iri}dataset")
+
+
+def is_seeded(store: GraphStore, settings: Settings) -> bool:
+    """Whether the store was ever initialised (the catalog marker is in the registry graph)."""
+    return store.has_quad(catalog_iri(settings), RDF_TYPE, DCAT["Catalog"], store.names.registry)
+
+
+def _in_graph(triples: Sequence[ox.Triple] | Sequence[ox.Quad], graph: ox.NamedNode) -> list[ox.Quad]:
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+def bundled_quads(settings: Settings, progress: Progress | None = None) -> dict[str, list[ox.Quad]]:
+    """Read the whole bundled dataset into memory, graph by graph.
+
+    :raises LoadError: when a bundled file has problems (a bug of ours, caught by the tests).
+    """
+    names = GraphNames(settings.base_iri)
+    converter = load_converter(_prefixes_file(settings))
+    graphs: dict[str, list[ox.Quad]] = {}
+    registry = read_registry(settings.ontology_dir, settings.base_iri)
+    catalog = catalog_iri(settings)
+    marker = [
+        ox.Triple(catalog, RDF_TYPE, DCAT["Catalog"]),
+        ox.Triple(catalog, OWL["versionInfo"], ox.Literal(__version__)),
+        ox.Triple(
+            catalog,
+            DCTERMS["created"],
+            ox.Literal(datetime.datetime.now(datetime.UTC).isoformat(), datatype=XSD["dateTime"]),
+        ),
+    ]
+    entries = registry_entries(settings.ontology_dir, settings.base_iri)
+    marker += [ox.Triple(catalog, DCAT["resource"], ox.NamedNode(e.iri)) for e in entries]
+    graphs[names.registry.value] = _in_graph([*registry, *marker], names.registry)
+    ontology = list(ox.parse(path=settings.ontology_dir / ONTOLOGY_FILE))
+    graphs[names.ontology.value] = _in_graph(ontology, names.ontology)
+
+    sources: list[tuple[str, Path, str]] = []
+    for entry in entries:
+        path = bundled_vocabulary(settings.data_dir, entry.id)
+        if path is not None:
+            sources.append((entry.id, path, "turtle"))
+    for path in bundled_mapping_sets(settings.data_dir):
+        sources.append((mapping_set_id_from_name(path.name), path, "sssom"))
+
+    issues: list[LoadIssue] = []
+    for done, (graph_id, path, fmt) in enumerate(sources, start=1):
+        if progress:
+            progress(f"reading {path.name}", done, len(sources))
+        is_mapping = fmt == "sssom"
+        result = read_source(
+            path.read_bytes(),
+            format=fmt,
+            source=str(path),
+            initiative_id=None if is_mapping else graph_id,
+            base_iri=settings.base_iri,
+            converter=converter,
+            mapping_set_id=graph_id if is_mapping else None,
+        )
+        issues += result.issues
+        graph = names.mapping_set(graph_id) if is_mapping else names.initiative(graph_id)
+        graphs[graph.value] = _in_graph(result.triples, graph)
+    if issues:
+        raise LoadError(issues)
+    return graphs
+
+
+def seed(store: GraphStore, settings: Settings, progress: Progress | None = None) -> SeedSummary:
+    """Write the bundled dataset into the store in one transaction.
+
+    The catalog marker is part of the same transaction, so an interrupted seed leaves an empty,
+    unmarked store that the next open seeds again.
+    """
+    start = datetime.datetime.now(datetime.UTC)
+    graphs = bundled_quads(settings, progress)
+    if progress:
+        progress("writing the store", 0, 1)
+    store.add_all(q for quads in graphs.values() for q in quads)
+    if progress:
+        progress("writing the store", 1, 1)
+    elapsed = (datetime.datetime.now(datetime.UTC) - start).total_seconds()
+    return SeedSummary({graph: len(quads) for graph, quads in graphs.items()}, elapsed)
+
+
+def ensure_seeded(
+    store: GraphStore, settings: Settings, progress: Progress | None = None
+) -> SeedSummary | None:
+    """Seed the store when it was never initialised and seeding is enabled."""
+    if not settings.seed or is_seeded(store, settings):
+        return None
+    return seed(store, settings, progress)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input of a load: its bytes, its name for messages, and its format."""
+
+    data: bytes
+    name: str
+    format: str
+
+
+def load_into_initiative(
+    store: GraphStore,
+    settings: Settings,
+    initiative_id: str,
+    sources: Sequence[SourceFile],
+    progress: Progress | None = None,
+) -> tuple[ReplaceSummary, list[LoadIssue]]:
+    """Replace an initiative's graph with the content of ``sources``, atomically.
+
+    Every source is read first; if any has a problem, nothing is written and every problem of
+    every file is raised together.
+
+    :returns: what changed, and the warnings of the sources.
+    :raises LoadError: with every issue of every source.
+    :raises app.errors.RdfSyntaxError: for a syntax error in an RDF document.
+    """
+    validate_id(initiative_id)
+    converter = load_converter(_prefixes_file(settings))
+    triples: list[ox.Triple] = []
+    issues: list[LoadIssue] = []
+    warnings: list[LoadIssue] = []
+    for done, source in enumerate(sources, start=1):
+        if progress:
+            progress(f"reading {source.name}", done, len(sources))
+        result = read_source(
+            source.data,
+            format=source.format,
+            source=source.name,
+            initiative_id=initiative_id,
+            base_iri=f"{settings.base_iri}id/{initiative_id}/"
+            if source.format not in ("csv", "sssom")
+            else settings.base_iri,
+            converter=converter,
+            mapping_set_id=mapping_set_id_from_name(source.name),
+        )
+        issues += result.issues
+        warnings += result.warnings
+        triples += result.triples
+    if issues:
+        raise LoadError(issues)
+    if progress:
+        progress("writing the store", 0, 1)
+    summary = store.replace_graph(store.names.initiative(initiative_id), triples)
+    _register_if_new(store, settings, initiative_id)
+    if progress:
+        progress("writing the store", 1, 1)
+    return summary, warnings
+
+
+def load_mapping_set(
+    store: GraphStore, settings: Settings, set_id: str, source: SourceFile
+) -> tuple[ReplaceSummary, list[LoadIssue]]:
+    """Replace a mapping set's graph with an SSSOM file, atomically.
+
+    :raises LoadError: with every bad row of the file.
+    """
+    validate_id(set_id, "mapping set id")
+    result = read_source(
+        source.data,
+        format="sssom",
+        source=source.name,
+        initiative_id=None,
+        base_iri=settings.base_iri,
+        converter=load_converter(_prefixes_file(settings)),
+        mapping_set_id=set_id,
+    )
+    result.raise_for_issues()
+    summary = store.replace_graph(store.names.mapping_set(set_id), result.triples)
+    return summary, result.warnings
+
+
+def _register_if_new(store: GraphStore, settings: Settings, initiative_id: str) -> None:
+    """Give an initiative loaded for the first time a minimal entry in the registry graph."""
+    iri = ox.NamedNode(f"{settings.base_iri}initiative/{initiative_id}")
+    registry = store.names.registry
+    if store.has_quad(iri, RDF_TYPE, None, registry):
+        return
+    graph = store.names.initiative(initiative_id)
+    new = [
+        ox.Triple(iri, RDF_TYPE, MOSAIC["Initiative"]),
+        ox.Triple(iri, MOSAIC["initiativeId"], ox.Literal(initiative_id)),
+        ox.Triple(iri, MOSAIC["curiePrefix"], ox.Literal(initiative_id)),
+        ox.Triple(iri, MOSAIC["graph"], graph),
+        ox.Triple(iri, DCTERMS["title"], ox.Literal(initiative_id)),
+        ox.Triple(iri, MOSAIC["redistribution"], ox.Literal("bundled")),
+    ]
+    store.add_all(_in_graph(new, registry))

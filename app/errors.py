@@ -1,0 +1,180 @@
+"""The one exception tree of MOSAIC.
+
+The domain layer raises these; the edges translate them: ``app/api/problems.py`` maps each class
+to an HTTP status and problem type, ``app/cli.py`` maps each class to an exit code. Nothing here
+imports FastAPI or click.
+
+::
+
+    MosaicError                       base; ``detail`` is the human-readable message
+    ├── InputError                    the client must change what it sent (HTTP 400, CLI exit 2)
+    │   ├── RdfSyntaxError            source, format, line, column of a parse failure
+    │   ├── SparqlSyntaxError         line, column of a malformed query
+    │   ├── ParameterError            bad CURIE, initiative id, option or parameter value
+    │   ├── LoadError                 a bulk load found bad rows; carries every LoadIssue
+    │   ├── UnsafeInputError          XML entity declarations, remote JSON-LD contexts
+    │   ├── UnsupportedMediaTypeError (HTTP 415)
+    │   ├── NotAcceptableError        (HTTP 406) lists what is offered
+    │   └── PayloadTooLargeError      (HTTP 413)
+    ├── NotFoundError                 kind + id of what is missing (HTTP 404)
+    ├── ReadOnlyError                 writes are disabled (HTTP 403)
+    └── StoreError                    a storage fault; the detail shown to clients is generic (500)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LoadIssue:
+    """One problem found while reading a source, with where it was found.
+
+    Bulk loaders collect these instead of stopping at the first bad row, so a maintainer sees
+    every problem of a file in one run.
+    """
+
+    source: str
+    line: int | None
+    column: int | None
+    message: str
+    stage: str = "parse"
+
+    def __str__(self) -> str:
+        """Render as ``file:line:column: message``, the CLI's one-line error format."""
+        line = self.line if self.line is not None else 0
+        column = self.column if self.column is not None else 0
+        return f"{self.source}:{line}:{column}: {self.message}"
+
+
+class MosaicError(Exception):
+    """Base of every error MOSAIC raises on purpose."""
+
+    title = "MOSAIC error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InputError(MosaicError):
+    """The client sent something it must change: bad syntax, a bad parameter, a bad file."""
+
+    title = "Bad input"
+
+
+class RdfSyntaxError(InputError):
+    """An RDF document does not parse; keeps the parser's location."""
+
+    title = "Invalid RDF syntax"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        source: str,
+        format: str,  # noqa: A002 - the field name clients see
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.source = source
+        self.format = format
+        self.line = line
+        self.column = column
+
+    def as_issue(self) -> LoadIssue:
+        """The same problem as a :class:`LoadIssue`."""
+        return LoadIssue(self.source, self.line, self.column, self.detail)
+
+
+class SparqlSyntaxError(InputError):
+    """A SPARQL query does not parse; keeps the line and column when the parser gave them."""
+
+    title = "Invalid SPARQL query"
+
+    def __init__(self, detail: str, *, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(detail)
+        self.line = line
+        self.column = column
+
+
+class ParameterError(InputError):
+    """A parameter value is not acceptable: a bad CURIE, initiative id, format or option."""
+
+    title = "Invalid parameter"
+
+    def __init__(self, detail: str, *, parameter: str | None = None) -> None:
+        super().__init__(detail)
+        self.parameter = parameter
+
+
+class LoadError(InputError):
+    """A source has problems; ``issues`` holds every one of them, not only the first."""
+
+    title = "Invalid input file"
+
+    def __init__(self, issues: Sequence[LoadIssue]) -> None:
+        if not issues:
+            raise ValueError("LoadError needs at least one issue")
+        first = issues[0]
+        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+        super().__init__(f"{first.message}{more}")
+        self.issues = list(issues)
+
+
+class UnsafeInputError(InputError):
+    """The input uses a feature we refuse to process (XML entities, remote JSON-LD contexts)."""
+
+    title = "Unsafe input refused"
+
+    def __init__(self, detail: str, *, source: str, line: int | None = None) -> None:
+        super().__init__(detail)
+        self.source = source
+        self.line = line
+
+
+class UnsupportedMediaTypeError(InputError):
+    """The request body's media type is not one we read."""
+
+    title = "Unsupported media type"
+
+
+class NotAcceptableError(InputError):
+    """None of the media types the client accepts is one we can produce."""
+
+    title = "Not acceptable"
+
+    def __init__(self, detail: str, *, offered: Sequence[str]) -> None:
+        super().__init__(detail)
+        self.offered = list(offered)
+
+
+class PayloadTooLargeError(InputError):
+    """The request body is larger than the configured limit."""
+
+    title = "Payload too large"
+
+
+class NotFoundError(MosaicError):
+    """Something named by the client does not exist."""
+
+    title = "Not found"
+
+    def __init__(self, kind: str, identifier: str) -> None:
+        super().__init__(f"no {kind} {identifier!r}")
+        self.kind = kind
+        self.identifier = identifier
+
+
+class ReadOnlyError(MosaicError):
+    """A write was attempted where writes are disabled."""
+
+    title = "Read-only"
+
+
+class StoreError(MosaicError):
+    """The store failed (I/O, RocksDB); clients see a generic message and a request id."""
+
+    title = "Store failure"

@@ -1,0 +1,51 @@
+"""CURIEs: the prefix map of ``ontology/prefixes.json``, read with the ``curies`` library.
+
+A CURIE such as ``atlas:AML.T0051`` names a concept of one initiative; it expands to the
+concept's IRI and any concept IRI compresses back to its CURIE.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import curies
+
+from app.errors import ParameterError
+
+# A prefix is a word; a local id may contain dots, dashes, underscores (AML.T0051.000, LLM01).
+_CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*):([A-Za-z0-9][A-Za-z0-9._~-]*)$")
+
+
+@lru_cache(maxsize=8)
+def load_converter(prefixes_file: Path) -> curies.Converter:
+    """The converter built from an extended prefix map file (cached: the file is static)."""
+    records = json.loads(prefixes_file.read_text(encoding="utf-8"))
+    return curies.Converter.from_extended_prefix_map(records)
+
+
+def expand_curie(converter: curies.Converter, curie: str) -> str:
+    """The IRI a CURIE stands for.
+
+    :raises ParameterError: when ``curie`` is not of the form ``prefix:id`` or its prefix is unknown.
+    """
+    match = _CURIE.match(curie)
+    if match is None:
+        raise ParameterError(
+            f"{curie!r} is not a CURIE (expected prefix:identifier, e.g. atlas:AML.T0051)",
+            parameter="curie",
+        )
+    iri = converter.expand(curie)
+    if iri is None:
+        known = ", ".join(sorted(converter.get_prefixes()))
+        raise ParameterError(
+            f"unknown CURIE prefix {match.group(1)!r} (known: {known})", parameter="curie"
+        )
+    return iri
+
+
+def compress_iri(converter: curies.Converter, iri: str) -> str | None:
+    """The CURIE of an IRI, or ``None`` when no prefix covers it."""
+    return converter.compress(iri)

@@ -1,0 +1,296 @@
+"""The on-disk pyoxigraph store: graph names, atomic graph replacement, queries and counts.
+
+Every read of the store goes through :meth:`GraphStore.select`, :meth:`GraphStore.ask`,
+:meth:`GraphStore.construct` or :meth:`GraphStore.graph_quads`, so that a later change can move
+query execution into killable worker processes without touching the routes.
+
+Replacing a graph is one transaction: an empty graph is filled with ``Store.extend`` (all or
+nothing), a non-empty one is changed by one SPARQL update that deletes what goes and inserts
+what comes, so concurrent readers see the old or the new graph and a failure changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from app.errors import ParameterError, SparqlSyntaxError, StoreError
+from app.rdf_io import sparql_error_position
+
+log = logging.getLogger(__name__)
+
+#: Ids of initiatives and mapping sets: lowercase words joined by single hyphens.
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_MAX_LENGTH = 64
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = dict[str, Term]
+
+
+def validate_id(identifier: str, what: str = "initiative id") -> str:
+    """Return ``identifier`` when it is a well-formed id; graph IRIs are built only from these.
+
+    :raises ParameterError: when it is empty, too long or has characters other than ``a-z0-9-``.
+    """
+    if len(identifier) > ID_MAX_LENGTH or not ID_PATTERN.match(identifier):
+        raise ParameterError(
+            f"invalid {what} {identifier!r}: use lowercase letters, digits and single hyphens",
+            parameter=what.replace(" ", "_"),
+        )
+    return identifier
+
+
+@dataclass(frozen=True)
+class GraphNames:
+    """The IRIs of the store's named graphs, all derived from the configured base."""
+
+    base: str
+
+    def initiative(self, initiative_id: str) -> ox.NamedNode:
+        """The graph of an initiative's vocabulary."""
+        return ox.NamedNode(f"{self.base}graph/{validate_id(initiative_id)}")
+
+    def mapping_set(self, set_id: str) -> ox.NamedNode:
+        """The graph of one mapping set."""
+        return ox.NamedNode(f"{self.base}graph/mappings/{validate_id(set_id, 'mapping set id')}")
+
+    @property
+    def registry(self) -> ox.NamedNode:
+        """The graph describing the initiatives (``ontology/initiatives.ttl``)."""
+        return ox.NamedNode(f"{self.base}graph/registry")
+
+    @property
+    def ontology(self) -> ox.NamedNode:
+        """The graph holding the MOSAIC ontology."""
+        return ox.NamedNode(f"{self.base}graph/ontology")
+
+
+@dataclass(frozen=True)
+class ReplaceSummary:
+    """What a graph replacement changed."""
+
+    graph: str
+    added: int
+    removed: int
+    total: int
+
+
+def _has_blank(triple: ox.Triple) -> bool:
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+
+
+def _ntriples(triples: Iterable[ox.Triple]) -> str:
+    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+    return data.decode("utf-8") if data else ""
+
+
+class GraphStore:
+    """An opened pyoxigraph store with MOSAIC's graph layout.
+
+    Writes are serialised by a lock: RocksDB allows one writing process, and inside it one
+    writer at a time keeps "read the old graph, compute the change, apply it" consistent.
+    """
+
+    def __init__(self, store: ox.Store, names: GraphNames, path: Path | None = None) -> None:
+        self._store = store
+        self.names = names
+        self.path = path
+        self._write_lock = threading.Lock()
+
+    # --- reading -------------------------------------------------------------------------
+
+    def _query(
+        self, sparql: str, substitutions: Mapping[str, Term] | None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        subs: dict[ox.Variable, Term] = {
+            ox.Variable(name): value for name, value in (substitutions or {}).items()
+        }
+        try:
+            return self._store.query(
+                sparql, use_default_graph_as_union=True, substitutions=subs or None
+            )
+        except SyntaxError as exc:
+            message = exc.msg or str(exc)
+            line, column = sparql_error_position(message)
+            raise SparqlSyntaxError(message, line=line, column=column) from exc
+        except (OSError, RuntimeError) as exc:
+            log.exception("query failed")
+            raise StoreError("the store failed while answering the query") from exc
+
+    def select(self, sparql: str, substitutions: Mapping[str, Term] | None = None) -> list[Row]:
+        """Run a SELECT query over the union of the named graphs; rows as ``{var: term}``.
+
+        :raises SparqlSyntaxError: when the query does not parse.
+        :raises StoreError: when evaluation fails.
+        """
+        result = self._query(sparql, substitutions)
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        try:
+            return [
+                {name: value for name in names if (value := solution[name]) is not None}
+                for solution in result
+            ]
+        except (OSError, RuntimeError) as exc:
+            log.exception("query evaluation failed")
+            raise StoreError("the store failed while answering the query") from exc
+
+    def ask(self, sparql: str, substitutions: Mapping[str, Term] | None = None) -> bool:
+        """Run an ASK query.
+
+        :raises SparqlSyntaxError: when the query does not parse.
+        """
+        result = self._query(sparql, substitutions)
+        if not isinstance(result, ox.QueryBoolean):
+            raise TypeError("ask() needs an ASK query")
+        return bool(result)
+
+    def run(
+        self, sparql: str, substitutions: Mapping[str, Term] | None = None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run any query and return pyoxigraph's result object (used to serialise results).
+
+        :raises SparqlSyntaxError: when the query does not parse.
+        :raises StoreError: when evaluation fails.
+        """
+        return self._query(sparql, substitutions)
+
+    def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
+        """Every quad of one named graph."""
+        return list(self._store.quads_for_pattern(None, None, None, graph))
+
+    def all_quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the store."""
+        return iter(self._store)
+
+    def has_quad(
+        self,
+        subject: ox.NamedNode | None,
+        predicate: ox.NamedNode | None,
+        obj: Term | None,
+        graph: ox.NamedNode,
+    ) -> bool:
+        """Whether a quad matching the pattern (``None`` is a wildcard) is in ``graph``."""
+        return any(True for _ in self._store.quads_for_pattern(subject, predicate, obj, graph))
+
+    def has_graph(self, graph: ox.NamedNode) -> bool:
+        """Whether the named graph exists in the store."""
+        return bool(self._store.contains_named_graph(graph))
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        """The named graphs of the store, sorted."""
+        graphs = [g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
+        return sorted(graphs, key=lambda g: g.value)
+
+    def __len__(self) -> int:
+        """Number of quads in the store."""
+        return len(self._store)
+
+    # --- writing -------------------------------------------------------------------------
+
+    def replace_graph(self, graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> ReplaceSummary:
+        """Make ``graph`` hold exactly ``triples``, atomically, and flush before returning.
+
+        :param graph: the named graph to replace (built by :class:`GraphNames`).
+        :param triples: the new content.
+        :returns: how many triples were added and removed.
+        :raises StoreError: when the store fails; the graph is then as it was.
+        """
+        new = set(triples)
+        with self._write_lock:
+            old = {
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in self._store.quads_for_pattern(None, None, None, graph)
+            }
+            try:
+                if not old:
+                    self._store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
+                    added, removed = len(new), 0
+                else:
+                    added, removed = self._apply_difference(graph, old, new)
+                self._store.flush()
+            except (OSError, RuntimeError) as exc:
+                log.exception("replacing graph %s failed", graph.value)
+                raise StoreError(f"the store failed while replacing {graph.value}") from exc
+        return ReplaceSummary(graph.value, added, removed, len(new))
+
+    def _apply_difference(
+        self, graph: ox.NamedNode, old: set[ox.Triple], new: set[ox.Triple]
+    ) -> tuple[int, int]:
+        """Turn ``old`` into ``new`` with one SPARQL update (one transaction).
+
+        Triples with blank nodes cannot be named in ``DELETE DATA``; they are removed by
+        pattern and re-inserted, since two documents' blank nodes are never the same nodes.
+        """
+        to_remove = {t for t in old - new if not _has_blank(t)}
+        blank_old = any(_has_blank(t) for t in old)
+        to_add = {t for t in new - old if not _has_blank(t)} | {t for t in new if _has_blank(t)}
+        g = f"<{graph.value}>"
+        operations: list[str] = []
+        if blank_old:
+            operations.append(
+                f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ ?s ?p ?o "
+                "FILTER(isBlank(?s) || isBlank(?o)) } }"
+            )
+        if to_remove:
+            operations.append(f"DELETE DATA {{ GRAPH {g} {{ {_ntriples(to_remove)} }} }}")
+        if to_add:
+            operations.append(f"INSERT DATA {{ GRAPH {g} {{ {_ntriples(to_add)} }} }}")
+        if operations:
+            self._store.update(" ;\n".join(operations))
+        removed = len(to_remove) + sum(1 for t in old if _has_blank(t))
+        return len(to_add), removed
+
+    def add_all(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one transaction (used to seed an empty store) and flush.
+
+        :raises StoreError: when the store fails; nothing is then written.
+        """
+        with self._write_lock:
+            try:
+                self._store.extend(quads)
+                self._store.flush()
+            except (OSError, RuntimeError) as exc:
+                log.exception("adding quads failed")
+                raise StoreError("the store failed while adding data") from exc
+
+    def update(self, sparql_update: str) -> None:
+        """Run one SPARQL update written by us (never a client's), as one transaction.
+
+        :raises StoreError: when the store fails.
+        """
+        with self._write_lock:
+            try:
+                self._store.update(sparql_update)
+                self._store.flush()
+            except (OSError, RuntimeError) as exc:
+                log.exception("update failed")
+                raise StoreError("the store failed while writing") from exc
+
+    def backup(self, target: Path) -> None:
+        """Write a consistent copy of the store to ``target`` (which must not exist)."""
+        self._store.backup(str(target))
+
+
+def open_store(path: Path | None, base_iri: str, *, read_only: bool = False) -> GraphStore:
+    """Open (creating if needed) the on-disk store at ``path``; ``None`` gives an in-memory one.
+
+    :raises StoreError: when the store cannot be opened (locked by another writer, corrupt).
+    """
+    names = GraphNames(base_iri)
+    try:
+        if path is None:
+            return GraphStore(ox.Store(), names)
+        if read_only:
+            return GraphStore(ox.Store.read_only(str(path)), names, path)
+        path.mkdir(parents=True, exist_ok=True)
+        return GraphStore(ox.Store(str(path)), names, path)
+    except OSError as exc:
+        raise StoreError(f"cannot open the store at {path}: {exc}") from exc

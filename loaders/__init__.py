@@ -1,0 +1,100 @@
+"""Loaders: turn a source file into RDF triples for one graph, reporting every problem found.
+
+``read_source`` picks the reader by format: any RDF syntax pyoxigraph reads (Turtle, TriG,
+N-Triples, N-Quads, RDF/XML, JSON-LD), the CSV glossary format, or SSSOM TSV mapping sets.
+Upstream formats (ATLAS YAML, OWASP Markdown...) have their own modules, listed in
+:mod:`loaders.registry`. No loader touches the store or the network.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import curies
+import pyoxigraph as ox
+
+from app.errors import LoadIssue, ParameterError
+from app.rdf_io import RdfSyntax, parse_rdf, syntax_for_name, syntax_for_path
+from loaders.base import LoadResult
+from loaders.csv_glossary import parse_csv_glossary
+from loaders.sssom_tsv import is_sssom_file, parse_sssom
+
+#: Formats ``read_source`` accepts besides the RDF syntaxes of :mod:`app.rdf_io`.
+TABULAR_FORMATS = ("csv", "sssom")
+
+
+def detect_format(path: Path) -> str:
+    """The format name a file's extension implies.
+
+    :raises ParameterError: when the extension is not one we know (use ``--format``).
+    """
+    name = path.name.lower()
+    if is_sssom_file(name):
+        return "sssom"
+    if name.endswith(".csv"):
+        return "csv"
+    syntax = syntax_for_path(path)
+    if syntax is None:
+        raise ParameterError(
+            f"{path}: cannot tell the format from the extension; pass --format", parameter="format"
+        )
+    return syntax.name
+
+
+def read_rdf(data: bytes, syntax: RdfSyntax, *, source: str, base_iri: str) -> LoadResult:
+    """Read an RDF document; graph names in TriG or N-Quads are dropped with a warning.
+
+    :raises app.errors.RdfSyntaxError: on a syntax error.
+    :raises app.errors.UnsafeInputError: on XML entities or remote JSON-LD contexts.
+    :raises app.errors.LoadError: with every bad line of N-Triples and N-Quads.
+    """
+    quads = parse_rdf(data, syntax, source=source, base_iri=base_iri)
+    result = LoadResult(source=source, format=syntax.media_type)
+    result.triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    named = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+    if named:
+        result.warnings.append(
+            LoadIssue(
+                source,
+                None,
+                None,
+                f"graph names ignored ({len(named)} named graphs merged into the target graph)",
+                stage="convert",
+            )
+        )
+    return result
+
+
+def read_source(
+    data: bytes,
+    *,
+    format: str,  # noqa: A002 - the CLI and API call it format
+    source: str,
+    initiative_id: str | None,
+    base_iri: str,
+    converter: curies.Converter,
+    mapping_set_id: str | None = None,
+) -> LoadResult:
+    """Read one source of the given format into a :class:`LoadResult`.
+
+    :param data: the file content.
+    :param format: ``csv``, ``sssom``, or an RDF syntax name or media type.
+    :param source: the name used in issues (a path or a request path).
+    :param initiative_id: the initiative the vocabulary belongs to (CSV needs it to mint IRIs).
+    :param base_iri: the configured base IRI.
+    :param converter: the CURIE converter (SSSOM files).
+    :param mapping_set_id: the mapping set id for an SSSOM file.
+    :raises ParameterError: for an unknown format, or CSV without an initiative.
+    """
+    if format == "csv":
+        if initiative_id is None:
+            raise ParameterError("a CSV glossary needs an initiative id", parameter="initiative")
+        return parse_csv_glossary(
+            data, initiative_id=initiative_id, base_iri=base_iri, source=source
+        )
+    if format == "sssom":
+        set_id = mapping_set_id or "mappings"
+        return parse_sssom(
+            data, set_id=set_id, base_iri=base_iri, converter=converter, source=source
+        )
+    return read_rdf(data, syntax_for_name(format), source=source, base_iri=base_iri)
