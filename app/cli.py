@@ -20,7 +20,13 @@ import pyoxigraph as ox
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from app.catalog import Catalog
-from app.dataset import SourceFile, ensure_seeded, load_into_initiative, load_mapping_set
+from app.dataset import (
+    SourceFile,
+    ensure_seeded,
+    load_into_initiative,
+    load_mapping_set,
+    read_sources,
+)
 from app.errors import (
     InputError,
     LoadError,
@@ -32,7 +38,7 @@ from app.errors import (
 )
 from app.rdf_io import RDF_SYNTAXES, serialize_quads, syntax_for_name
 from app.settings import Settings, get_settings
-from app.store import GraphStore, open_store, validate_id
+from app.store import GraphStore, open_store
 from loaders import detect_format
 from loaders.base import TURTLE_PREFIXES
 from loaders.sssom_tsv import mapping_set_id_from_name
@@ -117,11 +123,12 @@ def _progress() -> Iterator[_RichProgress]:
         yield _RichProgress(bar)
 
 
-def _open(settings: Settings) -> GraphStore:
+def _open(settings: Settings, *, announce: bool = False) -> GraphStore:
+    """Open the store, seeding it on first use; ``announce`` reports the seed on stderr."""
     store = open_store(settings.store_path, settings.base_iri)
     with _progress() as progress:
         summary = ensure_seeded(store, settings, progress)
-    if summary is not None:
+    if summary is not None and (announce or sys.stderr.isatty()):
         click.echo(
             f"seeded {settings.store_path} with {summary.triples} triples "
             f"in {summary.seconds:.2f} s",
@@ -153,7 +160,7 @@ def serve(
         settings = _settings(store_path, no_seed, host=host, port=port, workers=workers)
         logging.basicConfig(level=settings.log_level.upper())
         started = time.perf_counter()
-        store = _open(settings)
+        store = _open(settings, announce=True)
         click.echo(f"store ready in {time.perf_counter() - started:.2f} s", err=True)
         if settings.workers > 1:
             click.echo(
@@ -216,11 +223,11 @@ def load(
             return
         if initiative_id is None:
             raise ParameterError("--initiative is required to load a vocabulary")
-        validate_id(initiative_id)
-        store = _open(settings)
         with _progress() as progress:
+            checked = read_sources(settings, initiative_id, sources, progress)
+            store = _open(settings)
             summary, warnings = load_into_initiative(
-                store, settings, initiative_id, sources, progress
+                store, settings, initiative_id, checked, progress
             )
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
@@ -309,7 +316,9 @@ def _serialize_result(
     if isinstance(result, ox.QueryTriples):
         graph_format = _GRAPH_FORMATS.get(fmt or "turtle")
         if graph_format is None:
-            raise ParameterError(f"--format {fmt} is for SELECT and ASK results", parameter="format")
+            raise ParameterError(
+                f"--format {fmt} is for SELECT and ASK results", parameter="format"
+            )
         data = result.serialize(format=graph_format)
     else:
         results_format = _RESULT_FORMATS.get(fmt or "json")
@@ -359,7 +368,9 @@ def export(
         if initiative_id is not None:
             from app.initiatives import initiative_graph
 
-            graph = initiative_graph(store, Catalog.from_folder(settings.queries_dir), initiative_id)
+            graph = initiative_graph(
+                store, Catalog.from_folder(settings.queries_dir), initiative_id
+            )
             quads = store.graph_quads(graph)
         else:
             quads = list(store.all_quads())

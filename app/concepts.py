@@ -12,7 +12,7 @@ from app.errors import NotFoundError
 from app.identifiers import compress_iri, expand_curie
 from app.initiatives import kind_name
 from app.models import Concept, ConceptRef, Label, MappingRef
-from app.store import GraphStore, Row
+from app.store import GraphStore, Row, term_text
 from loaders.base import DCTERMS, KINDS, RDF_TYPE, SKOS
 
 _SKOS_CONCEPT = SKOS["Concept"].value
@@ -37,7 +37,7 @@ _KIND_IRIS = {iri.value for iri in KINDS.values()}
 def _label(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Label:
     if isinstance(term, ox.Literal):
         return Label(value=term.value, language=term.language)
-    return Label(value=str(term.value) if isinstance(term, ox.NamedNode) else str(term))
+    return Label(value=term_text(term) if isinstance(term, ox.NamedNode) else str(term))
 
 
 def read_concept(
@@ -52,21 +52,21 @@ def read_concept(
     node = ox.NamedNode(iri)
     rows = store.select(catalog["concept-statements"].sparql, {"concept": node})
     concept_graphs = [
-        str(r["graph"].value)
+        term_text(r["graph"])
         for r in rows
-        if r["property"] == RDF_TYPE and str(r["value"].value) == _SKOS_CONCEPT
+        if r["property"] == RDF_TYPE and term_text(r["value"]) == _SKOS_CONCEPT
     ]
     if not concept_graphs:
         raise NotFoundError("concept", curie)
     home = concept_graphs[0]
 
     def ref(row: Row) -> ConceptRef:
-        value = str(row["value"].value)
+        value = term_text(row["value"])
         label = row.get("value_label")
         return ConceptRef(
             iri=value,
             curie=compress_iri(converter, value),
-            label=None if label is None else str(label.value),
+            label=None if label is None else term_text(label),
         )
 
     labels: dict[str, list[Label]] = defaultdict(list)
@@ -78,7 +78,7 @@ def read_concept(
     sources: list[str] = []
     kinds: list[str] = []
     for row in rows:
-        prop = str(row["property"].value)
+        prop = term_text(row["property"])
         value = row["value"]
         if prop in _MAPPING_PROPERTIES:
             continue  # read with their metadata below
@@ -87,19 +87,19 @@ def read_concept(
         elif prop in _REF_PROPERTIES:
             refs[_REF_PROPERTIES[prop]].append(ref(row))
         elif prop == SKOS["notation"].value:
-            notation.append(str(value.value))
+            notation.append(term_text(value))
         elif prop == SKOS["inScheme"].value:
-            schemes.append(str(value.value))
+            schemes.append(term_text(value))
         elif prop == SKOS["topConceptOf"].value:
-            tops.append(str(value.value))
+            tops.append(term_text(value))
         elif prop == DCTERMS["source"].value:
-            sources.append(str(value.value))
+            sources.append(term_text(value))
         elif prop == RDF_TYPE.value:
-            if str(value.value) in _KIND_IRIS:
-                kinds.append(kind_name(str(value.value)))
+            if term_text(value) in _KIND_IRIS:
+                kinds.append(kind_name(term_text(value)))
         else:
             key = compress_iri(converter, prop) or prop
-            other[key].append(str(value.value))
+            other[key].append(term_text(value))
 
     mappings = [
         _mapping(row, converter)
@@ -136,23 +136,23 @@ def _initiative_of(graph: str, base: str) -> str | None:
 
 def _optional_text(row: Row, key: str) -> str | None:
     term = row.get(key)
-    return None if term is None else str(term.value)
+    return None if term is None else term_text(term)
 
 
 def _mapping(row: Row, converter: curies.Converter) -> MappingRef:
-    other = str(row["other"].value)
-    predicate = str(row["predicate"].value)
+    other = term_text(row["other"])
+    predicate = term_text(row["predicate"])
     confidence = row.get("confidence")
     return MappingRef(
-        direction=str(row["direction"].value),
+        direction=term_text(row["direction"]),
         predicate=compress_iri(converter, predicate) or predicate,
         concept=ConceptRef(
             iri=other,
             curie=compress_iri(converter, other),
             label=_optional_text(row, "other_label"),
         ),
-        graph=str(row["graph"].value),
+        graph=term_text(row["graph"]),
         justification=_optional_text(row, "justification"),
-        confidence=None if confidence is None else float(confidence.value),
+        confidence=None if confidence is None else float(term_text(confidence)),
         author=_optional_text(row, "author"),
     )

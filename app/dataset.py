@@ -62,7 +62,9 @@ def is_seeded(store: GraphStore, settings: Settings) -> bool:
     return store.has_quad(catalog_iri(settings), RDF_TYPE, DCAT["Catalog"], store.names.registry)
 
 
-def _in_graph(triples: Sequence[ox.Triple] | Sequence[ox.Quad], graph: ox.NamedNode) -> list[ox.Quad]:
+def _in_graph(
+    triples: Sequence[ox.Triple] | Sequence[ox.Quad], graph: ox.NamedNode
+) -> list[ox.Quad]:
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
 
@@ -76,7 +78,7 @@ def bundled_quads(settings: Settings, progress: Progress | None = None) -> dict[
     graphs: dict[str, list[ox.Quad]] = {}
     registry = read_registry(settings.ontology_dir, settings.base_iri)
     catalog = catalog_iri(settings)
-    marker = [
+    marker: list[ox.Triple] = [
         ox.Triple(catalog, RDF_TYPE, DCAT["Catalog"]),
         ox.Triple(catalog, OWL["versionInfo"], ox.Literal(__version__)),
         ox.Triple(
@@ -87,7 +89,8 @@ def bundled_quads(settings: Settings, progress: Progress | None = None) -> dict[
     ]
     entries = registry_entries(settings.ontology_dir, settings.base_iri)
     marker += [ox.Triple(catalog, DCAT["resource"], ox.NamedNode(e.iri)) for e in entries]
-    graphs[names.registry.value] = _in_graph([*registry, *marker], names.registry)
+    registry_triples = [ox.Triple(q.subject, q.predicate, q.object) for q in registry]
+    graphs[names.registry.value] = _in_graph(registry_triples + marker, names.registry)
     ontology = list(ox.parse(path=settings.ontology_dir / ONTOLOGY_FILE))
     graphs[names.ontology.value] = _in_graph(ontology, names.ontology)
 
@@ -156,19 +159,23 @@ class SourceFile:
     format: str
 
 
-def load_into_initiative(
-    store: GraphStore,
+@dataclass
+class ReadSources:
+    """Sources read and checked, ready to replace an initiative's graph."""
+
+    initiative_id: str
+    triples: list[ox.Triple]
+    warnings: list[LoadIssue]
+
+
+def read_sources(
     settings: Settings,
     initiative_id: str,
     sources: Sequence[SourceFile],
     progress: Progress | None = None,
-) -> tuple[ReplaceSummary, list[LoadIssue]]:
-    """Replace an initiative's graph with the content of ``sources``, atomically.
+) -> ReadSources:
+    """Read and check every source of a load, touching no store.
 
-    Every source is read first; if any has a problem, nothing is written and every problem of
-    every file is raised together.
-
-    :returns: what changed, and the warnings of the sources.
     :raises LoadError: with every issue of every source.
     :raises app.errors.RdfSyntaxError: for a syntax error in an RDF document.
     """
@@ -196,13 +203,37 @@ def load_into_initiative(
         triples += result.triples
     if issues:
         raise LoadError(issues)
+    return ReadSources(initiative_id, triples, warnings)
+
+
+def load_into_initiative(
+    store: GraphStore,
+    settings: Settings,
+    initiative_id: str,
+    sources: Sequence[SourceFile] | ReadSources,
+    progress: Progress | None = None,
+) -> tuple[ReplaceSummary, list[LoadIssue]]:
+    """Replace an initiative's graph with the content of ``sources``, atomically.
+
+    Every source is read first; if any has a problem, nothing is written and every problem of
+    every file is raised together.
+
+    :returns: what changed, and the warnings of the sources.
+    :raises LoadError: with every issue of every source.
+    :raises app.errors.RdfSyntaxError: for a syntax error in an RDF document.
+    """
+    read = (
+        sources
+        if isinstance(sources, ReadSources)
+        else read_sources(settings, initiative_id, sources, progress)
+    )
     if progress:
         progress("writing the store", 0, 1)
-    summary = store.replace_graph(store.names.initiative(initiative_id), triples)
+    summary = store.replace_graph(store.names.initiative(read.initiative_id), read.triples)
     _register_if_new(store, settings, initiative_id)
     if progress:
         progress("writing the store", 1, 1)
-    return summary, warnings
+    return summary, read.warnings
 
 
 def load_mapping_set(

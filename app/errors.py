@@ -74,7 +74,7 @@ class RdfSyntaxError(InputError):
         detail: str,
         *,
         source: str,
-        format: str,  # noqa: A002 - the field name clients see
+        format: str,
         line: int | None = None,
         column: int | None = None,
     ) -> None:

@@ -29,7 +29,7 @@ def load_converter(prefixes_file: Path) -> curies.Converter:
 def expand_curie(converter: curies.Converter, curie: str) -> str:
     """The IRI a CURIE stands for.
 
-    :raises ParameterError: when ``curie`` is not of the form ``prefix:id`` or its prefix is unknown.
+    :raises ParameterError: when ``curie`` is not ``prefix:id`` or its prefix is unknown.
     """
     match = _CURIE.match(curie)
     if match is None:

@@ -16,7 +16,7 @@ from app.models import (
     SchemeSummary,
     StoreFigures,
 )
-from app.store import GraphStore, Row, validate_id
+from app.store import GraphStore, Row, term_text, validate_id
 from loaders.base import KINDS
 
 KIND_NAMES = {iri.value: name for name, iri in KINDS.items()}
@@ -29,20 +29,20 @@ def kind_name(iri: str) -> str:
 
 def _text(row: Row, key: str) -> str | None:
     term = row.get(key)
-    return None if term is None else str(term.value)
+    return None if term is None else term_text(term)
 
 
 def _count(row: Row, key: str) -> int:
     term = row.get(key)
-    return int(term.value) if term is not None else 0
+    return int(term_text(term)) if term is not None else 0
 
 
 def _initiative(row: Row) -> Initiative:
     return Initiative(
-        id=str(row["id"].value),
-        iri=str(row["initiative"].value),
-        curie_prefix=str(row["prefix"].value),
-        graph=str(row["graph"].value),
+        id=term_text(row["id"]),
+        iri=term_text(row["initiative"]),
+        curie_prefix=term_text(row["prefix"]),
+        graph=term_text(row["graph"]),
         title=_text(row, "title"),
         description=_text(row, "description"),
         publisher=_text(row, "publisher"),
@@ -51,7 +51,7 @@ def _initiative(row: Row) -> Initiative:
         license=_text(row, "license"),
         homepage=_text(row, "homepage"),
         source=_text(row, "source"),
-        redistribution=str(row["redistribution"].value),
+        redistribution=term_text(row["redistribution"]),
         concepts=_count(row, "concepts"),
     )
 
@@ -77,12 +77,12 @@ def read_initiative(store: GraphStore, catalog: Catalog, initiative_id: str) -> 
     base = _initiative(rows[0])
     graph = ox.NamedNode(base.graph)
     kinds = [
-        KindCount(kind=kind_name(str(r["kind"].value)), concepts=_count(r, "concepts"))
+        KindCount(kind=kind_name(term_text(r["kind"])), concepts=_count(r, "concepts"))
         for r in store.select(catalog["initiative-kinds"].sparql, {"graph": graph})
     ]
     schemes = [
         SchemeSummary(
-            iri=str(r["scheme"].value),
+            iri=term_text(r["scheme"]),
             title=_text(r, "title"),
             version=_text(r, "version"),
             concepts=_count(r, "concepts"),

@@ -213,7 +213,9 @@ def _syntax_error(exc: SyntaxError, syntax: RdfSyntax, source: str) -> RdfSyntax
 _LINE_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*: ")
 
 
-def _parse_lines(data: bytes, syntax: RdfSyntax, source: str, base_iri: str | None) -> list[ox.Quad]:
+def _parse_lines(
+    data: bytes, syntax: RdfSyntax, source: str, base_iri: str | None
+) -> list[ox.Quad]:
     """Parse N-Triples or N-Quads, reporting every bad line.
 
     The whole document is parsed in one go first; only when that fails is it parsed again line

@@ -33,6 +33,11 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
 
 
+def term_text(term: Term) -> str:
+    """The lexical value of a term; a quoted triple is written as N-Triples."""
+    return str(term) if isinstance(term, ox.Triple) else str(term.value)
+
+
 def validate_id(identifier: str, what: str = "initiative id") -> str:
     """Return ``identifier`` when it is a well-formed id; graph IRIs are built only from these.
 
@@ -211,7 +216,9 @@ class GraphStore:
             }
             try:
                 if not old:
-                    self._store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
+                    self._store.extend(
+                        ox.Quad(t.subject, t.predicate, t.object, graph) for t in new
+                    )
                     added, removed = len(new), 0
                 else:
                     added, removed = self._apply_difference(graph, old, new)

@@ -68,7 +68,7 @@ def read_rdf(data: bytes, syntax: RdfSyntax, *, source: str, base_iri: str) -> L
 def read_source(
     data: bytes,
     *,
-    format: str,  # noqa: A002 - the CLI and API call it format
+    format: str,
     source: str,
     initiative_id: str | None,
     base_iri: str,

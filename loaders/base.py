@@ -126,7 +126,7 @@ def date_literal(value: object) -> ox.Literal:
 
 
 def triples_to_turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> str:
-    """Serialise triples as Turtle with the shared and the given prefixes, sorted for stable diffs."""
+    """Serialise triples as Turtle with the shared and given prefixes, sorted for stable diffs."""
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     data = ox.serialize(
         ordered, format=ox.RdfFormat.TURTLE, prefixes={**TURTLE_PREFIXES, **prefixes}

@@ -107,7 +107,9 @@ def parse_csv_glossary(
         if notation and notation in rows:
             first_line = rows[notation][0]
             row_issues.append(
-                LoadIssue(source, line, None, f"duplicate notation {notation!r} (line {first_line})")
+                LoadIssue(
+                    source, line, None, f"duplicate notation {notation!r} (line {first_line})"
+                )
             )
         result.issues.extend(row_issues)
         if not row_issues:
@@ -116,7 +118,9 @@ def parse_csv_glossary(
     triples = result.triples
     triples.append(ox.Triple(scheme, RDF_TYPE, SKOS["ConceptScheme"]))
     triples.append(
-        ox.Triple(scheme, MOSAIC["initiative"], ox.NamedNode(f"{base_iri}initiative/{initiative_id}"))
+        ox.Triple(
+            scheme, MOSAIC["initiative"], ox.NamedNode(f"{base_iri}initiative/{initiative_id}")
+        )
     )
     for notation, (line, values) in rows.items():
         concept = ns[local_id(notation)]
@@ -125,7 +129,9 @@ def parse_csv_glossary(
         triples += [
             ox.Triple(concept, RDF_TYPE, SKOS["Concept"]),
             ox.Triple(concept, RDF_TYPE, KINDS[kind]),
-            ox.Triple(concept, SKOS["prefLabel"], ox.Literal(values["pref_label"], language=language)),
+            ox.Triple(
+                concept, SKOS["prefLabel"], ox.Literal(values["pref_label"], language=language)
+            ),
             ox.Triple(concept, SKOS["notation"], ox.Literal(notation)),
             ox.Triple(concept, SKOS["inScheme"], scheme),
         ]
@@ -135,7 +141,9 @@ def parse_csv_glossary(
             definition = ox.Literal(values["definition"], language=language)
             triples.append(ox.Triple(concept, SKOS["definition"], definition))
         if values.get("source_url"):
-            triples.append(ox.Triple(concept, DCTERMS["source"], ox.NamedNode(values["source_url"])))
+            triples.append(
+                ox.Triple(concept, DCTERMS["source"], ox.NamedNode(values["source_url"]))
+            )
         parent = values.get("broader", "")
         if not parent:
             triples.append(ox.Triple(concept, SKOS["topConceptOf"], scheme))
@@ -164,7 +172,9 @@ def _check_row(values: dict[str, str], source: str, line: int) -> list[LoadIssue
             LoadIssue(source, line, None, f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
         )
     url = values.get("source_url", "")
-    if url and (not url.startswith(("http://", "https://")) or any(c in url for c in ' <>"{}|\\^`')):
+    if url and (
+        not url.startswith(("http://", "https://")) or any(c in url for c in ' <>"{}|\\^`')
+    ):
         issues.append(LoadIssue(source, line, None, f"source_url {url!r} is not an http(s) URL"))
     language = values.get("language", "")
     if language and not _LANGUAGE.match(language):

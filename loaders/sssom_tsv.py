@@ -85,7 +85,9 @@ def parse_sssom(
     triples.append(ox.Triple(set_iri, RDF_TYPE, SSSOM["MappingSet"]))
     triples.append(ox.Triple(set_iri, SSSOM["mapping_set_id"], ox.Literal(str(mapping_set.id))))
     if mapping_set.license:
-        triples.append(ox.Triple(set_iri, DCTERMS["license"], ox.NamedNode(str(mapping_set.license))))
+        triples.append(
+            ox.Triple(set_iri, DCTERMS["license"], ox.NamedNode(str(mapping_set.license)))
+        )
     if mapping_set.title:
         triples.append(ox.Triple(set_iri, DCTERMS["title"], ox.Literal(mapping_set.title)))
     if mapping_set.version:

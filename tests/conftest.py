@@ -26,7 +26,7 @@ def settings(tmp_path: Path) -> Settings:
         store_path=tmp_path / "store",
         ontology_dir=DATA / "ontology",
         data_dir=DATA / "bundle",
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
     )
 
 

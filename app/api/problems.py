@@ -134,9 +134,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)  # noqa: S101
     slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    response = problem(
-        request, exc.status_code, slug, _reason(exc.status_code), str(exc.detail)
-    )
+    response = problem(request, exc.status_code, slug, _reason(exc.status_code), str(exc.detail))
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
     return response

@@ -15,7 +15,10 @@ router = APIRouter(prefix="/concepts", tags=["concepts"])
 def read_concept_route(
     curie: str, store: StoreDep, catalog: CatalogDep, converter: ConverterDep
 ) -> Concept:
-    """One concept by CURIE (``atlas:AML.T0051``): labels, definitions, notation, kind,
-    scheme, broader and narrower concepts, mappings in both directions and its source.
-    A malformed CURIE or unknown prefix is 400; an unknown concept 404."""
+    """One concept by CURIE (``atlas:AML.T0051``).
+
+    Labels, definitions, notation, kind, scheme, broader and narrower concepts, mappings in
+    both directions and its source.
+    A malformed CURIE or unknown prefix is 400; an unknown concept 404.
+    """
     return read_concept(store, catalog, converter, curie)

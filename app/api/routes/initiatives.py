@@ -30,8 +30,10 @@ def list_initiatives_route(store: StoreDep, catalog: CatalogDep) -> InitiativeLi
 def read_initiative_route(
     initiative_id: str, store: StoreDep, catalog: CatalogDep
 ) -> InitiativeDetail:
-    """One initiative: provenance (publisher, version, date, licence, homepage), schemes and
-    the number of concepts of each kind."""
+    """One initiative, with its provenance, schemes and concepts per kind.
+
+    Provenance is publisher, version, date, licence and homepage.
+    """
     return read_initiative(store, catalog, initiative_id)
 
 
@@ -45,12 +47,15 @@ def export_initiative_graph(
     store: StoreDep,
     catalog: CatalogDep,
     accept: Annotated[str | None, Header()] = None,
-    format: Annotated[  # noqa: A002 - the query parameter is called format
+    format: Annotated[
         str | None, Query(description="turtle, trig, ntriples, nquads, rdfxml or jsonld")
     ] = None,
 ) -> Response:
-    """The initiative's named graph, in the RDF syntax negotiated by ``Accept`` or chosen with
-    ``?format=`` (which wins). 406 when nothing acceptable is offered."""
+    """The initiative's named graph as RDF.
+
+    The syntax is negotiated by ``Accept`` or chosen with ``?format=`` (which wins); 406 when
+    nothing acceptable is offered.
+    """
     graph = initiative_graph(store, catalog, initiative_id)
     if format is not None:
         try:

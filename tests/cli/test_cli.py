@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from app.cli import cli
+from app.settings import Settings, get_settings
+from tests.conftest import DATA
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI reads get_settings(); point it at the test bundle and a temporary store."""
+    get_settings.cache_clear()
+    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+
+
+def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "load", "query", "export"])
+def test_every_command_has_help(runner: CliRunner, command: str) -> None:
+    code, out, _ = run(runner, command, "--help")
+    assert code == 0
+    assert "--store" in out
+
+
+def test_query_seeds_and_answers(runner: CliRunner) -> None:
+    code, out, err = run(
+        runner,
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?c a <http://www.w3.org/2004/02/skos/core#Concept> }",
+    )
+    assert code == 0, err
+    assert json.loads(out)["results"]["bindings"][0]["n"]["value"] == "4"
+
+
+def test_named_query_with_param_as_csv(runner: CliRunner) -> None:
+    code, out, _ = run(
+        runner, "query", "concepts-by-initiative", "--param", "initiative=alpha", "--format", "csv"
+    )
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("initiative,concept,notation")
+    assert len(lines) == 4
+
+
+def test_query_file_and_construct_as_turtle(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_text(
+        'CONSTRUCT { ?c ?p ?o } WHERE { ?c ?p ?o ; <http://www.w3.org/2004/02/skos/core#notation> "A2" }'
+    )
+    code, out, _ = run(runner, "query", str(path), "--format", "turtle")
+    assert code == 0
+    assert len(list(ox.parse(out.encode(), format=ox.RdfFormat.TURTLE))) == 5
+
+
+def test_bad_sparql_is_one_line_with_position_and_exit_2(runner: CliRunner) -> None:
+    code, _, err = run(runner, "query", str(DATA / "sparql/bad-line2.rq"))
+    assert code == 2
+    assert err.strip().count("\n") == 0
+    assert err.startswith(f"{DATA / 'sparql/bad-line2.rq'}:4:1: ")
+
+
+def test_wrong_result_format_for_query_type(runner: CliRunner) -> None:
+    code, _, err = run(runner, "query", "ASK { ?s ?p ?o }", "--format", "turtle")
+    assert code == 2
+    assert "SELECT and ASK" not in err and "CONSTRUCT" in err
+
+
+def test_load_turtle_then_query(runner: CliRunner) -> None:
+    code, out, err = run(runner, "load", str(DATA / "rdf/good.ttl"), "--initiative", "gamma")
+    assert code == 0, err
+    assert "graph/gamma: 6 triples (6 added, 0 removed)" in out
+
+
+def test_load_bad_file_prints_file_line_column_and_exits_2(runner: CliRunner) -> None:
+    path = DATA / "rdf/bad-syntax-line3.ttl"
+    code, _, err = run(runner, "load", str(path), "--initiative", "alpha")
+    assert code == 2
+    assert (
+        err.strip()
+        == f"{path}:3:21: Parser error between line 3 column 21 and line 4 column 1: Unexpected end of file"
+    )
+
+
+def test_load_bad_csv_lists_every_row(runner: CliRunner) -> None:
+    path = DATA / "csv/bad-rows.csv"
+    code, _, err = run(runner, "load", str(path), "--initiative", "alpha")
+    assert code == 2
+    assert [line.split(":")[1] for line in err.strip().splitlines()] == ["3", "4", "5", "6", "7"]
+
+
+def test_failed_load_leaves_store_unchanged(runner: CliRunner) -> None:
+    _, before, _ = run(runner, "export", "--format", "nquads")
+    code, _, _ = run(
+        runner,
+        "load",
+        str(DATA / "rdf/good.ttl"),
+        str(DATA / "rdf/entity-bomb.rdf"),
+        "--initiative",
+        "alpha",
+    )
+    assert code == 2
+    _, after, _ = run(runner, "export", "--format", "nquads")
+    assert sorted(before.splitlines()) == sorted(after.splitlines())
+
+
+def test_load_sssom_mapping_set(runner: CliRunner) -> None:
+    code, out, err = run(runner, "load", str(DATA / "sssom/good.sssom.tsv"))
+    assert code == 0, err
+    assert "graph/mappings/good:" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["load", "missing.ttl", "--initiative", "alpha"],
+            "missing.ttl:0:0: cannot read missing.ttl",
+        ),
+        (["load", str(DATA / "rdf/good.ttl")], "--initiative is required"),
+        (["load", str(DATA / "rdf/good.ttl"), "--initiative", "../x"], "invalid initiative id"),
+        (
+            ["load", str(DATA / "csv/good.csv"), "--initiative", "g", "--format", "yaml"],
+            "unknown RDF format",
+        ),
+        (["export", "--format", "turtle"], "cannot hold named graphs"),
+        (["export", "--initiative", "nope"], "no initiative 'nope'"),
+        (["query", "concepts-by-initiative"], "needs parameter"),
+        (["query", "SELECT * {}", "--param", "x"], "NAME=VALUE"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(
+    runner: CliRunner, args: list[str], message: str
+) -> None:
+    code, _, err = run(runner, *args)
+    assert code in (1, 2)
+    assert message in err
+    if code == 2:
+        assert len(err.strip().splitlines()) == 1
+
+
+def test_export_initiative_and_whole_store(runner: CliRunner, tmp_path: Path) -> None:
+    code, out, _ = run(runner, "export", "--initiative", "alpha", "--format", "ntriples")
+    assert code == 0
+    assert len(out.strip().splitlines()) > 10
+    target = tmp_path / "all.trig"
+    code, _, err = run(runner, "export", "-o", str(target))
+    assert code == 0
+    graphs = {q.graph_name for q in ox.parse(path=target)}
+    assert len(graphs) >= 4
+    assert "wrote" in err
+
+
+def test_no_seed_leaves_store_empty(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "query", "--no-seed", "ASK { ?s ?p ?o }")
+    assert code == 0
+    assert json.loads(out)["boolean"] is False
