@@ -18,6 +18,8 @@ imports FastAPI or click.
     │   └── PayloadTooLargeError      (HTTP 413)
     ├── NotFoundError                 kind + id of what is missing (HTTP 404)
     ├── ReadOnlyError                 writes are disabled (HTTP 403)
+    ├── BusyError                     every query worker is taken (HTTP 503 + Retry-After)
+    ├── QueryTimeoutError             a query ran past its budget and was killed (HTTP 503)
     └── StoreError                    a storage fault; the detail shown to clients is generic (500)
 """
 
@@ -172,6 +174,26 @@ class ReadOnlyError(MosaicError):
     """A write was attempted where writes are disabled."""
 
     title = "Read-only"
+
+
+class BusyError(MosaicError):
+    """Every query worker is busy; the client should retry after ``retry_after`` seconds."""
+
+    title = "Service busy"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class QueryTimeoutError(MosaicError):
+    """A query ran past its time budget; its worker process was killed."""
+
+    title = "Query timeout"
+
+    def __init__(self, detail: str, *, budget: float) -> None:
+        super().__init__(detail)
+        self.budget = budget
 
 
 class StoreError(MosaicError):

@@ -7,6 +7,7 @@ the environment cannot disagree.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,31 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
     default_page_size: int = Field(default=50, ge=1, le=10_000)
     log_level: str = "info"
+    query_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="Seconds a client query may run before it is killed.",
+    )
+    query_workers: int = Field(
+        default_factory=lambda: max(1, os.cpu_count() or 1),
+        ge=1,
+        le=64,
+        description="Worker processes that run client queries (bounds concurrency).",
+    )
+    query_queue_wait: float = Field(
+        default=2.0, ge=0, le=60, description="Seconds a query waits for a free worker before 503."
+    )
+    max_result_rows: int = Field(
+        default=100_000, ge=1, description="Rows (or triples) a client query may return."
+    )
+    max_result_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=1024, description="Bytes a client query result may take."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=lambda: ["*"],
+        description="Origins allowed to read cross-origin (never with credentials).",
+    )
     ontology_dir: Path = PROJECT_ROOT / "ontology"
     shapes_dir: Path = PROJECT_ROOT / "shapes"
     queries_dir: Path = PROJECT_ROOT / "queries"

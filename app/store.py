@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +107,15 @@ class GraphStore:
         self.names = names
         self.path = path
         self._write_lock = threading.Lock()
+        self._listeners: list[Callable[[], None]] = []
+
+    def add_listener(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after every successful write (the executor refreshes snapshots)."""
+        self._listeners.append(callback)
+
+    def _changed(self) -> None:
+        for callback in self._listeners:
+            callback()
 
     # --- reading -------------------------------------------------------------------------
 
@@ -226,6 +235,7 @@ class GraphStore:
             except (OSError, RuntimeError) as exc:
                 log.exception("replacing graph %s failed", graph.value)
                 raise StoreError(f"the store failed while replacing {graph.value}") from exc
+            self._changed()
         return ReplaceSummary(graph.value, added, removed, len(new))
 
     def _apply_difference(
@@ -267,6 +277,7 @@ class GraphStore:
             except (OSError, RuntimeError) as exc:
                 log.exception("adding quads failed")
                 raise StoreError("the store failed while adding data") from exc
+            self._changed()
 
     def update(self, sparql_update: str) -> None:
         """Run one SPARQL update written by us (never a client's), as one transaction.
@@ -280,10 +291,18 @@ class GraphStore:
             except (OSError, RuntimeError) as exc:
                 log.exception("update failed")
                 raise StoreError("the store failed while writing") from exc
+            self._changed()
 
     def backup(self, target: Path) -> None:
-        """Write a consistent copy of the store to ``target`` (which must not exist)."""
-        self._store.backup(str(target))
+        """Write a consistent copy of the store to ``target`` (which must not exist).
+
+        :raises StoreError: when the store is in memory or the copy fails.
+        """
+        with self._write_lock:
+            try:
+                self._store.backup(str(target))
+            except (OSError, RuntimeError) as exc:
+                raise StoreError(f"cannot snapshot the store: {exc}") from exc
 
 
 def open_store(path: Path | None, base_iri: str, *, read_only: bool = False) -> GraphStore:

@@ -6,19 +6,27 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.api.problems import register_problem_handlers
 from app.api.routes import api_router
 from app.catalog import Catalog
 from app.dataset import ensure_seeded
+from app.executor import QueryExecutor
 from app.identifiers import load_converter
 from app.settings import Settings
 from app.store import GraphStore, open_store
 
 log = logging.getLogger(__name__)
+
+
+def snapshot_root(settings: Settings) -> Path:
+    """Where the query workers' snapshots live: beside the store, never inside its folder."""
+    return settings.store_path.with_name(settings.store_path.name + "-snapshots")
 
 
 def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
@@ -35,7 +43,19 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         if summary is not None:
             log.info("seeded the store with %d triples in %.2f s", summary.triples, summary.seconds)
         app.state.store = opened
-        yield
+        app.state.executor = QueryExecutor(
+            opened,
+            snapshot_root(settings),
+            workers=settings.query_workers,
+            timeout=settings.query_timeout,
+            queue_wait=settings.query_queue_wait,
+            max_rows=settings.max_result_rows,
+            max_bytes=settings.max_result_bytes,
+        )
+        try:
+            yield
+        finally:
+            app.state.executor.close()
 
     app = FastAPI(
         title="MOSAIC knowledge graph",
@@ -60,6 +80,16 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         response.headers["X-Request-ID"] = request.state.request_id
         return response
 
+    # Read routes are open to browser clients (YASGUI, Comunica); never with credentials, so
+    # a wildcard origin cannot carry a user's cookies or tokens.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["X-Request-ID", "MOSAIC-Result-Count", "MOSAIC-Result-Truncated"],
+    )
     register_problem_handlers(app)
     app.include_router(api_router)
     return app

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import (
+    BusyError,
     InputError,
     LoadError,
     MosaicError,
@@ -24,6 +25,7 @@ from app.errors import (
     NotFoundError,
     ParameterError,
     PayloadTooLargeError,
+    QueryTimeoutError,
     RdfSyntaxError,
     ReadOnlyError,
     SparqlSyntaxError,
@@ -51,6 +53,8 @@ STATUS_TABLE: dict[type[MosaicError], tuple[int, str]] = {
     NotFoundError: (404, "not-found"),
     ReadOnlyError: (403, "read-only"),
     StoreError: (500, "store-failure"),
+    BusyError: (503, "busy"),
+    QueryTimeoutError: (503, "query-timeout"),
 }
 
 
@@ -108,6 +112,8 @@ def _extensions(exc: MosaicError) -> dict[str, Any]:
         return {"offered": exc.offered}
     if isinstance(exc, NotFoundError):
         return {"kind": exc.kind, "id": exc.identifier}
+    if isinstance(exc, QueryTimeoutError):
+        return {"budget_seconds": exc.budget}
     return {}
 
 
@@ -115,7 +121,11 @@ async def _mosaic_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, MosaicError)  # noqa: S101 - registered for MosaicError only
     status, slug = status_of(exc)
     detail = exc.detail
-    if status >= 500:
+    if isinstance(exc, BusyError):
+        response = problem(request, status, slug, exc.title, detail)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    if status >= 500 and not isinstance(exc, QueryTimeoutError):
         log.error("request %s failed: %s", request_id(request), exc, exc_info=exc)
         detail = f"internal error; quote request id {request_id(request)} when reporting it"
     return problem(request, status, slug, exc.title, detail, **_extensions(exc))

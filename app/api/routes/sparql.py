@@ -1,0 +1,235 @@
+"""``GET, POST /sparql``: the SPARQL 1.1 Protocol query endpoint, read-only.
+
+Request handling follows the W3C protocol and the Oxigraph server's rules: a query in both the
+URL and the body, or two ``query`` parameters, is 400; a POST that is neither
+``application/sparql-query`` nor a form is 415; an update in any form is 403; ``SERVICE`` is
+refused before execution (400); GET with no query returns the service description. Queries run
+in the killable worker pool (:mod:`app.executor`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+
+from app.api.deps import CatalogDep, StoreDep
+from app.errors import (
+    NotAcceptableError,
+    ParameterError,
+    ReadOnlyError,
+    UnsupportedMediaTypeError,
+)
+from app.executor import QueryExecutor, QueryOutcome
+from app.negotiation import negotiate
+from app.query_worker import Term
+from app.service_description import render_query_page, service_description
+from app.sparql_results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES
+from app.sparql_text import screen_query
+
+router = APIRouter(prefix="/sparql", tags=["sparql"])
+
+RESULTS_OFFERS = [(media_type, media_type) for media_type in RESULTS_MEDIA_TYPES.values()]
+GRAPH_OFFERS = [(media_type, media_type) for media_type in GRAPH_MEDIA_TYPES.values()]
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+TRUNCATED_HEADER = "MOSAIC-Result-Truncated"
+
+
+def get_executor(request: Request) -> QueryExecutor:
+    """The app's query executor."""
+    executor: QueryExecutor = request.app.state.executor
+    return executor
+
+
+ExecutorDep = Annotated[QueryExecutor, Depends(get_executor)]
+
+
+class ProtocolRequest:
+    """The parameters of a protocol request, read from the raw query string and body.
+
+    FastAPI keeps only the last of repeated parameters, and the protocol needs to see them all
+    (two ``query`` parameters are an error), so this reads the raw text.
+    """
+
+    def __init__(self, url_params: list[tuple[str, str]], body_params: list[tuple[str, str]]):
+        self.url = url_params
+        self.body = body_params
+
+    def values(self, name: str) -> list[str]:
+        """Every value of a parameter, URL and body together."""
+        return [v for k, v in self.url + self.body if k == name]
+
+    def single(self, name: str) -> str | None:
+        """The one value of a parameter.
+
+        :raises ParameterError: when it is given more than once.
+        """
+        values = self.values(name)
+        if len(values) > 1:
+            raise ParameterError(f"parameter {name!r} is given {len(values)} times", parameter=name)
+        return values[0] if values else None
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def _choose_formats(accept: str | None, fmt: str | None) -> tuple[str | None, str | None]:
+    """The media types for a SELECT/ASK result and for a CONSTRUCT/DESCRIBE result."""
+    if fmt is not None:
+        key = fmt.strip().lower()
+        results = RESULTS_MEDIA_TYPES.get(key) or (
+            key if key in RESULTS_MEDIA_TYPES.values() else None
+        )
+        graph = GRAPH_MEDIA_TYPES.get(key) or (key if key in GRAPH_MEDIA_TYPES.values() else None)
+        if results is None and graph is None:
+            known = ", ".join([*RESULTS_MEDIA_TYPES, *GRAPH_MEDIA_TYPES])
+            raise ParameterError(f"unknown format {fmt!r} (known: {known})", parameter="format")
+        return results, graph
+    return _try(accept, RESULTS_OFFERS), _try(accept, GRAPH_OFFERS)
+
+
+def _try(accept: str | None, offers: list[tuple[str, str]]) -> str | None:
+    try:
+        return negotiate(accept, offers)[1]
+    except NotAcceptableError:
+        return None
+
+
+def _respond(outcome: QueryOutcome) -> Response:
+    result = outcome.result
+    media_type = result.media_type
+    if media_type.startswith("text/"):
+        media_type += "; charset=utf-8"
+    headers = {"Vary": "Accept", "MOSAIC-Result-Count": str(result.count)}
+    if result.truncated:
+        headers[TRUNCATED_HEADER] = f"true; returned={result.count}"
+    return Response(content=result.body, media_type=media_type, headers=headers)
+
+
+def execute(
+    executor: QueryExecutor,
+    sparql: str,
+    *,
+    accept: str | None,
+    fmt: str | None,
+    substitutions: Mapping[str, Term] | None = None,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    base_iri: str | None = None,
+) -> Response:
+    """Screen, negotiate, run in the pool, and answer; shared with the named-query route.
+
+    :raises ReadOnlyError: for an update.
+    :raises SparqlSyntaxError: for SERVICE or a malformed query.
+    :raises NotAcceptableError: when the result's kind has no acceptable media type.
+    """
+    screen_query(sparql)
+    results_type, graph_type = _choose_formats(accept, fmt)
+    try:
+        outcome = executor.run(
+            sparql,
+            results_media_type=results_type,
+            graph_media_type=graph_type,
+            substitutions=substitutions,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            base_iri=base_iri,
+        )
+    except NotAcceptableError as exc:
+        offers = RESULTS_OFFERS if results_type is None else GRAPH_OFFERS
+        offered = [media_type for media_type, _ in offers]
+        raise NotAcceptableError(
+            f"none of the accepted media types is offered; offered: {', '.join(offered)}",
+            offered=offered,
+        ) from exc
+    return _respond(outcome)
+
+
+async def _dispatch(
+    request: Request, protocol: ProtocolRequest, query: str | None, executor: QueryExecutor
+) -> Response:
+    if protocol.values("update"):
+        raise ReadOnlyError("the SPARQL endpoint is read-only: updates are refused")
+    if query is None:
+        raise ParameterError("no query given", parameter="query")
+    default_graphs = protocol.values("default-graph-uri") or None
+    named_graphs = protocol.values("named-graph-uri") or None
+    return await run_in_threadpool(
+        execute,
+        executor,
+        query,
+        accept=request.headers.get("accept"),
+        fmt=protocol.single("format"),
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        base_iri=str(request.url.replace(query="")),
+    )
+
+
+@router.get("", response_class=Response, summary="SPARQL query by GET, or service description")
+async def query_by_get(
+    request: Request, executor: ExecutorDep, store: StoreDep, catalog: CatalogDep
+) -> Response:
+    """SPARQL 1.1 Protocol query via GET (`?query=`, `default-graph-uri`, `named-graph-uri`).
+
+    With no query: the service description in Turtle, or an HTML query page for a browser.
+    """
+    protocol = ProtocolRequest(parse_qsl(request.url.query, keep_blank_values=True), [])
+    query = protocol.single("query")
+    if query is None and not protocol.values("update"):
+        return _describe(request, store, catalog)
+    return await _dispatch(request, protocol, query, executor)
+
+
+@router.post("", response_class=Response, summary="SPARQL query by POST")
+async def query_by_post(request: Request, executor: ExecutorDep) -> Response:
+    """SPARQL 1.1 Protocol query via POST, URL-encoded form or `application/sparql-query`."""
+    url_params = parse_qsl(request.url.query, keep_blank_values=True)
+    media_type = _media_type(request)
+    body = await request.body()
+    if media_type == SPARQL_UPDATE:
+        raise ReadOnlyError("the SPARQL endpoint is read-only: updates are refused")
+    if media_type == FORM:
+        try:
+            form = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+        except UnicodeDecodeError as exc:
+            raise ParameterError("the form body is not UTF-8") from exc
+        protocol = ProtocolRequest(url_params, form)
+        if any(k == "query" for k, _ in url_params) and any(k == "query" for k, _ in form):
+            raise ParameterError("a query both in the URL and in the body", parameter="query")
+        query = protocol.single("query")
+    elif media_type == SPARQL_QUERY:
+        protocol = ProtocolRequest(url_params, [])
+        if protocol.values("query"):
+            raise ParameterError("a query both in the URL and in the body", parameter="query")
+        try:
+            query = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParameterError("the query is not UTF-8") from exc
+    else:
+        raise UnsupportedMediaTypeError(
+            f"POST a query as {SPARQL_QUERY} or {FORM}, not {media_type or '(no Content-Type)'}"
+        )
+    return await _dispatch(request, protocol, query, executor)
+
+
+def _describe(request: Request, store: StoreDep, catalog: CatalogDep) -> Response:
+    endpoint = str(request.url.replace(query=""))
+    offers = [
+        ("text/turtle", "turtle"),
+        ("text/html", "html"),
+        *[(m, m) for m in GRAPH_MEDIA_TYPES.values() if m != "text/turtle"],
+    ]
+    accept = request.headers.get("accept")
+    media_type, choice = negotiate(accept, offers)
+    if choice == "html":
+        return HTMLResponse(render_query_page(endpoint, catalog.public()))
+    body = service_description(endpoint, store.named_graphs(), media_type)
+    return Response(content=body, media_type=media_type, headers={"Vary": "Accept"})
