@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from app.catalog import Catalog
 from app.dataset import (
+    ReadSources,
     SourceFile,
     ensure_seeded,
     load_into_initiative,
@@ -38,10 +39,11 @@ from app.errors import (
 )
 from app.rdf_io import RDF_SYNTAXES, serialize_quads, syntax_for_name
 from app.settings import Settings, get_settings
-from app.store import GraphStore, open_store
+from app.store import GraphStore, open_store, validate_id
 from loaders import detect_format
 from loaders.base import TURTLE_PREFIXES
 from loaders.sssom_tsv import mapping_set_id_from_name
+from loaders.upstream import UPSTREAM_FORMATS, upstream_format
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -176,7 +178,7 @@ def serve(
 
 @cli.command()
 @store_options
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--initiative", "initiative_id", default=None, help="Initiative id to load into.")
 @click.option(
     "--mapping-set",
@@ -190,6 +192,15 @@ def serve(
     default=None,
     help="Input format: csv, sssom, " + ", ".join(s.name for s in RDF_SYNTAXES) + ".",
 )
+@click.option(
+    "--from",
+    "upstream",
+    default=None,
+    metavar="UPSTREAM",
+    help="Convert an initiative's own published files (a folder or file): "
+    + ", ".join(sorted(UPSTREAM_FORMATS))
+    + ".",
+)
 def load(
     store_path: Path | None,
     no_seed: bool,
@@ -197,12 +208,17 @@ def load(
     initiative_id: str | None,
     mapping_set_id: str | None,
     fmt: str | None,
+    upstream: str | None,
 ) -> None:
     """Replace an initiative's graph with FILES (or a mapping set with an SSSOM file).
 
     All files are read and checked first; on any problem nothing is written, every problem is
-    printed as file:line:column: message, and the exit code is 2.
+    printed as file:line:column: message, and the exit code is 2. With --from, FILES is the
+    path of an initiative's own published files, converted to SKOS with their own definitions.
     """
+    if upstream is not None:
+        _load_upstream(store_path, no_seed, files, initiative_id, upstream)
+        return
     with _reported(str(files[0])):
         sources = []
         for path in files:
@@ -229,6 +245,32 @@ def load(
             summary, warnings = load_into_initiative(
                 store, settings, initiative_id, checked, progress
             )
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
+        _report_summary(summary.graph, summary.added, summary.removed, summary.total)
+
+
+def _load_upstream(
+    store_path: Path | None,
+    no_seed: bool,
+    files: tuple[Path, ...],
+    initiative_id: str | None,
+    upstream: str,
+) -> None:
+    with _reported(str(files[0])):
+        spec = upstream_format(upstream)
+        if len(files) != 1:
+            raise ParameterError("--from takes exactly one path (the upstream file or folder)")
+        if not files[0].exists():
+            raise ParameterError(f"cannot read {files[0]}: no such file or folder")
+        target = initiative_id or spec.initiative_id
+        validate_id(target)
+        result = spec.converter()(str(files[0]))
+        result.raise_for_issues()
+        settings = _settings(store_path, no_seed)
+        store = _open(settings)
+        checked = ReadSources(target, result.triples, result.warnings)
+        summary, warnings = load_into_initiative(store, settings, target, checked)
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
         _report_summary(summary.graph, summary.added, summary.removed, summary.total)

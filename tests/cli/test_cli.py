@@ -163,3 +163,67 @@ def test_no_seed_leaves_store_empty(runner: CliRunner) -> None:
     code, out, _ = run(runner, "query", "--no-seed", "ASK { ?s ?p ?o }")
     assert code == 0
     assert json.loads(out)["boolean"] is False
+
+
+UPSTREAM_FIXTURES = DATA / "upstream"
+
+
+@pytest.mark.parametrize(
+    ("upstream", "folder", "expected"),
+    [
+        ("atlas", "mitre-atlas", "dist/ATLAS.yaml:45:0: technique AML.T9001 has no name"),
+        ("owasp-llm-top10-2025", "owasp-llm-top10", "LLM02_NoColon.md:1:0: title heading"),
+        ("cosai", "cosai-risk-map", "risks.yaml:35:0: riskSpill: unknown control"),
+        ("avid", "avid", "ethics.md:10:0: subcategory E0101 does not follow its category"),
+        ("owasp-aisvs", "owasp-aisvs", "C01-Test-Chapter.md:27:0: C1.2.2: bad verification level"),
+    ],
+)
+def test_load_from_upstream_reports_bad_records_and_changes_nothing(
+    runner: CliRunner, upstream: str, folder: str, expected: str
+) -> None:
+    _, before, _ = run(runner, "export", "--format", "nquads")
+    code, _, err = run(runner, "load", "--from", upstream, str(UPSTREAM_FIXTURES / folder))
+    assert code == 2
+    assert expected in err
+    _, after, _ = run(runner, "export", "--format", "nquads")
+    assert sorted(before.splitlines()) == sorted(after.splitlines())
+
+
+def test_load_from_upstream_converts_into_the_initiative_graph(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    atlas = tmp_path / "ATLAS.yaml"
+    atlas.write_text(
+        "id: ATLAS\nname: Adversarial Threat Landscape\nversion: 9.9.9\nmatrices:\n"
+        "- id: ATLAS\n  name: ATLAS Matrix\n  tactics:\n"
+        "  - id: AML.TA0001\n    name: Toy Tactic\n    description: A tactic for a test.\n    object-type: tactic\n"
+        "  techniques:\n"
+        "  - id: AML.T0001\n    name: Toy Technique\n    description: A technique for a test.\n"
+        "    object-type: technique\n    tactics: [AML.TA0001]\n"
+        "  mitigations: []\n"
+    )
+    code, out, err = run(runner, "load", "--from", "atlas", str(atlas))
+    assert code == 0, err
+    assert "graph/mitre-atlas" in out
+    code, out, _ = run(
+        runner,
+        "query",
+        "SELECT ?d WHERE { <https://w3id.org/mosaic/id/mitre-atlas/AML.T0001> <http://www.w3.org/2004/02/skos/core#definition> ?d }",
+        "--format",
+        "csv",
+    )
+    assert out.strip().splitlines()[1] == "A technique for a test."
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["load", "--from", "nope", "x"], "unknown upstream format 'nope'"),
+        (["load", "--from", "atlas", "missing-folder"], "no such file or folder"),
+        (["load", "--from", "atlas", "a", "b"], "exactly one path"),
+    ],
+)
+def test_load_from_bad_arguments(runner: CliRunner, args: list[str], message: str) -> None:
+    code, _, err = run(runner, *args)
+    assert code == 2
+    assert message in err
