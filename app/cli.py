@@ -150,8 +150,23 @@ def cli() -> None:
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default 8000).")
 @click.option("--workers", type=int, default=None, help="Number of uvicorn worker processes.")
+@click.option(
+    "--query-timeout",
+    type=float,
+    default=None,
+    help="Seconds a /sparql query may run before its worker is killed (default 30).",
+)
+@click.option(
+    "--query-workers", type=int, default=None, help="Query worker processes (default: cores)."
+)
 def serve(
-    store_path: Path | None, no_seed: bool, host: str | None, port: int | None, workers: int | None
+    store_path: Path | None,
+    no_seed: bool,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    query_timeout: float | None,
+    query_workers: int | None,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs) over the on-disk store."""
     import uvicorn
@@ -159,7 +174,15 @@ def serve(
     from app.api import create_app
 
     with _reported():
-        settings = _settings(store_path, no_seed, host=host, port=port, workers=workers)
+        settings = _settings(
+            store_path,
+            no_seed,
+            host=host,
+            port=port,
+            workers=workers,
+            query_timeout=query_timeout,
+            query_workers=query_workers,
+        )
         logging.basicConfig(level=settings.log_level.upper())
         started = time.perf_counter()
         store = _open(settings, announce=True)
