@@ -38,7 +38,11 @@ from app.store import GraphStore
 
 log = logging.getLogger(__name__)
 
-_CONTEXT = multiprocessing.get_context("spawn")
+# Workers come from a fork server that has already imported the worker module: replacing a
+# killed worker is a fork, not a fresh interpreter start, and the fork server itself is a
+# single-threaded process, so forking it is safe even though the API process runs threads.
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["app.query_worker"])
 
 
 @dataclass
@@ -73,7 +77,7 @@ class QueryExecutor:
         self._snapshot_root = snapshot_root
         self._size = workers
         self.timeout = timeout
-        self._queue_wait = queue_wait
+        self.queue_wait = queue_wait
         self.max_rows = max_rows
         self.max_bytes = max_bytes
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -165,7 +169,7 @@ class QueryExecutor:
         budget = self.timeout if timeout is None else min(timeout, self.timeout)
         snapshot, generation = self._ensure_snapshot()
         try:
-            worker = self._idle.get(timeout=self._queue_wait)
+            worker = self._idle.get(timeout=self.queue_wait)
         except queue.Empty as exc:
             raise BusyError(
                 f"all {self._size} query workers are busy; retry shortly",

@@ -7,6 +7,8 @@ pyoxigraph query; it holds nothing that a kill could corrupt (its store is a rea
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
@@ -18,6 +20,8 @@ from app.sparql_results import (
     serialize_solutions,
     serialize_triples,
 )
+
+WORKER_NICENESS = 10
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -90,7 +94,13 @@ def run_task(store: ox.Store, task: QueryTask) -> QueryAnswer:
 
 
 def serve(connection: Connection) -> None:
-    """Answer tasks from ``connection`` until it closes; reopen the snapshot when it changes."""
+    """Answer tasks from ``connection`` until it closes; reopen the snapshot when it changes.
+
+    Workers run at a lower CPU priority than the API process, so that a runaway query slows
+    other queries rather than ``/health`` and the JSON routes.
+    """
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
     store: ox.Store | None = None
     generation = -1
     while True:

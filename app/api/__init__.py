@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+import anyio
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.api.problems import register_problem_handlers
+from app.api.request_id import RequestIdMiddleware
 from app.api.routes import api_router
 from app.catalog import Catalog
 from app.dataset import ensure_seeded
@@ -52,6 +53,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
             max_rows=settings.max_result_rows,
             max_bytes=settings.max_result_bytes,
         )
+        # Slots and threads for client queries, apart from the server's shared thread pool.
+        app.state.query_slots = anyio.Semaphore(settings.query_workers)
+        app.state.query_threads = anyio.CapacityLimiter(settings.query_workers)
         try:
             yield
         finally:
@@ -71,15 +75,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.state.catalog = Catalog.from_folder(settings.queries_dir)
     app.state.converter = load_converter(settings.ontology_dir / "prefixes.json")
 
-    @app.middleware("http")
-    async def add_request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request.state.request_id = uuid.uuid4().hex
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
-
+    app.add_middleware(RequestIdMiddleware)
     # Read routes are open to browser clients (YASGUI, Comunica); never with credentials, so
     # a wildcard origin cannot carry a user's cookies or tokens.
     app.add_middleware(

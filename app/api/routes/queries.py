@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from app.api.deps import CatalogDep
-from app.api.routes.sparql import ExecutorDep, execute
+from app.api.routes.sparql import ExecutorDep, execute, run_gated
 from app.errors import ParameterError
 
 router = APIRouter(prefix="/queries", tags=["queries"])
@@ -84,11 +84,14 @@ async def run_named_query(
         values[key] = value
     fmt = values.pop("format", None)
     substitutions = dict(query.bind(values))
-    return await run_in_threadpool(
-        execute,
-        executor,
-        query.sparql,
-        accept=request.headers.get("accept"),
-        fmt=fmt,
-        substitutions=substitutions,
+    return await run_gated(
+        request,
+        partial(
+            execute,
+            executor,
+            query.sparql,
+            accept=request.headers.get("accept"),
+            fmt=fmt,
+            substitutions=substitutions,
+        ),
     )

@@ -9,16 +9,18 @@ in the killable worker pool (:mod:`app.executor`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Annotated
 from urllib.parse import parse_qsl
 
+import anyio
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from app.api.deps import CatalogDep, StoreDep
 from app.errors import (
+    BusyError,
     NotAcceptableError,
     ParameterError,
     ReadOnlyError,
@@ -39,6 +41,31 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 TRUNCATED_HEADER = "MOSAIC-Result-Truncated"
+
+
+async def run_gated(request: Request, function: Callable[[], Response]) -> Response:
+    """Run a blocking query call without starving the server's shared thread pool.
+
+    Each query holds a thread while its worker runs; a separate semaphore and thread limiter,
+    sized to the worker pool, keep 50 waiting queries from taking the threads that ``/health``
+    and every other route need. A query that cannot get a slot within the queue wait is 503.
+
+    :raises BusyError: when every slot stays taken for the queue wait.
+    """
+    state = request.app.state
+    executor: QueryExecutor = state.executor
+    try:
+        with anyio.fail_after(executor.queue_wait):
+            await state.query_slots.acquire()
+    except TimeoutError as exc:
+        raise BusyError(
+            f"all {executor.size} query workers are busy; retry shortly",
+            retry_after=max(1, round(executor.timeout / 10)),
+        ) from exc
+    try:
+        return await anyio.to_thread.run_sync(function, limiter=state.query_threads)
+    finally:
+        state.query_slots.release()
 
 
 def get_executor(request: Request) -> QueryExecutor:
@@ -161,15 +188,18 @@ async def _dispatch(
         raise ParameterError("no query given", parameter="query")
     default_graphs = protocol.values("default-graph-uri") or None
     named_graphs = protocol.values("named-graph-uri") or None
-    return await run_in_threadpool(
-        execute,
-        executor,
-        query,
-        accept=request.headers.get("accept"),
-        fmt=protocol.single("format"),
-        default_graphs=default_graphs,
-        named_graphs=named_graphs,
-        base_iri=str(request.url.replace(query="")),
+    return await run_gated(
+        request,
+        partial(
+            execute,
+            executor,
+            query,
+            accept=request.headers.get("accept"),
+            fmt=protocol.single("format"),
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            base_iri=str(request.url.replace(query="")),
+        ),
     )
 
 
