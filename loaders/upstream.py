@@ -74,6 +74,12 @@ UPSTREAM_FORMATS: dict[str, UpstreamFormat] = {
             "owasp-aisvs", "owasp-aisvs", "loaders.owasp_aisvs", "OWASP AISVS Markdown (1.0/en)"
         ),
         UpstreamFormat("avid", "avid", "loaders.avid", "AVID taxonomy pages (content/taxonomy)"),
+        UpstreamFormat(
+            "owasp-agentic",
+            "owasp-agentic-threats",
+            "loaders.owasp_agentic",
+            "OWASP Agentic Security Initiative Markdown (initiatives/agent_security_initiative)",
+        ),
     )
 }
 
