@@ -155,4 +155,5 @@ def _mapping(row: Row, converter: curies.Converter) -> MappingRef:
         justification=_optional_text(row, "justification"),
         confidence=None if confidence is None else float(term_text(confidence)),
         author=_optional_text(row, "author"),
+        ir8477_relation=_optional_text(row, "ir8477_relation"),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, PrivateAttr
 
 
 class StoreFigures(BaseModel):
@@ -97,6 +99,9 @@ class MappingRef(BaseModel):
     justification: str | None = None
     confidence: float | None = None
     author: str | None = None
+    ir8477_relation: str | None = Field(
+        default=None, examples=["subset of"], description="NIST IR 8477 set relation, if recorded."
+    )
 
 
 class Concept(BaseModel):
@@ -122,3 +127,62 @@ class Concept(BaseModel):
     other: dict[str, list[str]] = Field(
         description="Every other statement about the concept, by property CURIE or IRI."
     )
+
+
+class ValidationResult(BaseModel):
+    """One finding of the SHACL validation: which rule fired on which node, and what to fix."""
+
+    focus_node: str = Field(description="IRI (or _:id of a blank node) the rule fired on.")
+    path: str | None = Field(
+        default=None, description="The property (or SPARQL property path) concerned."
+    )
+    value: str | None = Field(default=None, description="The offending value, as text.")
+    severity: Literal["Violation", "Warning", "Info"]
+    rule: str = Field(examples=["S14-one-preflabel-per-language"])
+    message: str
+    source_shape: str = Field(
+        examples=["https://w3id.org/mosaic/shapes#S14-one-preflabel-per-language"]
+    )
+    #: The RDF terms behind the text fields (for the Turtle report); not part of the JSON.
+    _terms: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+
+class ValidationReport(BaseModel):
+    """A SHACL validation report: conforms when there is no Violation; every result listed."""
+
+    conforms: bool
+    results: list[ValidationResult]
+
+    def count(self, severity: str) -> int:
+        """How many results have ``severity`` (Violation, Warning or Info)."""
+        return sum(1 for result in self.results if result.severity == severity)
+
+    def of_severity(self, severity: str) -> list[ValidationResult]:
+        """The results of one severity."""
+        return [result for result in self.results if result.severity == severity]
+
+
+class ConceptChanges(BaseModel):
+    """The concepts a replacement adds, removes and changes (IRIs, sorted)."""
+
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+
+
+class GraphReplaced(BaseModel):
+    """What ``PUT /initiatives/{id}/graph`` changed, and what validation found."""
+
+    initiative: str
+    graph: str
+    created: bool = Field(description="Whether the initiative had no graph before.")
+    triples: int
+    triples_added: int
+    triples_removed: int
+    concepts: ConceptChanges
+    warnings: list[ValidationResult] = Field(
+        description="Every Warning of the validation (accepted, but worth fixing)."
+    )
+    infos: int = Field(description="How many Info results the validation found.")
+    load_warnings: list[str] = Field(description="Warnings of reading the upload.")
+    uploaded_by: str

@@ -56,7 +56,9 @@ def parse_sssom(
     :param data: the TSV file, with its ``#`` YAML metadata block.
     :param set_id: the mapping set's id (graph name segment).
     :param base_iri: the configured base IRI, for the mapping and mapping set IRIs.
-    :param converter: our prefix map; the file's own ``curie_map`` takes precedence.
+    :param converter: our prefix map. It takes precedence over the file's ``curie_map``, so a
+        file cannot redefine a project prefix (``mosaic:``, ``atlas:``...); the file's map
+        adds the prefixes we do not know.
     :param source: file name for issues.
     :returns: the triples and every issue, each with the line of the file it comes from.
     """
@@ -92,6 +94,13 @@ def parse_sssom(
         triples.append(ox.Triple(set_iri, DCTERMS["title"], ox.Literal(mapping_set.title)))
     if mapping_set.version:
         triples.append(ox.Triple(set_iri, OWL["versionInfo"], ox.Literal(mapping_set.version)))
+    if mapping_set.description:
+        description = ox.Literal(mapping_set.description)
+        triples.append(ox.Triple(set_iri, DCTERMS["description"], description))
+    for creator in mapping_set.creators or []:
+        creator_iri = file_converter.expand_reference(creator)
+        if creator_iri is not None:
+            triples.append(ox.Triple(set_iri, DCTERMS["creator"], ox.NamedNode(creator_iri)))
     for mapping in mappings:
         try:
             triples.extend(_mapping_triples(mapping, file_converter, set_iri, base_iri, set_id))
@@ -149,3 +158,7 @@ def _mapping_triples(
         yield ox.Triple(record, SSSOM["mapping_date"], date)
     if mapping.comment:
         yield ox.Triple(record, SSSOM["comment"], ox.Literal(mapping.comment))
+    for slot in (mapping.extensions or {}).values():
+        # Extension slots declared in the metadata block (e.g. the NIST IR 8477 relation)
+        # keep their declared property; values stay plain strings.
+        yield ox.Triple(record, _iri(converter, slot.predicate), ox.Literal(str(slot.value)))
