@@ -13,12 +13,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 import pyoxigraph as ox
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from app.backup import backup_store, restore_store
 from app.catalog import Catalog
 from app.dataset import (
     ReadSources,
@@ -32,8 +33,10 @@ from app.errors import (
     InputError,
     LoadError,
     MosaicError,
+    NotFoundError,
     ParameterError,
     RdfSyntaxError,
+    ShapeViolationError,
     SparqlSyntaxError,
     UnsafeInputError,
 )
@@ -44,6 +47,10 @@ from loaders import detect_format
 from loaders.base import TURTLE_PREFIXES
 from loaders.sssom_tsv import mapping_set_id_from_name
 from loaders.upstream import UPSTREAM_FORMATS, upstream_format
+
+if TYPE_CHECKING:
+    from app.label_index import LabelIndex
+    from app.models import ValidationReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,6 +70,11 @@ def _error_lines(exc: MosaicError, default_source: str) -> list[str]:
         return [f"{default_source}:{exc.line or 0}:{exc.column or 0}: {exc.detail}"]
     if isinstance(exc, UnsafeInputError):
         return [f"{exc.source}:{exc.line or 0}:0: {exc.detail}"]
+    if isinstance(exc, ShapeViolationError):
+        from app.shacl import report_to_text
+
+        text = report_to_text(exc.report, severities=("Violation", "Warning"))
+        return [f"{exc.source}: refused: {exc.detail}", *text.splitlines()]
     return [f"{default_source}:0:0: {exc.detail}"]
 
 
@@ -445,6 +457,302 @@ def export(
         else:
             output.write_bytes(data)
             click.echo(f"wrote {len(quads)} triples to {output}", err=True)
+
+
+def _label_index(settings: Settings, store: GraphStore) -> LabelIndex:
+    """Build the in-memory label index over the opened store (resolve and align read it)."""
+    from app.identifiers import load_converter
+    from app.label_index import LabelIndexHolder
+
+    converter = load_converter(settings.ontology_dir / "prefixes.json")
+    catalog = Catalog.from_folder(settings.queries_dir)
+    return LabelIndexHolder(store, catalog, converter).current()
+
+
+def _as_bad_argument(exc: NotFoundError, parameter: str) -> ParameterError:
+    """An unknown initiative named on the command line is a bad argument (exit code 2)."""
+    return ParameterError(f"unknown {exc.kind} {exc.identifier!r}", parameter=parameter)
+
+
+@cli.command()
+@store_options
+@click.argument("term")
+@click.option("--initiative", "initiative_id", default=None, help="Only this initiative.")
+@click.option("--kind", default=None, help="Only this kind (threat, control, term...).")
+@click.option("--limit", type=int, default=10, show_default=True, help="At most this many.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def resolve(
+    store_path: Path | None,
+    no_seed: bool,
+    term: str,
+    initiative_id: str | None,
+    kind: str | None,
+    limit: int,
+    fmt: str,
+) -> None:
+    """Resolve TERM (a label, notation, CURIE or IRI) to the concepts of every initiative.
+
+    Matches are exact, normalised (case, punctuation, plurals, acronyms), fuzzy (typos,
+    prefixes) or semantic; they are ranked and grouped into senses (concepts linked by exact
+    or close mappings).
+    """
+    from app.resolve import check_query, resolve_term
+
+    with _reported("<term>"):
+        check_query(term, parameter="TERM")
+        settings = _settings(store_path, no_seed)
+        index = _label_index(settings, _open(settings))
+        try:
+            result = resolve_term(index, term, initiative=initiative_id, kind=kind, limit=limit)
+        except NotFoundError as exc:
+            raise _as_bad_argument(exc, "initiative") from exc
+        if fmt == "json":
+            click.echo(result.model_dump_json(indent=2))
+            return
+        if not result.senses:
+            click.echo(f"no concept matches {result.query!r}", err=True)
+        for sense in result.senses:
+            click.echo(f"sense {sense.id}: {sense.label} ({', '.join(sense.initiatives)})")
+            for item in sense.concepts:
+                via = (
+                    ""
+                    if item.matched_label == item.label
+                    else f"  via {item.matched_property} {item.matched_label!r}"
+                )
+                click.echo(
+                    f"  {item.score:.2f}  {item.match_type:<10}  {item.curie or item.iri}  "
+                    f"{item.label}  [{item.initiative}, {item.kind}]{via}"
+                )
+
+
+@cli.command()
+@store_options
+@click.argument("source")
+@click.argument("target")
+@click.option("--min-score", type=float, default=None, help="Lowest confidence kept (default 0.7).")
+@click.option("--limit", type=int, default=None, help="At most this many rows (default 1000).")
+@click.option(
+    "--per-concept", type=int, default=None, help="Candidates per source concept (default 3)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["sssom", "json"]),
+    default="sssom",
+    show_default=True,
+    help="SSSOM TSV with its metadata block, or JSON.",
+)
+def align(
+    store_path: Path | None,
+    no_seed: bool,
+    source: str,
+    target: str,
+    min_score: float | None,
+    limit: int | None,
+    per_concept: int | None,
+    fmt: str,
+) -> None:
+    """Compute candidate mappings from initiative SOURCE's concepts to TARGET's.
+
+    Lexical, semantic and structural signals are combined into a confidence; each row says
+    whether the graph already holds the mapping (curated) or a negative one (rejected).
+    Rows below the minimum score are not written.
+    """
+    from app import align as matcher
+
+    with _reported("<align>"):
+        settings = _settings(store_path, no_seed)
+        index = _label_index(settings, _open(settings))
+        try:
+            alignment = matcher.align(
+                index,
+                source,
+                target,
+                min_score=matcher.DEFAULT_MIN_SCORE if min_score is None else min_score,
+                limit=matcher.DEFAULT_LIMIT if limit is None else limit,
+                per_concept=matcher.DEFAULT_PER_CONCEPT if per_concept is None else per_concept,
+            )
+        except NotFoundError as exc:
+            parameter = "target" if exc.identifier == target and source != target else "source"
+            raise _as_bad_argument(exc, parameter) from exc
+        if fmt == "json":
+            click.echo(alignment.model_dump_json(indent=2))
+        else:
+            sys.stdout.write(matcher.to_sssom_tsv(index, alignment))
+
+
+VALIDATION_FORMATS = ("text", "json", "turtle")
+
+
+@cli.command()
+@store_options
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--initiative",
+    "initiative_id",
+    default=None,
+    help="Validate this initiative's graph, or FILES as its new content (in the store's context).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(VALIDATION_FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format: text, json ({conforms, results}) or turtle (sh:ValidationReport).",
+)
+@click.option(
+    "--input-format",
+    default=None,
+    help="Format of FILES when the extension does not tell: csv, sssom, "
+    + ", ".join(s.name for s in RDF_SYNTAXES)
+    + ".",
+)
+def validate(
+    store_path: Path | None,
+    no_seed: bool,
+    files: tuple[Path, ...],
+    initiative_id: str | None,
+    fmt: str,
+    input_format: str | None,
+) -> None:
+    """Check FILES (or the store) against the SHACL rules of shapes/; nothing is written.
+
+    Without FILES, the store is validated (or one initiative's graph with --initiative). FILES
+    are validated on their own, or with --initiative as the new content of that initiative,
+    checked against the rest of the store. SSSOM files are checked as mapping sets against the
+    store. Exit code 0 when there is no Violation, 1 when there is, 2 for unreadable input.
+    """
+    with _reported(str(files[0]) if files else "mosaic"):
+        settings = _settings(store_path, no_seed)
+        report = _validation_report(settings, files, initiative_id, input_format)
+        _print_report(report, fmt, settings)
+    sys.exit(0 if report.conforms else 1)
+
+
+def _validation_report(
+    settings: Settings,
+    files: tuple[Path, ...],
+    initiative_id: str | None,
+    input_format: str | None,
+) -> ValidationReport:
+    """The report of ``mosaic validate``; the store, when opened, is closed on return."""
+    from app.validation import validate_documents, validate_store
+
+    sources = [_source_file(path, input_format) for path in files]
+    needs_store = not files or initiative_id is not None
+    needs_store = needs_store or any(s.format == "sssom" for s in sources)
+    store = _open(settings) if needs_store else None
+    if store is not None and not files:
+        return validate_store(store, settings, initiative_id)
+    return validate_documents(settings, sources, store=store, initiative_id=initiative_id)
+
+
+def _source_file(path: Path, fmt: str | None) -> SourceFile:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParameterError(f"cannot read {path}: {exc.strerror}") from exc
+    return SourceFile(data, str(path), fmt or detect_format(path))
+
+
+def _print_report(report: ValidationReport, fmt: str, settings: Settings) -> None:
+    from app.shacl import report_to_json, report_to_text, report_to_turtle
+    from app.shapes import load_shapes
+
+    if fmt == "json":
+        click.echo(report_to_json(report))
+    elif fmt == "turtle":
+        shapes = load_shapes(settings.shapes_dir)
+        sys.stdout.buffer.write(report_to_turtle(report, shapes))
+    else:
+        click.echo(report_to_text(report), nl=False)
+
+
+@cli.group()
+def token() -> None:
+    """Manage the write tokens of the HTTP API (the tokens_file setting)."""
+
+
+@token.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(("maintainer", "curator", "admin")),
+    required=True,
+    help="admin writes every initiative; maintainer and curator the ones listed.",
+)
+@click.option(
+    "--initiative",
+    "initiatives",
+    multiple=True,
+    help="An initiative the token may write (repeatable).",
+)
+@click.option("--orcid", default=None, help="The ORCID iD of the token's holder.")
+@click.option(
+    "--tokens-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Tokens file (default: setting MOSAIC_TOKENS_FILE).",
+)
+def token_add(
+    name: str,
+    role: str,
+    initiatives: tuple[str, ...],
+    orcid: str | None,
+    tokens_file: Path | None,
+) -> None:
+    """Create a write token for NAME and print it, once: only its hash is stored."""
+    from app.auth import add_token
+
+    with _reported():
+        path = tokens_file or get_settings().tokens_file
+        if path is None:
+            raise ParameterError(
+                "no tokens file: set MOSAIC_TOKENS_FILE or pass --tokens-file",
+                parameter="tokens-file",
+            )
+        secret = add_token(path, name, role, initiatives, orcid)
+        click.echo(secret)
+        click.echo(
+            f"added a {role} token for {name} to {path}; it is shown only this once", err=True
+        )
+
+
+@cli.command()
+@store_options
+@click.argument("target", type=click.Path(path_type=Path))
+def backup(store_path: Path | None, no_seed: bool, target: Path) -> None:
+    """Write a consistent copy of the store to TARGET (a new folder)."""
+    with _reported(str(target)):
+        settings = _settings(store_path, no_seed)
+        store = _open(settings)
+        count = backup_store(store, target)
+        click.echo(f"backed up {count} quads to {target}")
+
+
+@cli.command()
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Store folder to replace (default: setting MOSAIC_STORE).",
+)
+@click.argument("source", type=click.Path(path_type=Path))
+def restore(store_path: Path | None, source: Path) -> None:
+    """Replace the store with the backup at SOURCE (stop the server first)."""
+    with _reported(str(source)):
+        settings = _settings(store_path, True)
+        count = restore_store(source, settings.store_path)
+        click.echo(f"restored {count} quads into {settings.store_path}")
 
 
 def main() -> None:

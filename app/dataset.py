@@ -14,9 +14,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from app import __version__
-from app.errors import LoadError, LoadIssue
+from app.changes import concept_changes
+from app.errors import LoadError, LoadIssue, ShapeViolationError
 from app.identifiers import load_converter
+from app.models import ConceptChanges, ValidationReport
 from app.settings import Settings
+from app.shacl import validate_replacement
+from app.shapes import load_shapes
 from app.store import GraphNames, GraphStore, ReplaceSummary, validate_id
 from loaders import read_source
 from loaders.base import DCTERMS, MOSAIC, OWL, RDF_TYPE, XSD, Namespace
@@ -206,6 +210,67 @@ def read_sources(
     return ReadSources(initiative_id, triples, warnings)
 
 
+def check_graph(
+    store: GraphStore, settings: Settings, graph: ox.NamedNode, triples: Sequence[ox.Triple]
+) -> ValidationReport:
+    """The upload gate: validate ``graph`` as it would be with ``triples``, changing nothing.
+
+    The new content is checked together with the rest of the store (mapping targets, other
+    initiatives' concepts); only results on nodes of the new graph are reported.
+    """
+    return validate_replacement(store, load_shapes(settings.shapes_dir), {graph: triples})
+
+
+def validation_warnings(report: ValidationReport, source: str) -> list[LoadIssue]:
+    """The Warnings of a validation report as load warnings (stage ``validate``)."""
+    return [
+        LoadIssue(source, None, None, f"{r.rule} on {r.focus_node}: {r.message}", "validate")
+        for r in report.of_severity("Warning")
+    ]
+
+
+@dataclass
+class GraphReplacement:
+    """What a validated replacement of a graph did."""
+
+    summary: ReplaceSummary
+    warnings: list[LoadIssue]
+    report: ValidationReport
+    changes: ConceptChanges
+    created: bool
+
+
+def replace_initiative(
+    store: GraphStore, settings: Settings, read: ReadSources, progress: Progress | None = None
+) -> GraphReplacement:
+    """Validate checked sources against the shapes, then replace the graph in one update.
+
+    :raises ShapeViolationError: when the new graph breaks a rule of severity Violation; the
+        store is then unchanged.
+    :raises app.errors.StoreError: when the store fails; the graph is then as it was.
+    """
+    graph = store.names.initiative(read.initiative_id)
+    if progress:
+        progress("validating", 0, 1)
+    report = check_graph(store, settings, graph, read.triples)
+    if not report.conforms:
+        raise ShapeViolationError(report, source=graph.value)
+    if progress:
+        progress("writing the store", 0, 1)
+    before = store.graph_quads(graph)
+    summary = store.replace_graph(graph, read.triples)
+    _register_if_new(store, settings, read.initiative_id)
+    if progress:
+        progress("writing the store", 1, 1)
+    return GraphReplacement(
+        summary,
+        read.warnings + validation_warnings(report, graph.value),
+        report,
+        concept_changes(before, read.triples),
+        created=not before,
+    )
+
+
 def load_into_initiative(
     store: GraphStore,
     settings: Settings,
@@ -216,32 +281,30 @@ def load_into_initiative(
     """Replace an initiative's graph with the content of ``sources``, atomically.
 
     Every source is read first; if any has a problem, nothing is written and every problem of
-    every file is raised together.
+    every file is raised together. The result is then validated (:func:`check_graph`): a
+    Violation refuses the load, Warnings are returned with the sources' own warnings.
 
-    :returns: what changed, and the warnings of the sources.
+    :returns: what changed, and the warnings of the sources and of the validation.
     :raises LoadError: with every issue of every source.
     :raises app.errors.RdfSyntaxError: for a syntax error in an RDF document.
+    :raises ShapeViolationError: when the new graph breaks a rule of severity Violation.
     """
     read = (
         sources
         if isinstance(sources, ReadSources)
         else read_sources(settings, initiative_id, sources, progress)
     )
-    if progress:
-        progress("writing the store", 0, 1)
-    summary = store.replace_graph(store.names.initiative(read.initiative_id), read.triples)
-    _register_if_new(store, settings, initiative_id)
-    if progress:
-        progress("writing the store", 1, 1)
-    return summary, read.warnings
+    replaced = replace_initiative(store, settings, read, progress)
+    return replaced.summary, replaced.warnings
 
 
 def load_mapping_set(
     store: GraphStore, settings: Settings, set_id: str, source: SourceFile
 ) -> tuple[ReplaceSummary, list[LoadIssue]]:
-    """Replace a mapping set's graph with an SSSOM file, atomically.
+    """Replace a mapping set's graph with an SSSOM file, atomically, once it validates.
 
     :raises LoadError: with every bad row of the file.
+    :raises ShapeViolationError: when the mapping set breaks a rule of severity Violation.
     """
     validate_id(set_id, "mapping set id")
     result = read_source(
@@ -254,8 +317,12 @@ def load_mapping_set(
         mapping_set_id=set_id,
     )
     result.raise_for_issues()
-    summary = store.replace_graph(store.names.mapping_set(set_id), result.triples)
-    return summary, result.warnings
+    graph = store.names.mapping_set(set_id)
+    report = check_graph(store, settings, graph, result.triples)
+    if not report.conforms:
+        raise ShapeViolationError(report, source=source.name)
+    summary = store.replace_graph(graph, result.triples)
+    return summary, result.warnings + validation_warnings(report, source.name)
 
 
 def _register_if_new(store: GraphStore, settings: Settings, initiative_id: str) -> None:

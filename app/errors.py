@@ -16,6 +16,10 @@ imports FastAPI or click.
     │   ├── UnsupportedMediaTypeError (HTTP 415)
     │   ├── NotAcceptableError        (HTTP 406) lists what is offered
     │   └── PayloadTooLargeError      (HTTP 413)
+    ├── ShapeViolationError           well-formed but breaks a SHACL rule; carries the whole
+    │                                 ValidationReport (HTTP 422, CLI exit 1)
+    ├── AuthenticationError           no bearer token, or an unknown one (HTTP 401)
+    ├── ForbiddenError                the token may not write this (HTTP 403)
     ├── NotFoundError                 kind + id of what is missing (HTTP 404)
     ├── ReadOnlyError                 writes are disabled (HTTP 403)
     ├── BusyError                     every query worker is taken (HTTP 503 + Retry-After)
@@ -27,6 +31,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.models import ValidationReport
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,50 @@ class PayloadTooLargeError(InputError):
     """The request body is larger than the configured limit."""
 
     title = "Payload too large"
+
+
+class ShapeViolationError(MosaicError):
+    """The data is well-formed but breaks at least one SHACL rule of severity Violation.
+
+    ``report`` is the whole validation report: every Violation, and the Warnings and Infos.
+    """
+
+    title = "Validation failed"
+
+    def __init__(self, report: ValidationReport, *, source: str = "<input>") -> None:
+        violations = report.of_severity("Violation")
+        detail = f"{len(violations)} SHACL violation{'s' if len(violations) != 1 else ''}"
+        if violations:
+            first = violations[0]
+            more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
+            detail += f": {first.rule} on {first.focus_node}: {first.message}{more}"
+        super().__init__(detail)
+        self.report = report
+        self.source = source
+
+
+class AuthenticationError(MosaicError):
+    """No bearer token was sent, or it is not one we know (HTTP 401 with a challenge)."""
+
+    title = "Authentication required"
+
+    def __init__(self, detail: str, *, error: str | None = None) -> None:
+        super().__init__(detail)
+        self.error = error
+
+    @property
+    def challenge(self) -> str:
+        """The ``WWW-Authenticate`` header value (RFC 6750)."""
+        challenge = 'Bearer realm="mosaic"'
+        if self.error:
+            challenge += f', error="{self.error}"'
+        return challenge
+
+
+class ForbiddenError(MosaicError):
+    """The authenticated token may not do this (write this initiative)."""
+
+    title = "Forbidden"
 
 
 class NotFoundError(MosaicError):

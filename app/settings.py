@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     shapes_dir: Path = PROJECT_ROOT / "shapes"
     queries_dir: Path = PROJECT_ROOT / "queries"
     data_dir: Path = PROJECT_ROOT / "loaders" / "data"
+    tokens_file: Path | None = Field(
+        default=None,
+        description="JSON file of hashed write tokens (mosaic token add); unset or missing "
+        "means writes over HTTP are disabled.",
+    )
 
     @field_validator("base_iri")
     @classmethod
@@ -87,6 +92,12 @@ class Settings(BaseSettings):
     def _absolute(cls, value: Path) -> Path:
         """Resolve paths once so that a later ``chdir`` changes nothing."""
         return value.expanduser().resolve()
+
+    @field_validator("tokens_file")
+    @classmethod
+    def _absolute_tokens_file(cls, value: Path | None) -> Path | None:
+        """Resolve the tokens file path once, like the folders."""
+        return None if value is None else value.expanduser().resolve()
 
     @field_validator("log_level")
     @classmethod

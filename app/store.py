@@ -180,13 +180,17 @@ class GraphStore:
         """Every quad of one named graph."""
         return list(self._store.quads_for_pattern(None, None, None, graph))
 
+    def subject_quads(self, subject: ox.NamedNode) -> list[ox.Quad]:
+        """Every quad, in any graph, whose subject is ``subject``."""
+        return list(self._store.quads_for_pattern(subject, None, None, None))
+
     def all_quads(self) -> Iterator[ox.Quad]:
         """Every quad of the store."""
         return iter(self._store)
 
     def has_quad(
         self,
-        subject: ox.NamedNode | None,
+        subject: ox.NamedNode | ox.BlankNode | None,
         predicate: ox.NamedNode | None,
         obj: Term | None,
         graph: ox.NamedNode,

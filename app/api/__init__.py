@@ -10,8 +10,10 @@ from pathlib import Path
 import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from app import __version__
+from app.analysis import Analysis
 from app.api.problems import register_problem_handlers
 from app.api.request_id import RequestIdMiddleware
 from app.api.routes import api_router
@@ -19,8 +21,10 @@ from app.catalog import Catalog
 from app.dataset import ensure_seeded
 from app.executor import QueryExecutor
 from app.identifiers import load_converter
+from app.label_index import LabelIndexHolder
 from app.settings import Settings
 from app.store import GraphStore, open_store
+from app.web.pages import STATIC_DIR
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,10 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         # Slots and threads for client queries, apart from the server's shared thread pool.
         app.state.query_slots = anyio.Semaphore(settings.query_workers)
         app.state.query_threads = anyio.CapacityLimiter(settings.query_workers)
+        # Coverage, gaps and conflicts: computed on first use, forgotten after writes.
+        app.state.analysis = Analysis(opened, app.state.catalog)
+        # Terms and alignments read the label index: built on first use, rebuilt after writes.
+        app.state.label_index = LabelIndexHolder(opened, app.state.catalog, app.state.converter)
         try:
             yield
         finally:
@@ -88,4 +96,5 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     )
     register_problem_handlers(app)
     app.include_router(api_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,7 +1,8 @@
 """Dependencies injected into the routes, as ``Annotated`` aliases.
 
 The app factory puts the opened store, the catalog and the settings on ``app.state``; routes
-receive them through these aliases and never reach for globals.
+receive them through these aliases and never reach for globals. The providers are ``async``:
+they only read ``app.state``, and a sync provider would cost a thread-pool hop per request.
 """
 
 from __future__ import annotations
@@ -10,37 +11,60 @@ from typing import Annotated
 
 import curies
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 
+from app.auth import TokenRegistry
 from app.catalog import Catalog
+from app.label_index import LabelIndex, LabelIndexHolder
 from app.settings import Settings
 from app.store import GraphStore
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     """The opened store."""
     store: GraphStore = request.app.state.store
     return store
 
 
-def get_catalog(request: Request) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:
     """The named-query catalog."""
     catalog: Catalog = request.app.state.catalog
     return catalog
 
 
-def get_converter(request: Request) -> curies.Converter:
+async def get_converter(request: Request) -> curies.Converter:
     """The CURIE converter."""
     converter: curies.Converter = request.app.state.converter
     return converter
+
+
+async def get_label_index(request: Request) -> LabelIndex:
+    """The label index as of now; a rebuild after a write runs off the event loop."""
+    holder: LabelIndexHolder = request.app.state.label_index
+    if holder.is_fresh:
+        return holder.current()
+    return await run_in_threadpool(holder.current)
+
+
+def get_tokens(request: Request) -> TokenRegistry:
+    """The write tokens of the tokens file named by the settings (re-read when it changes)."""
+    settings: Settings = request.app.state.settings
+    registry: TokenRegistry | None = getattr(request.app.state, "tokens", None)
+    if registry is None or registry.path != settings.tokens_file:
+        registry = TokenRegistry(settings.tokens_file)
+        request.app.state.tokens = registry
+    return registry
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 ConverterDep = Annotated[curies.Converter, Depends(get_converter)]
+LabelIndexDep = Annotated[LabelIndex, Depends(get_label_index)]
+TokensDep = Annotated[TokenRegistry, Depends(get_tokens)]

@@ -17,7 +17,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import (
+    AuthenticationError,
     BusyError,
+    ForbiddenError,
     InputError,
     LoadError,
     MosaicError,
@@ -28,6 +30,7 @@ from app.errors import (
     QueryTimeoutError,
     RdfSyntaxError,
     ReadOnlyError,
+    ShapeViolationError,
     SparqlSyntaxError,
     StoreError,
     UnsafeInputError,
@@ -52,6 +55,9 @@ STATUS_TABLE: dict[type[MosaicError], tuple[int, str]] = {
     InputError: (400, "bad-input"),
     NotFoundError: (404, "not-found"),
     ReadOnlyError: (403, "read-only"),
+    ShapeViolationError: (422, "shape-violation"),
+    AuthenticationError: (401, "unauthenticated"),
+    ForbiddenError: (403, "forbidden"),
     StoreError: (500, "store-failure"),
     BusyError: (503, "busy"),
     QueryTimeoutError: (503, "query-timeout"),
@@ -114,6 +120,12 @@ def _extensions(exc: MosaicError) -> dict[str, Any]:
         return {"kind": exc.kind, "id": exc.identifier}
     if isinstance(exc, QueryTimeoutError):
         return {"budget_seconds": exc.budget}
+    if isinstance(exc, ShapeViolationError):
+        return {
+            "conforms": exc.report.conforms,
+            "violations": [r.model_dump() for r in exc.report.of_severity("Violation")],
+            "warnings": [r.model_dump() for r in exc.report.of_severity("Warning")],
+        }
     return {}
 
 
@@ -124,6 +136,10 @@ async def _mosaic_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, BusyError):
         response = problem(request, status, slug, exc.title, detail)
         response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    if isinstance(exc, AuthenticationError):
+        response = problem(request, status, slug, exc.title, detail)
+        response.headers["WWW-Authenticate"] = exc.challenge
         return response
     if status >= 500 and not isinstance(exc, QueryTimeoutError):
         log.error("request %s failed: %s", request_id(request), exc, exc_info=exc)

@@ -227,3 +227,33 @@ def test_load_from_bad_arguments(runner: CliRunner, args: list[str], message: st
     code, _, err = run(runner, *args)
     assert code == 2
     assert message in err
+
+
+def test_backup_then_restore_brings_back_the_store(runner: CliRunner, tmp_path: Path) -> None:
+    _, before, _ = run(runner, "export", "--format", "nquads")
+    target = tmp_path / "backup"
+    code, out, err = run(runner, "backup", str(target))
+    assert code == 0, err
+    assert "backed up" in out
+    code, _, err = run(runner, "load", str(DATA / "csv/good.csv"), "--initiative", "alpha")
+    assert code == 0, err
+    _, changed, _ = run(runner, "export", "--format", "nquads")
+    assert sorted(changed.splitlines()) != sorted(before.splitlines())
+    code, out, err = run(runner, "restore", str(target))
+    assert code == 0, err
+    _, after, _ = run(runner, "export", "--format", "nquads")
+    assert sorted(after.splitlines()) == sorted(before.splitlines())
+
+
+def test_backup_refuses_an_existing_folder_and_restore_a_non_store(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    code, _, err = run(runner, "backup", str(tmp_path))
+    assert code == 2
+    assert "already exists" in err
+    empty = tmp_path / "not-a-store"
+    empty.mkdir()
+    (empty / "junk.txt").write_text("x")
+    code, _, err = run(runner, "restore", str(empty))
+    assert code == 2
+    assert "is not a MOSAIC store backup" in err

@@ -2,7 +2,18 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import concepts, health, initiatives, queries, sparql
+from app.api.routes import (
+    alignments,
+    analysis,
+    concepts,
+    health,
+    initiatives,
+    queries,
+    sparql,
+    terms,
+    validation,
+)
+from app.web import pages
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -10,3 +21,8 @@ api_router.include_router(initiatives.router)
 api_router.include_router(concepts.router)
 api_router.include_router(sparql.router)
 api_router.include_router(queries.router)
+api_router.include_router(terms.router)
+api_router.include_router(alignments.router)
+api_router.include_router(validation.router)
+api_router.include_router(analysis.router)
+api_router.include_router(pages.router)

@@ -1,24 +1,73 @@
-"""``GET /concepts/{curie}``: one concept with labels, definition, hierarchy, mappings, source."""
+"""``GET /concepts/{curie}``: one concept with labels, definition, hierarchy, mappings, source.
+
+The same URL serves JSON (the default), an HTML page for a browser, and the concept's own
+statements as JSON-LD, Turtle, N-Triples or RDF/XML, by ``Accept`` or ``?format=``.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from app.api.deps import CatalogDep, ConverterDep, StoreDep
 from app.concepts import read_concept
+from app.errors import ParameterError
 from app.models import Concept
+from app.negotiation import negotiate
+from app.rdf_io import serialize_quads, syntax_for_name
+from app.web.pages import concept_page
+from loaders.base import TURTLE_PREFIXES
 
 router = APIRouter(prefix="/concepts", tags=["concepts"])
 
+OFFERS = [
+    ("application/json", "json"),
+    ("text/html", "html"),
+    ("application/ld+json", "jsonld"),
+    ("text/turtle", "turtle"),
+    ("application/n-triples", "ntriples"),
+    ("application/rdf+xml", "rdfxml"),
+]
+FORMATS = {name: media_type for media_type, name in OFFERS}
 
-@router.get("/{curie}", response_model=Concept)
+
+@router.get(
+    "/{curie}",
+    response_model=Concept,
+    responses={200: {"content": {media_type: {} for media_type, _ in OFFERS[1:]}}},
+)
 def read_concept_route(
-    curie: str, store: StoreDep, catalog: CatalogDep, converter: ConverterDep
-) -> Concept:
+    curie: str,
+    request: Request,
+    store: StoreDep,
+    catalog: CatalogDep,
+    converter: ConverterDep,
+    accept: Annotated[str | None, Header()] = None,
+    format: Annotated[
+        str | None, Query(description="json, html, jsonld, turtle, ntriples or rdfxml")
+    ] = None,
+) -> Concept | Response:
     """One concept by CURIE (``atlas:AML.T0051``).
 
     Labels, definitions, notation, kind, scheme, broader and narrower concepts, mappings in
-    both directions and its source.
-    A malformed CURIE or unknown prefix is 400; an unknown concept 404.
+    both directions and its source. A malformed CURIE or unknown prefix is 400; an unknown
+    concept 404; nothing acceptable 406.
     """
-    return read_concept(store, catalog, converter, curie)
+    if format is not None and format in FORMATS:
+        media_type, choice = FORMATS[format], format
+    elif format is not None:
+        raise ParameterError(
+            f"unknown format {format!r} (known: {', '.join(FORMATS)})", parameter="format"
+        )
+    else:
+        media_type, choice = negotiate(accept, OFFERS)
+    concept = read_concept(store, catalog, converter, curie)
+    if choice == "json":
+        return concept
+    if choice == "html":
+        return concept_page(request, concept)
+    quads = store.subject_quads(ox.NamedNode(concept.iri))
+    body = serialize_quads(quads, syntax_for_name(choice), TURTLE_PREFIXES)
+    return Response(content=body, media_type=media_type, headers={"Vary": "Accept"})

@@ -1,20 +1,35 @@
-"""``/initiatives``: what is loaded, with provenance and counts; graph export."""
+"""``/initiatives``: what is loaded, with provenance and counts; graph export and replacement."""
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.api.deps import CatalogDep, StoreDep
+from app.api.deps import CatalogDep, ConverterDep, SettingsDep, StoreDep, TokensDep
+from app.api.uploads import UPLOAD_MEDIA_TYPES, read_body, upload_format
+from app.auth import authorize
+from app.dataset import GraphReplacement, SourceFile, read_sources, replace_initiative
 from app.errors import ParameterError
 from app.initiatives import initiative_graph, list_initiatives, read_initiative
-from app.models import InitiativeDetail, InitiativeList
+from app.models import GraphReplaced, InitiativeDetail, InitiativeList
 from app.negotiation import negotiate
 from app.rdf_io import RDF_SYNTAXES, RdfSyntax, serialize_quads, syntax_for_name
+from app.settings import Settings
+from app.store import GraphStore, validate_id
+from app.web.pages import initiative_page, prefers_html
 from loaders.base import TURTLE_PREFIXES
 
+log = logging.getLogger(__name__)
+
 router = APIRouter(prefix="/initiatives", tags=["initiatives"])
+
+#: Bearer tokens for writes (``mosaic token add``); declared so /docs offers "Authorize".
+bearer = HTTPBearer(auto_error=False, description="A write token from `mosaic token add`.")
 
 #: Export syntaxes in the server's order of preference.
 EXPORT_OFFERS: list[tuple[str, RdfSyntax]] = [(s.media_type, s) for s in RDF_SYNTAXES]
@@ -26,15 +41,28 @@ def list_initiatives_route(store: StoreDep, catalog: CatalogDep) -> InitiativeLi
     return list_initiatives(store, catalog)
 
 
-@router.get("/{initiative_id}", response_model=InitiativeDetail)
+@router.get(
+    "/{initiative_id}",
+    response_model=InitiativeDetail,
+    responses={200: {"content": {"text/html": {}}}},
+)
 def read_initiative_route(
-    initiative_id: str, store: StoreDep, catalog: CatalogDep
-) -> InitiativeDetail:
+    initiative_id: str,
+    request: Request,
+    store: StoreDep,
+    catalog: CatalogDep,
+    converter: ConverterDep,
+    accept: Annotated[str | None, Header()] = None,
+) -> InitiativeDetail | Response:
     """One initiative, with its provenance, schemes and concepts per kind.
 
-    Provenance is publisher, version, date, licence and homepage.
+    Provenance is publisher, version, date, licence and homepage. A browser (``Accept:
+    text/html`` first) gets the initiative's page with its concepts as a hierarchy.
     """
-    return read_initiative(store, catalog, initiative_id)
+    initiative = read_initiative(store, catalog, initiative_id)
+    if prefers_html(accept):
+        return initiative_page(request, store, catalog, converter, initiative)
+    return initiative
 
 
 @router.get(
@@ -73,4 +101,85 @@ def export_initiative_graph(
             "Content-Disposition": f'inline; filename="{initiative_id}{syntax.extensions[0]}"',
             "Vary": "Accept",
         },
+    )
+
+
+def _replace_from_upload(
+    store: GraphStore, settings: Settings, initiative_id: str, source: SourceFile
+) -> GraphReplacement:
+    read = read_sources(settings, initiative_id, [source])
+    return replace_initiative(store, settings, read)
+
+
+@router.put(
+    "/{initiative_id}/graph",
+    response_model=GraphReplaced,
+    responses={
+        201: {"model": GraphReplaced, "description": "The initiative had no graph before."},
+        400: {"description": "Syntax error, unsafe input (XML entities, remote contexts)."},
+        401: {"description": "No bearer token, or an unknown one."},
+        403: {"description": "Writes are disabled, or the token may not write this initiative."},
+        413: {"description": "The body passes max_upload_bytes."},
+        415: {"description": f"Content-Type is none of {', '.join(UPLOAD_MEDIA_TYPES)}."},
+        422: {"description": "The vocabulary breaks a SHACL rule; `violations` lists them all."},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {media_type: {} for media_type in UPLOAD_MEDIA_TYPES},
+        }
+    },
+)
+async def replace_initiative_graph(
+    initiative_id: str,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    tokens: TokensDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)] = None,
+    content_type: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    """Replace the initiative's vocabulary with the uploaded file, in one atomic update.
+
+    Needs `Authorization: Bearer <token>` with a token that may write this initiative. The body
+    is the whole vocabulary as Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD or CSV (the
+    glossary format), with that media type as `Content-Type`. It is size-checked, screened
+    (XML entities, remote JSON-LD contexts), parsed, and validated against the SHACL rules
+    together with the rest of the graph: a Violation refuses it (422, every violation listed)
+    and nothing changes; Warnings are reported and accepted. The answer says which concepts
+    were added, removed and changed (201 when the initiative had no graph).
+    """
+    authorization = f"Bearer {credentials.credentials}" if credentials else None
+    identity = tokens.authenticate(authorization, list(request.query_params.keys()))
+    validate_id(initiative_id)
+    authorize(identity, initiative_id)
+    fmt = upload_format(content_type)
+    body = await read_body(request, settings.max_upload_bytes)
+    source = SourceFile(body, f"PUT {request.url.path}", fmt)
+    replaced = await run_in_threadpool(_replace_from_upload, store, settings, initiative_id, source)
+    report = replaced.report
+    result = GraphReplaced(
+        initiative=initiative_id,
+        graph=replaced.summary.graph,
+        created=replaced.created,
+        triples=replaced.summary.total,
+        triples_added=replaced.summary.added,
+        triples_removed=replaced.summary.removed,
+        concepts=replaced.changes,
+        warnings=report.of_severity("Warning"),
+        infos=report.count("Info"),
+        load_warnings=[w.message for w in replaced.warnings if w.stage != "validate"],
+        uploaded_by=identity.name,
+    )
+    log.info(
+        "%s (%s) replaced %s: %d concepts added, %d removed, %d changed",
+        identity.name,
+        identity.role,
+        initiative_id,
+        len(replaced.changes.added),
+        len(replaced.changes.removed),
+        len(replaced.changes.changed),
+    )
+    return JSONResponse(
+        result.model_dump(mode="json"), status_code=201 if replaced.created else 200
     )

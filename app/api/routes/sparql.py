@@ -68,7 +68,7 @@ async def run_gated(request: Request, function: Callable[[], Response]) -> Respo
         state.query_slots.release()
 
 
-def get_executor(request: Request) -> QueryExecutor:
+async def get_executor(request: Request) -> QueryExecutor:
     """The app's query executor."""
     executor: QueryExecutor = request.app.state.executor
     return executor

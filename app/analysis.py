@@ -1,0 +1,487 @@
+"""Overlap, gaps and conflicts between initiatives, computed from the mappings we hold.
+
+Two queries give everything (every mapping with the graphs of its ends, every concept with its
+label and definition); the rest is counting and a union-find in Python. The result is cached
+until the store changes, so every request after the first is a dictionary lookup.
+
+A *sense* is a set of concepts linked by ``exactMatch`` or ``closeMatch`` (either direction,
+transitively): what several initiatives name differently but mean alike.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from pydantic import BaseModel, Field
+
+from app.catalog import Catalog
+from app.errors import NotFoundError, ParameterError
+from app.store import GraphStore, term_text, validate_id
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+EQUIVALENCE = {SKOS + "exactMatch", SKOS + "closeMatch"}
+HIERARCHY = {SKOS + "broadMatch", SKOS + "narrowMatch"}
+RELATED = SKOS + "relatedMatch"
+EXACT = SKOS + "exactMatch"
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "which",
+        "with",
+        "without",
+    ]
+)
+#: Below this word overlap, two definitions of one label are taken to mean different things.
+DEFINITION_OVERLAP_THRESHOLD = 0.08
+
+
+# --- response models --------------------------------------------------------------------------
+
+
+class PairCoverage(BaseModel):
+    """How two initiatives overlap through the mappings we hold."""
+
+    source: str
+    target: str
+    source_concepts: int
+    target_concepts: int
+    mapped_source_concepts: int = Field(
+        description="Concepts of source with any mapping to target."
+    )
+    mapped_target_concepts: int = Field(
+        description="Concepts of target with any mapping to source."
+    )
+    by_predicate: dict[str, int]
+
+
+class SenseCoverage(BaseModel):
+    """One sense and the initiatives that cover it."""
+
+    sense: int
+    label: str | None
+    concepts: list[str]
+    initiatives: list[str]
+
+
+class Coverage(BaseModel):
+    """The pairwise coverage table and the senses x initiatives matrix."""
+
+    initiatives: list[str]
+    pairs: list[PairCoverage]
+    senses: list[SenseCoverage]
+
+
+class GapConcept(BaseModel):
+    """A concept of the reference initiative and what links it to the other one."""
+
+    concept: str
+    label: str | None
+    links: list[str] = Field(default_factory=list, description="Predicates of the links held.")
+
+
+class Gaps(BaseModel):
+    """Concepts of ``reference`` with no counterpart in ``initiative``, by kind of gap."""
+
+    initiative: str
+    reference: str
+    confirmed: list[GapConcept] = Field(description="Reviewed: no counterpart (negative mapping).")
+    weak_only: list[GapConcept] = Field(description="Only relatedMatch links.")
+    unreviewed: list[GapConcept] = Field(description="No mapping at all.")
+
+
+class Conflict(BaseModel):
+    """One inconsistency, with the concepts involved and a sentence saying what is wrong."""
+
+    kind: str = Field(
+        examples=["mapping-clash", "contradictory-path", "scheme-merge", "label-clash"]
+    )
+    concepts: list[str]
+    detail: str
+
+
+class Conflicts(BaseModel):
+    """Every conflict found, grouped by kind in the order of the list."""
+
+    items: list[Conflict]
+    total: int
+
+
+# --- the computation --------------------------------------------------------------------------
+
+
+@dataclass
+class _Mapping:
+    subject: str
+    predicate: str
+    obj: str
+    subject_initiative: str
+    object_initiative: str
+    mapping_graph: str
+
+
+@dataclass
+class _Facts:
+    initiatives: list[str]
+    concepts: dict[str, str]  # concept -> initiative
+    labels: dict[str, str | None]
+    definitions: dict[str, str | None]
+    mappings: list[_Mapping]
+    by_initiative: dict[str, list[str]] = field(default_factory=dict)
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        self.parent.setdefault(item, item)
+        root = item
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def _words(text: str | None) -> set[str]:
+    return {w for w in _WORD.findall((text or "").lower()) if w not in _STOP}
+
+
+def _overlap(a: str | None, b: str | None) -> float:
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return 1.0  # nothing to compare: never call it a clash
+    return len(wa & wb) / len(wa | wb)
+
+
+def _normalise_label(label: str | None) -> str:
+    return " ".join(_WORD.findall((label or "").lower()))
+
+
+class Analysis:
+    """Coverage, gaps and conflicts over one store, recomputed after every write."""
+
+    def __init__(self, store: GraphStore, catalog: Catalog) -> None:
+        self._store = store
+        self._catalog = catalog
+        self._lock = threading.Lock()
+        self._facts: _Facts | None = None
+        self._coverage: Coverage | None = None
+        self._conflicts: Conflicts | None = None
+        store.add_listener(self.invalidate)
+
+    def invalidate(self) -> None:
+        """Forget cached results; the next request recomputes them."""
+        with self._lock:
+            self._facts = None
+            self._coverage = None
+            self._conflicts = None
+
+    def _load(self) -> _Facts:
+        with self._lock:
+            if self._facts is not None:
+                return self._facts
+        graph_to_initiative: dict[str, str] = {}
+        concepts: dict[str, str] = {}
+        labels: dict[str, str | None] = {}
+        definitions: dict[str, str | None] = {}
+        for row in self._store.select(self._catalog["concepts-with-text"].sparql):
+            concept = term_text(row["concept"])
+            initiative = term_text(row["initiative"])
+            graph_to_initiative[term_text(row["graph"])] = initiative
+            concepts[concept] = initiative
+            labels[concept] = term_text(row["label"]) if "label" in row else None
+            definitions[concept] = term_text(row["definition"]) if "definition" in row else None
+        mappings = []
+        for row in self._store.select(self._catalog["mapping-pairs"].sparql):
+            subject_graph = term_text(row["subject_graph"])
+            object_graph = term_text(row["object_graph"])
+            if subject_graph not in graph_to_initiative or object_graph not in graph_to_initiative:
+                continue
+            mappings.append(
+                _Mapping(
+                    subject=term_text(row["subject"]),
+                    predicate=term_text(row["predicate"]),
+                    obj=term_text(row["object"]),
+                    subject_initiative=graph_to_initiative[subject_graph],
+                    object_initiative=graph_to_initiative[object_graph],
+                    mapping_graph=term_text(row["mapping_graph"]),
+                )
+            )
+        by_initiative: dict[str, list[str]] = defaultdict(list)
+        for concept, initiative in concepts.items():
+            by_initiative[initiative].append(concept)
+        facts = _Facts(
+            initiatives=sorted(by_initiative),
+            concepts=concepts,
+            labels=labels,
+            definitions=definitions,
+            mappings=mappings,
+            by_initiative=dict(by_initiative),
+        )
+        with self._lock:
+            self._facts = facts
+        return facts
+
+    # --- coverage ------------------------------------------------------------------------------
+
+    def coverage(self) -> Coverage:
+        """Pairwise coverage of every pair of initiatives and the senses x initiatives matrix."""
+        cached = self._coverage
+        if cached is not None:
+            return cached
+        facts = self._load()
+        mapped: dict[tuple[str, str], set[str]] = defaultdict(set)
+        predicates: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for m in facts.mappings:
+            pair = tuple(sorted((m.subject_initiative, m.object_initiative)))
+            mapped[(m.subject_initiative, m.object_initiative)].add(m.subject)
+            mapped[(m.object_initiative, m.subject_initiative)].add(m.obj)
+            predicates[pair][m.predicate.removeprefix(SKOS)] += 1  # type: ignore[index]
+        pairs = []
+        for a, b in combinations(facts.initiatives, 2):
+            counts = predicates.get((a, b))
+            if not counts:
+                continue
+            pairs.append(
+                PairCoverage(
+                    source=a,
+                    target=b,
+                    source_concepts=len(facts.by_initiative[a]),
+                    target_concepts=len(facts.by_initiative[b]),
+                    mapped_source_concepts=len(mapped[(a, b)]),
+                    mapped_target_concepts=len(mapped[(b, a)]),
+                    by_predicate=dict(sorted(counts.items())),
+                )
+            )
+        senses = self._senses(facts)
+        result = Coverage(initiatives=facts.initiatives, pairs=pairs, senses=senses)
+        self._coverage = result
+        return result
+
+    def _senses(self, facts: _Facts) -> list[SenseCoverage]:
+        groups = _UnionFind()
+        for m in facts.mappings:
+            if m.predicate in EQUIVALENCE:
+                groups.union(m.subject, m.obj)
+        members: dict[str, list[str]] = defaultdict(list)
+        for concept in groups.parent:
+            members[groups.find(concept)].append(concept)
+        senses = []
+        ordered = sorted(members.values(), key=lambda c: (-len(c), sorted(c)[0]))
+        for number, concepts in enumerate(ordered, start=1):
+            concepts.sort()
+            initiatives = sorted({facts.concepts[c] for c in concepts if c in facts.concepts})
+            label = next((facts.labels.get(c) for c in concepts if facts.labels.get(c)), None)
+            senses.append(
+                SenseCoverage(sense=number, label=label, concepts=concepts, initiatives=initiatives)
+            )
+        return senses
+
+    # --- gaps ------------------------------------------------------------------------------
+
+    def gaps(self, initiative: str, reference: str) -> Gaps:
+        """Concepts of ``reference`` with no counterpart in ``initiative``.
+
+        :raises ParameterError: for a malformed id or the same id twice.
+        :raises NotFoundError: when either initiative has no concepts loaded.
+        """
+        validate_id(initiative)
+        validate_id(reference)
+        if initiative == reference:
+            raise ParameterError("initiative and reference must differ", parameter="reference")
+        facts = self._load()
+        for name in (initiative, reference):
+            if name not in facts.by_initiative:
+                raise NotFoundError("initiative", name)
+        links: dict[str, set[str]] = defaultdict(set)
+        for m in facts.mappings:
+            if m.subject_initiative == reference and m.object_initiative == initiative:
+                links[m.subject].add(m.predicate.removeprefix(SKOS))
+            if m.object_initiative == reference and m.subject_initiative == initiative:
+                links[m.obj].add(m.predicate.removeprefix(SKOS))
+        weak: list[GapConcept] = []
+        unreviewed: list[GapConcept] = []
+        for concept in sorted(facts.by_initiative[reference]):
+            held = links.get(concept, set())
+            entry = GapConcept(concept=concept, label=facts.labels.get(concept), links=sorted(held))
+            if not held:
+                unreviewed.append(entry)
+            elif held == {"relatedMatch"}:
+                weak.append(entry)
+        # Reviewed negative mappings come with the curation workflow; none are recorded yet.
+        return Gaps(
+            initiative=initiative,
+            reference=reference,
+            confirmed=[],
+            weak_only=weak,
+            unreviewed=unreviewed,
+        )
+
+    # --- conflicts ------------------------------------------------------------------------------
+
+    def conflicts(self) -> Conflicts:
+        """Mapping clashes, contradictory paths, scheme merges and label clashes."""
+        cached = self._conflicts
+        if cached is not None:
+            return cached
+        facts = self._load()
+        items = [
+            *_mapping_clashes(facts.mappings),
+            *_contradictory_paths(facts.mappings),
+            *_scheme_merges(facts),
+            *_label_clashes(facts),
+        ]
+        result = Conflicts(items=items, total=len(items))
+        self._conflicts = result
+        return result
+
+
+def _pair_predicates(mappings: Iterable[_Mapping]) -> dict[tuple[str, str], set[str]]:
+    """Predicates held per unordered pair, read from the subject's side."""
+    held: dict[tuple[str, str], set[str]] = defaultdict(set)
+    flip = {SKOS + "broadMatch": SKOS + "narrowMatch", SKOS + "narrowMatch": SKOS + "broadMatch"}
+    for m in mappings:
+        if m.subject <= m.obj:
+            held[(m.subject, m.obj)].add(m.predicate)
+        else:
+            held[(m.obj, m.subject)].add(flip.get(m.predicate, m.predicate))
+    return held
+
+
+def _mapping_clashes(mappings: list[_Mapping]) -> list[Conflict]:
+    """An exactMatch and a broad, narrow or related match on the same pair (SKOS S46)."""
+    out = []
+    for (a, b), predicates in sorted(_pair_predicates(mappings).items()):
+        others = predicates - {EXACT, SKOS + "closeMatch"}
+        if EXACT in predicates and others:
+            names = ", ".join(sorted(p.removeprefix(SKOS) for p in predicates))
+            out.append(
+                Conflict(
+                    kind="mapping-clash",
+                    concepts=[a, b],
+                    detail=f"the pair is mapped with exactMatch and also with {names}",
+                )
+            )
+    return out
+
+
+def _contradictory_paths(mappings: list[_Mapping]) -> list[Conflict]:
+    """A exact B, B exact C, but A is mapped to C with a non-equivalence predicate."""
+    exact: dict[str, set[str]] = defaultdict(set)
+    for m in mappings:
+        if m.predicate == EXACT:
+            exact[m.subject].add(m.obj)
+            exact[m.obj].add(m.subject)
+    held = _pair_predicates(mappings)
+    out = []
+    for (a, c), predicates in sorted(held.items()):
+        weaker = predicates - EQUIVALENCE
+        if not weaker or EXACT in predicates:
+            continue
+        via = sorted(exact[a] & exact[c])
+        if via:
+            names = ", ".join(sorted(p.removeprefix(SKOS) for p in weaker))
+            out.append(
+                Conflict(
+                    kind="contradictory-path",
+                    concepts=[a, via[0], c],
+                    detail=f"exactMatch through {via[0]} makes them equal, but they are "
+                    f"mapped with {names}",
+                )
+            )
+    return out
+
+
+def _scheme_merges(facts: _Facts) -> list[Conflict]:
+    """ExactMatch chains that make two concepts of one initiative the same concept."""
+    groups = _UnionFind()
+    for m in facts.mappings:
+        if m.predicate == EXACT:
+            groups.union(m.subject, m.obj)
+    members: dict[str, list[str]] = defaultdict(list)
+    for concept in groups.parent:
+        members[groups.find(concept)].append(concept)
+    out = []
+    for concepts in members.values():
+        per_initiative: dict[str, list[str]] = defaultdict(list)
+        for concept in concepts:
+            per_initiative[facts.concepts.get(concept, "?")].append(concept)
+        for initiative, same in sorted(per_initiative.items()):
+            if len(same) > 1:
+                out.append(
+                    Conflict(
+                        kind="scheme-merge",
+                        concepts=sorted(same),
+                        detail=f"exactMatch chains make {len(same)} concepts of {initiative} "
+                        "equal to each other",
+                    )
+                )
+    return out
+
+
+def _label_clashes(facts: _Facts) -> list[Conflict]:
+    """One label, two initiatives, no equivalence held, and definitions with little in common.
+
+    The comparison is lexical (shared content words), so it finds candidates, not verdicts:
+    two initiatives often define one idea in different words. Each one is a curation task:
+    record the mapping, or confirm that the label means two things.
+    """
+    equivalent = {(m.subject, m.obj) for m in facts.mappings if m.predicate in EQUIVALENCE} | {
+        (m.obj, m.subject) for m in facts.mappings if m.predicate in EQUIVALENCE
+    }
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for concept, label in facts.labels.items():
+        key = _normalise_label(label)
+        if key:
+            by_label[key].append(concept)
+    out = []
+    for key, concepts in sorted(by_label.items()):
+        for a, b in combinations(sorted(concepts), 2):
+            if facts.concepts[a] == facts.concepts[b] or (a, b) in equivalent:
+                continue
+            overlap = _overlap(facts.definitions.get(a), facts.definitions.get(b))
+            if overlap < DEFINITION_OVERLAP_THRESHOLD:
+                out.append(
+                    Conflict(
+                        kind="label-clash",
+                        concepts=[a, b],
+                        detail=f"both are labelled '{key}', no exact or close mapping is "
+                        f"recorded, and their definitions share {overlap:.0%} of their words: "
+                        "map them, or confirm that the label means two things",
+                    )
+                )
+    return out

@@ -1,0 +1,79 @@
+"""``/alignments``: candidate mappings between two initiatives, as JSON or SSSOM TSV."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from app.align import (
+    DEFAULT_LIMIT,
+    DEFAULT_MIN_SCORE,
+    DEFAULT_PER_CONCEPT,
+    MAX_LIMIT,
+    MAX_PER_CONCEPT,
+    align,
+    to_sssom_tsv,
+)
+from app.api.deps import LabelIndexDep
+from app.errors import ParameterError
+from app.negotiation import negotiate
+from app.term_models import AlignmentSet
+
+router = APIRouter(prefix="/alignments", tags=["alignments"])
+
+SSSOM_TSV = "text/tab-separated-values"
+#: Representations in the server's order of preference.
+OFFERS: list[tuple[str, str]] = [("application/json", "json"), (SSSOM_TSV, "sssom")]
+FORMATS = {"json": "application/json", "sssom": SSSOM_TSV}
+
+
+@router.get(
+    "",
+    response_model=AlignmentSet,
+    responses={200: {"content": {SSSOM_TSV: {}}}},
+)
+def list_alignments(
+    index: LabelIndexDep,
+    source: Annotated[str, Query(description="Initiative id the mappings start from.")],
+    target: Annotated[str, Query(description="Initiative id the mappings point to.")],
+    min_score: Annotated[float, Query(description="Lowest confidence kept, 0 to 1.")] = (
+        DEFAULT_MIN_SCORE
+    ),
+    limit: Annotated[int, Query(description=f"At most this many rows (1-{MAX_LIMIT}).")] = (
+        DEFAULT_LIMIT
+    ),
+    per_concept: Annotated[
+        int, Query(description=f"Candidates per source concept (1-{MAX_PER_CONCEPT}).")
+    ] = DEFAULT_PER_CONCEPT,
+    format: Annotated[str | None, Query(description="json or sssom (wins over Accept).")] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response | AlignmentSet:
+    """Computed candidate mappings from one initiative's concepts to another's.
+
+    Lexical (labels, synonyms, notations), semantic (embeddings of labels and definitions) and
+    structural (matching parents and children) signals are combined into a confidence; each
+    row has its SSSOM justification, per-signal scores and whether the graph already holds the
+    mapping (curated) or a negative one (rejected). JSON by default; SSSOM TSV with its
+    metadata block for `Accept: text/tab-separated-values` or `?format=sssom`. An unknown
+    initiative is 404; an option out of range 400; nothing acceptable 406.
+    """
+    if format is not None:
+        if format not in FORMATS:
+            raise ParameterError(f"unknown format {format!r}; json or sssom", parameter="format")
+        media_type = FORMATS[format]
+    else:
+        media_type, _ = negotiate(accept, OFFERS)
+    alignment = align(
+        index, source, target, min_score=min_score, limit=limit, per_concept=per_concept
+    )
+    if media_type != SSSOM_TSV:
+        return alignment
+    return Response(
+        content=to_sssom_tsv(index, alignment),
+        media_type=f"{SSSOM_TSV}; charset=utf-8",
+        headers={
+            "Content-Disposition": f'inline; filename="{source}-{target}.sssom.tsv"',
+            "Vary": "Accept",
+        },
+    )

@@ -1,0 +1,54 @@
+"""``/analysis``: overlap, gaps and conflicts between initiatives."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from app.analysis import Analysis, Conflicts, Coverage, Gaps
+
+router = APIRouter(prefix="/analysis", tags=["analysis"])
+
+
+async def get_analysis(request: Request) -> Analysis:
+    """The app's analysis (cached until the store changes)."""
+    analysis: Analysis = request.app.state.analysis
+    return analysis
+
+
+AnalysisDep = Annotated[Analysis, Depends(get_analysis)]
+
+
+@router.get("/coverage", response_model=Coverage)
+def read_coverage(analysis: AnalysisDep) -> Coverage:
+    """Pairwise coverage and the senses x initiatives matrix.
+
+    For every pair of initiatives, how many concepts map and how; for every sense (concepts
+    linked by exact or close matches), the initiatives that cover it.
+    """
+    return analysis.coverage()
+
+
+@router.get("/gaps", response_model=Gaps)
+def read_gaps(
+    analysis: AnalysisDep,
+    initiative: Annotated[str, Query(description="The initiative checked for gaps.")],
+    reference: Annotated[str, Query(description="The initiative whose concepts are expected.")],
+) -> Gaps:
+    """Concepts of `reference` with no counterpart in `initiative`.
+
+    Split into confirmed gaps (reviewed negative), weak links only (relatedMatch), and never
+    reviewed.
+    """
+    return analysis.gaps(initiative, reference)
+
+
+@router.get("/conflicts", response_model=Conflicts)
+def read_conflicts(analysis: AnalysisDep) -> Conflicts:
+    """Inconsistencies between the mappings and labels of initiatives.
+
+    Mapping clashes, contradictory paths, exact-match chains merging two concepts of one
+    initiative, and one label used with different definitions and no mapping.
+    """
+    return analysis.conflicts()

@@ -1,0 +1,66 @@
+"""``/terms``: resolve a term or identifier to concepts; compare the definitions of a sense."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import LabelIndexDep
+from app.compare import compare
+from app.resolve import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, resolve_term
+from app.term_models import Comparison, TermResolution
+
+router = APIRouter(prefix="/terms", tags=["terms"])
+
+
+@router.get("/resolve", response_model=TermResolution)
+async def resolve_term_route(
+    index: LabelIndexDep,
+    q: Annotated[
+        str,
+        Query(
+            description="A term, label, notation (AML.T0051), CURIE (atlas:AML.T0051) or IRI; "
+            f"at most {MAX_QUERY_LENGTH} characters.",
+            examples=["prompt injection"],
+        ),
+    ],
+    initiative: Annotated[
+        str | None, Query(description="Only concepts of this initiative id.")
+    ] = None,
+    kind: Annotated[
+        str | None, Query(description="Only concepts of this kind (threat, control...).")
+    ] = None,
+    limit: Annotated[int, Query(description=f"At most this many concepts (1-{MAX_LIMIT}).")] = (
+        DEFAULT_LIMIT
+    ),
+) -> TermResolution:
+    """Every concept of every initiative that a term or identifier may denote.
+
+    Matches labels, notations, CURIEs and IRIs exactly, after normalisation (case, punctuation,
+    plurals, acronyms), with typos and type-ahead prefixes, and by meaning. Results are ranked,
+    each with the matched label, match type and score, and grouped into **senses**: concepts
+    linked by exact or close mappings. Served from an in-memory index, fast enough for
+    type-ahead. An empty query or a limit out of range is 400; an unknown initiative 404.
+    """
+    return resolve_term(index, q, initiative=initiative, kind=kind, limit=limit)
+
+
+@router.get("/compare", response_model=Comparison)
+async def compare_terms_route(
+    index: LabelIndexDep,
+    q: Annotated[str | None, Query(description="A term: compares every concept it names.")] = (
+        None
+    ),
+    concept: Annotated[
+        str | None, Query(description="A CURIE: compares the concepts of its sense.")
+    ] = None,
+) -> Comparison:
+    """Definitions of equivalent concepts side by side, with their differences.
+
+    Give either `q` (a term) or `concept` (a CURIE). Each concept comes with its initiative,
+    edition and source; the answer lists shared and distinctive terms, a similarity matrix and,
+    for each pair, the mapping the graph holds or a suggested NIST IR 8477 relation with its
+    SKOS predicate. A bad CURIE is 400; an unknown concept or unmatched term 404.
+    """
+    return compare(index, q=q, concept=concept)

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+import sssom_pydantic
+from click.testing import CliRunner
+
+from app.cli import cli
+from app.settings import Settings, get_settings
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI reads get_settings(); point it at the test bundle and a temporary store."""
+    get_settings.cache_clear()
+    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+
+
+def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("command", ["resolve", "align"])
+def test_commands_have_help(runner: CliRunner, command: str) -> None:
+    code, out, _ = run(runner, command, "--help")
+    assert code == 0
+    assert "--store" in out and "--format" in out
+
+
+def test_resolve_prints_senses_and_matches(runner: CliRunner) -> None:
+    code, out, err = run(runner, "resolve", "PI")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "sense al:A1: Prompt injection (alpha)"
+    assert lines[1].split() == [
+        "0.98",
+        "exact",
+        "al:A1",
+        "Prompt",
+        "injection",
+        "[alpha,",
+        "threat]",
+        "via",
+        "altLabel",
+        "'PI'",
+    ]
+
+
+def test_resolve_as_json_is_the_api_model(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "resolve", "prompt injection", "--format", "json", "--limit", "2")
+    assert code == 0
+    body = json.loads(out)
+    assert body["limit"] == 2
+    assert body["senses"][0]["concepts"][0]["curie"] == "al:A1"
+    assert sum(len(s["concepts"]) for s in body["senses"]) == 2
+
+
+def test_resolve_with_no_match_says_so_on_stderr(runner: CliRunner) -> None:
+    code, out, err = run(runner, "resolve", "xyzzy frobnicate")
+    assert (code, out) == (0, "")
+    assert "no concept matches 'xyzzy frobnicate'" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["resolve", "  "], "<term>:0:0: TERM must not be empty"),
+        (["resolve", "prompt", "--limit", "0"], "<term>:0:0: limit must be between 1 and 100"),
+        (["resolve", "prompt", "--kind", "nope"], "<term>:0:0: unknown kind 'nope'"),
+        (["resolve", "prompt", "--initiative", "omega"], "<term>:0:0: unknown initiative 'omega'"),
+        (["align", "alpha", "omega"], "<align>:0:0: unknown initiative 'omega'"),
+        (["align", "alpha", "beta", "--min-score", "2"], "<align>:0:0: min_score must be"),
+    ],
+)
+def test_bad_argument_is_exit_2_with_one_line(
+    runner: CliRunner, args: list[str], message: str
+) -> None:
+    code, out, err = run(runner, *args)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith(message)
+
+
+def test_align_writes_valid_sssom_tsv(runner: CliRunner) -> None:
+    code, out, err = run(runner, "align", "alpha", "beta", "--min-score", "0.5")
+    assert code == 0, err
+    mappings, _converter, mapping_set, errors = sssom_pydantic.read(
+        io.StringIO(out), return_errors=True
+    )
+    assert errors == []
+    assert str(mapping_set.id).endswith("/candidates/alpha-beta")
+    assert (mappings[0].subject.curie, mappings[0].object.curie) == ("al:A1", "be:B7")
+
+
+def test_align_below_default_min_score_writes_no_rows(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "align", "beta", "alpha", "--format", "json")
+    assert code == 0
+    body = json.loads(out)
+    assert all(item["confidence"] >= 0.7 for item in body["items"])
+    assert "al:A2" not in {item["object_id"] for item in body["items"]}
+
+
+def test_align_json_honours_per_concept_and_limit(runner: CliRunner) -> None:
+    code, out, _ = run(
+        runner,
+        "align",
+        "alpha",
+        "beta",
+        "--format",
+        "json",
+        "--min-score",
+        "0",
+        "--per-concept",
+        "1",
+        "--limit",
+        "2",
+    )
+    assert code == 0
+    body = json.loads(out)
+    assert (body["per_concept"], body["limit"], len(body["items"])) == (1, 2, 2)
+    assert body["total"] == 3

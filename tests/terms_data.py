@@ -1,0 +1,54 @@
+"""Helpers for the term tests: load the gamma and delta vocabularies (as uploads) and a reviewed
+rejection into a test store, and build its label index."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from app.catalog import Catalog
+from app.dataset import SourceFile, load_into_initiative
+from app.embedding import Embedder
+from app.identifiers import load_converter
+from app.label_index import LabelIndex, LabelIndexHolder
+from app.settings import Settings
+from app.store import GraphStore
+from tests.conftest import DATA
+
+TERMS = DATA / "terms"
+AL = "https://w3id.org/mosaic/id/alpha/"
+BE = "https://w3id.org/mosaic/id/beta/"
+GA = "https://w3id.org/mosaic/id/gamma/"
+DE = "https://w3id.org/mosaic/id/delta/"
+
+
+def load_vocabulary(store: GraphStore, settings: Settings, initiative_id: str) -> None:
+    """Load ``tests/data/terms/<id>.ttl`` into a new initiative, as an upload would."""
+    path = TERMS / f"{initiative_id}.ttl"
+    source = SourceFile(path.read_bytes(), str(path), "turtle")
+    load_into_initiative(store, settings, initiative_id, [source])
+
+
+def load_rejection(store: GraphStore) -> None:
+    """Record the reviewed rejection gamma:G3 not-exactMatch al:A1 in a mapping-set graph."""
+    triples = list(ox.parse(path=TERMS / "rejected-mapping.ttl"))
+    store.replace_graph(store.names.mapping_set("gamma-alpha-review"), triples)
+
+
+def holder_for(
+    store: GraphStore, settings: Settings, embedder: Embedder | None = None
+) -> LabelIndexHolder:
+    """A label index holder over the store, as the app builds it."""
+    return LabelIndexHolder(
+        store,
+        Catalog.from_folder(settings.queries_dir),
+        load_converter(settings.ontology_dir / "prefixes.json"),
+        embedder,
+    )
+
+
+def index_with_everything(store: GraphStore, settings: Settings) -> LabelIndex:
+    """The index of alpha, beta, gamma, delta and the rejection."""
+    load_vocabulary(store, settings, "gamma")
+    load_vocabulary(store, settings, "delta")
+    load_rejection(store)
+    return holder_for(store, settings).current()

@@ -1,0 +1,200 @@
+"""The pages, driven as a person would: Debian's chromium through Playwright, a real uvicorn on
+127.0.0.1, the test bundle. Screenshots go to test-artifacts/ to be looked at."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from app.settings import PROJECT_ROOT
+from tests.conftest import DATA
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = tmp_path_factory.mktemp("web") / "store"
+    port = free_port()
+    env = {
+        "MOSAIC_ONTOLOGY_DIR": str(DATA / "ontology"),
+        "MOSAIC_DATA_DIR": str(DATA / "bundle"),
+        "PATH": "/usr/bin:/bin",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--store", str(store), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(base + "/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed (scripts/setup installs it with apt on CI)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_home_lists_initiatives_and_search_opens_a_concept(server: str, page: Page) -> None:
+    page.goto(server + "/")
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 2
+    page.fill("#search", "prompt inj")
+    suggestion = page.locator("#suggestions a").first
+    suggestion.wait_for(timeout=10_000)
+    shot(page, "home-search")
+    suggestion.click()
+    page.wait_for_url("**/concepts/**")
+    assert "Prompt injection" in page.locator("h1").inner_text()
+
+
+def test_concept_page_shows_definition_hierarchy_and_mappings(server: str, page: Page) -> None:
+    page.goto(server + "/concepts/al:A1")
+    assert page.locator("h1").inner_text() == "Prompt injection"
+    body = page.locator("main").inner_text()
+    assert "Instructions smuggled into model input" in body
+    assert "Indirect prompt injection" in body  # narrower
+    assert "skos:exactMatch" in body and "be:B7" in body
+    shot(page, "concept")
+    page.click("text=Indirect prompt injection")
+    page.wait_for_url(lambda url: url.endswith("A1.1"))
+    assert page.locator("h1").inner_text() == "Indirect prompt injection"
+
+
+def test_initiative_page_shows_the_hierarchy(server: str, page: Page) -> None:
+    page.goto(server + "/initiatives/alpha")
+    tree = page.locator("ul.tree").first.inner_text()
+    assert "Prompt injection" in tree and "Indirect prompt injection" in tree
+    shot(page, "initiative")
+
+
+def test_sparql_editor_runs_a_query_and_offers_csv(server: str, page: Page) -> None:
+    page.goto(server + "/ui/sparql")
+    page.fill(
+        "#query", "SELECT ?c WHERE { ?c a <https://w3id.org/mosaic/ontology#Threat> } ORDER BY ?c"
+    )
+    page.click("button[type=submit]")
+    page.wait_for_selector("#results table")
+    cells = page.locator("#results td").all_inner_texts()
+    assert cells == ["https://w3id.org/mosaic/id/alpha/A1", "https://w3id.org/mosaic/id/alpha/A1.1"]
+    href = page.get_attribute("#downloads a[data-format=csv]", "href")
+    assert href is not None
+    with urllib.request.urlopen(server + href) as response:
+        rows = list(csv.reader(io.StringIO(response.read().decode())))
+    assert rows == [
+        ["c"],
+        ["https://w3id.org/mosaic/id/alpha/A1"],
+        ["https://w3id.org/mosaic/id/alpha/A1.1"],
+    ]
+    shot(page, "sparql")
+
+
+def test_sparql_editor_shows_the_error_of_a_bad_query(server: str, page: Page) -> None:
+    page.goto(server + "/ui/sparql")
+    page.fill("#query", "SELECT * WHERE { ?s ?p }")
+    page.click("button[type=submit]")
+    alert = page.locator("[role=alert]")
+    alert.wait_for()
+    assert "expected" in alert.inner_text()
+
+
+def test_coverage_heatmap_and_gaps(server: str, page: Page) -> None:
+    page.goto(server + "/ui/coverage")
+    assert page.locator("table.heat td.on").count() == 2
+    shot(page, "coverage")
+    page.click("text=alpha not in beta")
+    body = page.locator("main").inner_text()
+    assert "Never mapped (2)" in body
+
+
+def test_pages_escape_values_from_vocabularies(server: str, page: Page) -> None:
+    page.goto(server + "/ui/gaps?initiative=beta&reference=alpha%3Cscript%3E")
+    assert "<script>" not in page.content()
+
+
+def test_phone_width_has_no_horizontal_page_scroll(server: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(server + "/concepts/al:A1")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    shot(phone, "concept-phone")
+    context.close()
+
+
+def test_compare_shows_definitions_side_by_side(server: str, page: Page) -> None:
+    page.goto(server + "/ui/compare")
+    page.fill("#q", "prompt injection")
+    page.click("button[type=submit]")
+    page.wait_for_selector("table.compare")
+    rows = page.locator("table.compare tbody tr").all_inner_texts()
+    assert len(rows) == 2
+    assert any("Instructions smuggled" in row for row in rows)
+    assert any("hidden in its input" in row for row in rows)
+    assert "skos:exactMatch" in page.locator("main").inner_text()
+    shot(page, "compare")
+    page.goto(server + "/ui/compare?q=nothing+like+this+zz")
+    assert "No concept is labelled like that" in page.locator("[role=status]").inner_text()
