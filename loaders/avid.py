@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-import yaml
 
 from app.errors import LoadIssue
 from loaders.base import (
@@ -52,6 +51,7 @@ from loaders.base import (
     literal_en,
     triples_to_turtle,
 )
+from loaders.bundle_build import read_definitions, write_bundle
 
 INITIATIVE_ID = "avid"
 CURIE_PREFIX = "avid"
@@ -395,17 +395,17 @@ def load_definitions(path: Path = DEFINITIONS_FILE) -> dict[str, str]:
 
     :raises ValueError: when the file is not a mapping of strings.
     """
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
-    ):
-        raise ValueError(f"{path}: expected a mapping of id to definition")
-    return {k: " ".join(v.split()) for k, v in data.items()}
+    return read_definitions(path)
+
+
+def turtle_prefixes() -> dict[str, str]:
+    """The prefix the bundled Turtle file uses for this initiative's concepts."""
+    return {CURIE_PREFIX: NS.iri}
 
 
 def to_turtle(result: LoadResult) -> str:
     """Serialise a result with the ``avid`` prefix."""
-    return triples_to_turtle(result.triples, {CURIE_PREFIX: NS.iri})
+    return triples_to_turtle(result.triples, turtle_prefixes())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -418,15 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=OUTPUT_FILE)
     args = parser.parse_args(argv)
     result = convert(args.upstream, definitions=load_definitions())
-    for warning in result.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
-    if result.issues:
-        for issue in result.issues:
-            sys.stderr.write(f"error: {issue}\n")
-        return 1
-    args.output.write_text(to_turtle(result), encoding="utf-8")
-    sys.stdout.write(f"wrote {len(result.triples)} triples to {args.output}\n")
-    return 0
+    return write_bundle(result, args.output, turtle_prefixes())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,45 @@
+"""What every upstream converter's build script shares: our definitions file in, Turtle out.
+
+A converter's ``main()`` parses its own arguments and converts; reading ``definitions.yaml``
+and writing the bundled Turtle (or refusing to, listing every problem) is the same for all.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from loaders.base import LoadResult, triples_to_turtle
+
+
+def read_definitions(path: Path) -> dict[str, str]:
+    """Read a definitions file: a YAML mapping of local id to our own definition.
+
+    Runs of whitespace (YAML folding) become single spaces.
+
+    :raises ValueError: when the file is not a mapping of strings to strings.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise ValueError(f"{path}: expected a mapping of id to definition")
+    return {k: " ".join(v.split()) for k, v in data.items()}
+
+
+def write_bundle(result: LoadResult, output: Path, prefixes: dict[str, str]) -> int:
+    """Write ``result`` as the bundled Turtle file, unless it has issues.
+
+    :returns: 0 when written, 1 when the upstream had errors (each printed; nothing written).
+    """
+    for warning in result.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    if result.issues:
+        for issue in result.issues:
+            sys.stderr.write(f"error: {issue}\n")
+        return 1
+    output.write_text(triples_to_turtle(result.triples, prefixes), encoding="utf-8")
+    sys.stdout.write(f"wrote {len(result.triples)} triples to {output}\n")
+    return 0
