@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -14,15 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA
+from tests.live_server import live_server
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def get(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -33,44 +23,10 @@ def get(url: str) -> tuple[int, dict[str, str], bytes]:
         return exc.code, dict(exc.headers), exc.read()
 
 
-def start(store: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
-    env = {
-        "MOSAIC_ONTOLOGY_DIR": str(DATA / "ontology"),
-        "MOSAIC_DATA_DIR": str(DATA / "bundle"),
-        "PATH": "/usr/bin:/bin",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--store", str(store), "--port", str(port), *extra],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(process.stderr.read().decode() if process.stderr else "exited")
-        try:
-            if get(base + "/health")[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("server did not start")
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    process = start(tmp_path / "store", port)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base, process)
-        yield base
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
+    with live_server(tmp_path / "store") as running:
+        yield running.base
 
 
 def test_real_server_answers_concept_and_problem_json(server: str) -> None:
@@ -89,12 +45,7 @@ def test_real_server_answers_concept_and_problem_json(server: str) -> None:
 def test_second_start_reuses_the_store_without_seeding(tmp_path: Path) -> None:
     store = tmp_path / "store"
     for attempt in range(2):
-        port = free_port()
-        process = start(store, port)
-        try:
-            wait_ready(f"http://127.0.0.1:{port}", process)
-        finally:
-            process.terminate()
-            _, err = process.communicate(timeout=10)
-        seeded = "seeded" in err.decode()
+        with live_server(store) as running:
+            pass
+        seeded = "seeded" in running.log_text()
         assert seeded == (attempt == 0)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -12,6 +11,10 @@ import pytest
 from app.errors import LoadIssue
 from loaders import owasp_agentic as asi
 from loaders.base import DCTERMS, KINDS, MOSAIC, OWL, PROV, RDF_TYPE, SKOS
+from tests.loaders.support import concepts as _concepts
+from tests.loaders.support import graph as _graph
+from tests.loaders.support import objects as _objects
+from tests.loaders.support import shared_run as _shared_run
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "loaders" / "data" / "owasp-agentic-threats" / "owasp-agentic-threats.ttl"
@@ -54,36 +57,8 @@ TOP10 = {
 }
 
 
-def _graph(triples: list[ox.Triple]) -> ox.Store:
-    store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return store
-
-
 def _bundle() -> ox.Store:
     return _graph(list(ox.parse(path=str(BUNDLE), format=ox.RdfFormat.TURTLE)))
-
-
-def _concepts(store: ox.Store) -> set[str]:
-    quads = store.quads_for_pattern(None, RDF_TYPE, SKOS["Concept"])
-    return {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
-
-
-def _objects(store: ox.Store, subject: str, predicate: ox.NamedNode) -> list[Any]:
-    return [q.object for q in store.quads_for_pattern(ox.NamedNode(subject), predicate, None)]
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
-def _shared_run(a: str, b: str, n: int) -> str | None:
-    wa, wb = _words(a), _words(b)
-    grams = {tuple(wb[i : i + n]) for i in range(len(wb) - n + 1)}
-    for i in range(len(wa) - n + 1):
-        if tuple(wa[i : i + n]) in grams:
-            return " ".join(wa[i : i + n])
-    return None
 
 
 # --- the bundled Turtle -----------------------------------------------------------------------

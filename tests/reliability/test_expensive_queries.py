@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA
+from tests.live_server import live_server
 
 pytestmark = pytest.mark.slow
 
@@ -24,12 +23,6 @@ EXPENSIVE = [
     "SELECT (COUNT(*) AS ?n) WHERE { ?a (<http://www.w3.org/2004/02/skos/core#narrower>|!<http://x>)+ ?b . ?b (!<http://y>)+ ?c }",
     "SELECT * WHERE { ?s ?p ?o FILTER(REGEX(STR(?o), '^(a+)+$')) ?a ?b ?c . ?d ?e ?f }",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def fetch(url: str, timeout: float = 30) -> tuple[int, float]:
@@ -46,45 +39,15 @@ def fetch(url: str, timeout: float = 30) -> tuple[int, float]:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    env = {
-        "MOSAIC_ONTOLOGY_DIR": str(DATA / "ontology"),
-        "MOSAIC_DATA_DIR": str(DATA / "bundle"),
+    settings = {
         "MOSAIC_QUERY_TIMEOUT": "1.5",
         "MOSAIC_QUERY_WORKERS": "2",
         "MOSAIC_QUERY_QUEUE_WAIT": "0.5",
         "MOSAIC_LOG_LEVEL": "error",
-        "PATH": "/usr/bin:/bin",
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app",
-            "serve",
-            "--store",
-            str(tmp_path / "store"),
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if fetch(base + "/health", timeout=1)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        fetch(base + "/sparql?query=ASK%7B%7D")  # start the worker pool
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with live_server(tmp_path / "store", settings) as running:
+        fetch(running.base + "/sparql?query=ASK%7B%7D")  # start the worker pool
+        yield running.base
 
 
 ATTACKER = """

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -14,45 +9,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from tests.conftest import DATA
+from tests.live_server import live_server
 
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = tmp_path_factory.mktemp("real") / "store"
-    port = free_port()
-    env = {
-        "MOSAIC_ONTOLOGY_DIR": str(DATA / "ontology"),
-        "MOSAIC_DATA_DIR": str(DATA / "bundle"),
-        "PATH": "/usr/bin:/bin",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--store", str(store), "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/sparql"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with live_server(tmp_path_factory.mktemp("real") / "store") as running:
+        yield running.base + "/sparql"
 
 
 def test_sparqlwrapper_select(endpoint: str) -> None:

@@ -6,10 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from app.settings import PROJECT_ROOT
-from tests.conftest import DATA
+from tests.live_server import live_server
 
 pytestmark = pytest.mark.slow
 
@@ -37,40 +33,10 @@ FLAGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = tmp_path_factory.mktemp("web") / "store"
-    port = free_port()
-    env = {
-        "MOSAIC_ONTOLOGY_DIR": str(DATA / "ontology"),
-        "MOSAIC_DATA_DIR": str(DATA / "bundle"),
-        "PATH": "/usr/bin:/bin",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--store", str(store), "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with live_server(tmp_path_factory.mktemp("web") / "store") as running:
+        yield running.base
 
 
 @pytest.fixture(scope="module")
