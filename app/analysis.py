@@ -10,7 +10,6 @@ transitively): what several initiatives name differently but mean alike.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from app.catalog import Catalog
 from app.errors import NotFoundError, ParameterError
+from app.label_index import content_words, normalise
 from app.store import GraphStore, term_text, validate_id
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -28,39 +28,6 @@ EQUIVALENCE = {SKOS + "exactMatch", SKOS + "closeMatch"}
 HIERARCHY = {SKOS + "broadMatch", SKOS + "narrowMatch"}
 RELATED = SKOS + "relatedMatch"
 EXACT = SKOS + "exactMatch"
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "their",
-        "this",
-        "to",
-        "was",
-        "which",
-        "with",
-        "without",
-    ]
-)
 #: Below this word overlap, two definitions of one label are taken to mean different things.
 DEFINITION_OVERLAP_THRESHOLD = 0.08
 
@@ -176,19 +143,11 @@ class _UnionFind:
         self.parent[self.find(a)] = self.find(b)
 
 
-def _words(text: str | None) -> set[str]:
-    return {w for w in _WORD.findall((text or "").lower()) if w not in _STOP}
-
-
 def _overlap(a: str | None, b: str | None) -> float:
-    wa, wb = _words(a), _words(b)
+    wa, wb = content_words(a or ""), content_words(b or "")
     if not wa or not wb:
         return 1.0  # nothing to compare: never call it a clash
     return len(wa & wb) / len(wa | wb)
-
-
-def _normalise_label(label: str | None) -> str:
-    return " ".join(_WORD.findall((label or "").lower()))
 
 
 class Analysis:
@@ -465,7 +424,7 @@ def _label_clashes(facts: _Facts) -> list[Conflict]:
     }
     by_label: dict[str, list[str]] = defaultdict(list)
     for concept, label in facts.labels.items():
-        key = _normalise_label(label)
+        key = normalise(label or "")
         if key:
             by_label[key].append(concept)
     out = []

@@ -22,10 +22,11 @@ from app.api.deps import CatalogDep, ConverterDep, LabelIndexDep, StoreDep
 from app.api.routes.analysis import AnalysisDep
 from app.catalog import Catalog
 from app.compare import compare
-from app.errors import NotFoundError
+from app.errors import NotAcceptableError, NotFoundError
 from app.identifiers import compress_iri
 from app.initiatives import kind_name, list_initiatives
 from app.models import Concept, InitiativeDetail
+from app.negotiation import negotiate
 from app.service_description import EXAMPLES
 from app.store import GraphStore, term_text
 
@@ -35,26 +36,16 @@ STATIC_DIR = Path(__file__).parent / "static"
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 
+#: JSON first: a client that accepts anything (curl, tools) gets the API's JSON.
+_PAGE_OR_JSON = [("application/json", "json"), ("text/html", "html")]
+
+
 def prefers_html(accept: str | None) -> bool:
     """Whether a client asks for HTML before JSON (a browser does; curl and tools do not)."""
-    if not accept:
+    try:
+        return negotiate(accept, _PAGE_OR_JSON)[1] == "html"
+    except NotAcceptableError:
         return False
-    html = json = -1.0
-    for part in accept.split(","):
-        pieces = [p.strip() for p in part.split(";")]
-        quality = 1.0
-        for param in pieces[1:]:
-            key, _, value = param.partition("=")
-            if key.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if pieces[0] == "text/html":
-            html = max(html, quality)
-        elif pieces[0] in ("application/json", "*/*"):
-            json = max(json, quality if pieces[0] == "application/json" else quality - 0.001)
-    return html > 0 and html >= json
 
 
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
