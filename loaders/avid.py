@@ -16,9 +16,10 @@ What becomes what:
 - lifecycle stages are ``mosaic:LifecycleStage`` top concepts in the same scheme.
 
 Some category names link to MITRE ATLAS techniques; :func:`declared_atlas_links` lists them,
-and converting a user's copy (``definitions=None``) states them as ``skos:closeMatch`` (the
-page says those categories "map directly" to ATLAS). The bundle leaves them out, because
-cross-initiative links belong in reviewed mapping sets.
+and converting a user's copy (``definitions=None``) returns them as declared ``skos:closeMatch``
+mappings authored by AVID (the page says those categories "map directly" to ATLAS), loaded into
+the ``avid-declared`` mapping set. The bundle leaves them out, because cross-initiative links
+belong in reviewed mapping sets.
 
 When the avid-db checkout sits beside the website (as in the shared upstream folder), its JSON
 reports give the taxonomy version (``impact.avid.taxonomy_version``) and are checked for
@@ -45,6 +46,7 @@ from loaders.base import (
     OWL,
     RDF_TYPE,
     SKOS,
+    DeclaredMapping,
     LoadResult,
     concept_namespace,
     initiative_iri,
@@ -348,11 +350,13 @@ def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadR
 
     :param path: the shared ``avid`` folder, the website checkout, or the taxonomy folder.
     :param definitions: our definitions by local id (building the bundle); ``None`` keeps the
-        pages' own descriptions and adds ``skos:closeMatch`` links to ATLAS techniques.
+        pages' own descriptions and returns the links to ATLAS techniques as declared
+        ``skos:closeMatch`` mappings (``LoadResult.mappings``).
     :returns: the triples, with every bad row as an issue.
     """
     ctx, folder, version = _collect(path)
     triples = _scheme_triples(version)
+    declared: list[DeclaredMapping] = []
     for entry in ctx.entries.values():
         iri = NS[entry.id]
         if definitions is not None:
@@ -378,7 +382,14 @@ def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadR
             triples.append(ox.Triple(iri, SKOS["broader"], NS[entry.parent]))
             triples.append(ox.Triple(NS[entry.parent], SKOS["narrower"], iri))
         if entry.atlas is not None and definitions is None:
-            triples.append(ox.Triple(iri, SKOS["closeMatch"], ATLAS_NS[entry.atlas]))
+            link = DeclaredMapping(
+                iri,
+                SKOS["closeMatch"],
+                ATLAS_NS[entry.atlas],
+                source=entry.source,
+                comment=f"the name of {entry.id} links to the ATLAS technique",
+            )
+            declared.append(link)
     for unused in sorted(set(definitions or {}) - set(ctx.entries)):
         ctx.warn(DEFINITIONS_FILE, None, f"definition for unknown id {unused}")
     return LoadResult(
@@ -387,6 +398,7 @@ def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadR
         triples=triples,
         issues=ctx.issues,
         warnings=ctx.warnings,
+        mappings=declared,
     )
 
 

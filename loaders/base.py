@@ -85,12 +85,34 @@ def initiative_iri(initiative_id: str, base: str = DEFAULT_BASE) -> ox.NamedNode
     return ox.NamedNode(f"{base}initiative/{initiative_id}")
 
 
+@dataclass(frozen=True)
+class DeclaredMapping:
+    """A crosswalk an initiative states in its own files, from one of its concepts to another's.
+
+    Upstream converters return these apart from the vocabulary's triples: they are the
+    initiative's claims, recorded as SSSOM mappings authored by it in a mapping set of their
+    own (:mod:`loaders.declared`), not statements of its vocabulary.
+    """
+
+    subject: ox.NamedNode
+    predicate: ox.NamedNode
+    object: ox.NamedNode
+    #: Where the upstream states it (the page of the subject concept), when known.
+    source: str | None = None
+    #: The date the upstream gives for it, ``YYYY-MM-DD``, when it gives one.
+    date: str | None = None
+    object_label: str | None = None
+    comment: str | None = None
+
+
 @dataclass
 class LoadResult:
     """Triples read from one source, and every problem found on the way.
 
     ``issues`` that are errors make the whole result unusable (see :meth:`raise_for_issues`);
-    ``warnings`` are reported but do not stop a load.
+    ``warnings`` are reported but do not stop a load. ``mappings`` are the crosswalks an
+    upstream declares; ``skipped_mappings`` counts, by reason, the cross-references it makes
+    whose target MOSAIC cannot identify.
     """
 
     source: str
@@ -98,6 +120,21 @@ class LoadResult:
     triples: list[ox.Triple] = field(default_factory=list)
     issues: list[LoadIssue] = field(default_factory=list)
     warnings: list[LoadIssue] = field(default_factory=list)
+    mappings: list[DeclaredMapping] = field(default_factory=list)
+    skipped_mappings: dict[str, int] = field(default_factory=dict)
+
+    def declare(self, mapping: DeclaredMapping) -> None:
+        """Add a declared mapping once (upstreams often repeat a link)."""
+        if not any(
+            (m.subject, m.predicate, m.object)
+            == (mapping.subject, mapping.predicate, mapping.object)
+            for m in self.mappings
+        ):
+            self.mappings.append(mapping)
+
+    def skip_mapping(self, reason: str) -> None:
+        """Count one cross-reference that cannot become a mapping, by reason."""
+        self.skipped_mappings[reason] = self.skipped_mappings.get(reason, 0) + 1
 
     def raise_for_issues(self) -> None:
         """Raise :class:`LoadError` with every issue when there is any.

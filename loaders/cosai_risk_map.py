@@ -21,8 +21,9 @@ What becomes what:
 
 The ``mappings`` field (framework -> ``id@version``) is exposed by :func:`declared_mappings`.
 When converting a user's copy (``definitions=None``) the mappings to initiatives MOSAIC knows
-become ``skos:relatedMatch`` links; the bundle leaves them out, because cross-initiative links
-belong in reviewed mapping sets.
+become declared ``skos:relatedMatch`` mappings authored by CoSAI (``LoadResult.mappings``,
+loaded into the ``cosai-risk-map-declared`` mapping set); the bundle leaves them out, because
+cross-initiative links belong in reviewed mapping sets.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from loaders.base import (
     RDF_TYPE,
     SKOS,
     XSD,
+    DeclaredMapping,
     LoadResult,
     concept_namespace,
     initiative_iri,
@@ -596,9 +598,9 @@ def _fallback_definition(item: _Item) -> str:
 
 
 def _link_triples(
-    ctx: _Context, groups: Mapping[str, list[_Item]], with_matches: bool
-) -> list[ox.Triple]:
-    """Link concepts, and to other initiatives when ``with_matches`` is set."""
+    ctx: _Context, groups: Mapping[str, list[_Item]]
+) -> tuple[list[ox.Triple], list[DeclaredMapping]]:
+    """Link concepts; list the links to other initiatives that the ``mappings`` declare."""
     by_kind: dict[str, dict[str, _Item]] = {
         key: {item.id: item for item in items} for key, items in groups.items()
     }
@@ -636,13 +638,30 @@ def _link_triples(
             for other in _check_refs(ctx, component, direction, components, "component", edges):
                 _related(triples, NS[component.id], NS[other.id])
 
+    declared: list[DeclaredMapping] = []
     for items in groups.values():
         for item in items:
             for initiative, local in _mappings(ctx, item):
                 target = concept_namespace(initiative, DEFAULT_BASE)[local]
-                if with_matches:
-                    triples.append(ox.Triple(NS[item.id], SKOS["relatedMatch"], target))
-    return triples
+                declared.append(
+                    DeclaredMapping(
+                        NS[item.id],
+                        SKOS["relatedMatch"],
+                        target,
+                        source=_source(item).value,
+                        comment=f"declared in the mappings of {item.id} ({item.file.path.name})",
+                    )
+                )
+    return triples, declared
+
+
+def _unlinked(item: _Item) -> Iterator[str]:
+    """Yield the framework of each ``mappings`` entry MOSAIC has no concept for."""
+    mappings = item.raw.get("mappings")
+    if isinstance(mappings, dict):
+        for framework, values in mappings.items():
+            if framework in UNMAPPED_FRAMEWORKS and isinstance(values, list):
+                yield from (str(framework) for _ in values)
 
 
 def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadResult:
@@ -650,7 +669,9 @@ def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadR
 
     :param path: the upstream checkout, its ``risk-map`` folder or ``risk-map/yaml``.
     :param definitions: our definitions by local id (building the bundle); ``None`` keeps the
-        upstream's own descriptions and adds ``skos:relatedMatch`` links from ``mappings``.
+        upstream's own descriptions and returns the ``mappings`` to initiatives MOSAIC has as
+        declared ``skos:relatedMatch`` mappings (entries of other frameworks are counted in
+        ``skipped_mappings``).
     :returns: the triples, with every bad record as an issue.
     """
     ctx = _Context(resolve_folder(path))
@@ -660,15 +681,24 @@ def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadR
     triples += _concept_triples(ctx, definitions)
     for unused in sorted(set(definitions or {}) - set(ctx.items)):
         ctx.warn(DEFINITIONS_FILE, None, f"definition for unknown id {unused}")
-    triples += _link_triples(ctx, groups, with_matches=definitions is None)
+    links, declared = _link_triples(ctx, groups)
+    triples += links
     unique = list(dict.fromkeys(triples))
-    return LoadResult(
+    result = LoadResult(
         source=str(ctx.folder),
         format="cosai-risk-map-yaml",
         triples=unique,
         issues=ctx.issues,
         warnings=ctx.warnings,
     )
+    if definitions is None:
+        for mapping in declared:
+            result.declare(mapping)
+        for items in groups.values():
+            for item in items:
+                for framework in _unlinked(item):
+                    result.skip_mapping(f"{framework}: no MOSAIC concept to link")
+    return result
 
 
 def load_definitions(path: Path = DEFINITIONS_FILE) -> dict[str, str]:

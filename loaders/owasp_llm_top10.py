@@ -13,9 +13,10 @@ Insecure Output Handling in 2023, Sensitive Information Disclosure in 2025), so 
 its own graph and CURIE prefix; the 2025 scheme states ``prov:wasRevisionOf`` the 2023 scheme.
 
 The 2025 entries list MITRE ATLAS techniques under "Related Frameworks and Taxonomies". Those
-links are kept as ``skos:relatedMatch`` only when a user converts their own copy
-(``definitions=None``); the bundle leaves cross-initiative links to the curated mapping sets, and
-:func:`declared_atlas_links` exposes them for building those.
+links are kept as declared ``skos:relatedMatch`` mappings authored by the OWASP project only when
+a user converts their own copy (``definitions=None``; :mod:`loaders.declared`); the bundle leaves
+cross-initiative links to the curated mapping sets, and :func:`declared_atlas_links` exposes
+them for building those.
 
 Run ``python -m loaders.owasp_llm_top10 <repository folder>`` to regenerate both bundled files.
 """
@@ -39,6 +40,7 @@ from loaders.base import (
     PROV,
     RDF_TYPE,
     SKOS,
+    DeclaredMapping,
     LoadResult,
     Namespace,
     concept_namespace,
@@ -422,7 +424,15 @@ def _emit_entry(
         if entry.description:
             _triple(result, concept, SKOS["definition"], literal_en(entry.description))
         for technique in entry.atlas:
-            _triple(result, concept, SKOS["relatedMatch"], ATLAS[technique])
+            result.declare(
+                DeclaredMapping(
+                    concept,
+                    SKOS["relatedMatch"],
+                    ATLAS[technique],
+                    source=url,
+                    comment=f"listed under Related Frameworks and Taxonomies of {entry.ident}",
+                )
+            )
     elif entry.ident in definitions:
         _triple(result, concept, SKOS["definition"], literal_en(definitions[entry.ident]))
     else:
@@ -447,7 +457,8 @@ def convert(
     :param path: an edition folder (``2_0_vulns``, ``Archive/1_1_vulns``), one entry file, or
         the repository folder together with ``edition``.
     :param definitions: our own definitions by entry id, used to build the bundle; when None
-        the upstream Description text is kept and the ATLAS links become ``skos:relatedMatch``.
+        the upstream Description text is kept and the ATLAS links become declared
+        ``skos:relatedMatch`` mappings (``LoadResult.mappings``).
     :param edition: "2025", "2023" or an :class:`Edition`; None recognises the edition from
         the title headings.
     :returns: the triples and every issue and warning found.

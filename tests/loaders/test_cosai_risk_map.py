@@ -183,8 +183,13 @@ def test_fixture_concepts_and_links() -> None:
     )
     assert ox.NamedNode(theft) in _objects(store, NS + "personaMaker", SKOS["related"])
     assert _objects(store, NS + "personaOldMaker", OWL["deprecated"]) == [ox.Literal(True)]
-    assert set(_objects(store, theft, SKOS["relatedMatch"])) == {
-        ox.NamedNode("https://w3id.org/mosaic/id/owasp-llm-top10-2025/LLM02")
+    assert not list(store.quads_for_pattern(None, SKOS["relatedMatch"], None))
+    declared = {(m.subject.value, m.predicate, m.object.value) for m in result.mappings}
+    base = "https://w3id.org/mosaic/id/"
+    assert declared == {
+        (theft, SKOS["relatedMatch"], base + "owasp-llm-top10-2025/LLM02"),
+        (NS + "controlLock", SKOS["relatedMatch"], base + "mitre-atlas/AML.M0005"),
+        (NS + "controlLock", SKOS["relatedMatch"], base + "nist-ai-rmf/MANAGE-1.1"),
     }
 
 

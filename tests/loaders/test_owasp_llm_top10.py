@@ -191,10 +191,11 @@ def test_declared_atlas_links_match_the_related_section() -> None:
     assert links == expected
     assert any(links.values())
     result = llm.convert(str(folder))
+    assert not any(t.predicate == SKOS["relatedMatch"] for t in result.triples)
     matches = {
-        (_local(t.subject), _local(t.object))
-        for t in result.triples
-        if t.predicate == SKOS["relatedMatch"]
+        (_local(m.subject), _local(m.object))
+        for m in result.mappings
+        if m.predicate == SKOS["relatedMatch"]
     }
     assert matches == {(k, v) for k, vs in links.items() for v in vs}
 
