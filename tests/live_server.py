@@ -66,6 +66,10 @@ def live_server(store: Path, env: Mapping[str, str] | None = None) -> Iterator[L
         "MOSAIC_ONTOLOGY_DIR": str(DATA / "ontology"),
         "MOSAIC_DATA_DIR": str(DATA / "bundle"),
         "PATH": "/usr/bin:/bin",
+        # Rate limits off and the audit log beside the store, unless the test says otherwise.
+        "MOSAIC_RATE_LIMIT_WRITES": "",
+        "MOSAIC_RATE_LIMIT_EXPENSIVE": "",
+        "MOSAIC_AUDIT_LOG": str(store.with_name(store.name + "-audit.log")),
         **(env or {}),
     }
     with log.open("wb") as log_file:

@@ -16,6 +16,7 @@ from app.align import (
     to_sssom_tsv,
 )
 from app.api.deps import LabelIndexDep
+from app.api.problems import problem_responses
 from app.errors import ParameterError
 from app.negotiation import negotiate
 from app.term_models import AlignmentSet
@@ -31,7 +32,7 @@ FORMATS = {"json": "application/json", "sssom": SSSOM_TSV}
 @router.get(
     "",
     response_model=AlignmentSet,
-    responses={200: {"content": {SSSOM_TSV: {}}}},
+    responses={200: {"content": {SSSOM_TSV: {}}}, **problem_responses(400, 404, 406, 429)},
 )
 def list_alignments(
     index: LabelIndexDep,

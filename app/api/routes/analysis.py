@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from app.analysis import Analysis, Conflicts, Coverage, Gaps
+from app.api.problems import problem_responses
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
 
@@ -20,7 +21,7 @@ async def get_analysis(request: Request) -> Analysis:
 AnalysisDep = Annotated[Analysis, Depends(get_analysis)]
 
 
-@router.get("/coverage", response_model=Coverage)
+@router.get("/coverage", response_model=Coverage, responses=problem_responses(429))
 def read_coverage(analysis: AnalysisDep) -> Coverage:
     """Pairwise coverage and the senses x initiatives matrix.
 
@@ -30,7 +31,7 @@ def read_coverage(analysis: AnalysisDep) -> Coverage:
     return analysis.coverage()
 
 
-@router.get("/gaps", response_model=Gaps)
+@router.get("/gaps", response_model=Gaps, responses=problem_responses(400, 404, 429))
 def read_gaps(
     analysis: AnalysisDep,
     initiative: Annotated[str, Query(description="The initiative checked for gaps.")],
@@ -44,7 +45,7 @@ def read_gaps(
     return analysis.gaps(initiative, reference)
 
 
-@router.get("/conflicts", response_model=Conflicts)
+@router.get("/conflicts", response_model=Conflicts, responses=problem_responses(429))
 def read_conflicts(analysis: AnalysisDep) -> Conflicts:
     """Inconsistencies between the mappings and labels of initiatives.
 

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Header, Query, Request, Response
 
 from app.api.deps import CatalogDep, ConverterDep, StoreDep
+from app.api.problems import problem_responses
 from app.concepts import read_concept
 from app.errors import ParameterError
 from app.models import Concept
@@ -36,7 +37,10 @@ FORMATS = {name: media_type for media_type, name in OFFERS}
 @router.get(
     "/{curie}",
     response_model=Concept,
-    responses={200: {"content": {media_type: {} for media_type, _ in OFFERS[1:]}}},
+    responses={
+        200: {"content": {media_type: {} for media_type, _ in OFFERS[1:]}},
+        **problem_responses(400, 404, 406),
+    },
 )
 def read_concept_route(
     curie: str,

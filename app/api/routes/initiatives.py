@@ -10,11 +10,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app import audit
 from app.api.deps import CatalogDep, ConverterDep, SettingsDep, StoreDep, TokensDep
+from app.api.problems import problem_responses, status_of
 from app.api.uploads import UPLOAD_MEDIA_TYPES, read_body, upload_format
-from app.auth import authorize
+from app.auth import Identity, authorize
 from app.dataset import GraphReplacement, SourceFile, read_sources, replace_initiative
-from app.errors import ParameterError
+from app.errors import MosaicError, ParameterError
 from app.initiatives import initiative_graph, list_initiatives, read_initiative
 from app.models import GraphReplaced, InitiativeDetail, InitiativeList
 from app.negotiation import negotiate
@@ -44,7 +46,7 @@ def list_initiatives_route(store: StoreDep, catalog: CatalogDep) -> InitiativeLi
 @router.get(
     "/{initiative_id}",
     response_model=InitiativeDetail,
-    responses={200: {"content": {"text/html": {}}}},
+    responses={200: {"content": {"text/html": {}}}, **problem_responses(400, 404)},
 )
 def read_initiative_route(
     initiative_id: str,
@@ -68,7 +70,10 @@ def read_initiative_route(
 @router.get(
     "/{initiative_id}/graph",
     response_class=Response,
-    responses={200: {"content": {s.media_type: {} for s in RDF_SYNTAXES}}},
+    responses={
+        200: {"content": {s.media_type: {} for s in RDF_SYNTAXES}},
+        **problem_responses(400, 404, 406),
+    },
 )
 def export_initiative_graph(
     initiative_id: str,
@@ -122,6 +127,7 @@ def _replace_from_upload(
         413: {"description": "The body passes max_upload_bytes."},
         415: {"description": f"Content-Type is none of {', '.join(UPLOAD_MEDIA_TYPES)}."},
         422: {"description": "The vocabulary breaks a SHACL rule; `violations` lists them all."},
+        **problem_responses(408, 429),
     },
     openapi_extra={
         "requestBody": {
@@ -149,14 +155,42 @@ async def replace_initiative_graph(
     and nothing changes; Warnings are reported and accepted. The answer says which concepts
     were added, removed and changed (201 when the initiative had no graph).
     """
-    authorization = f"Bearer {credentials.credentials}" if credentials else None
-    identity = tokens.authenticate(authorization, list(request.query_params.keys()))
-    validate_id(initiative_id)
-    authorize(identity, initiative_id)
-    fmt = upload_format(content_type)
-    body = await read_body(request, settings.max_upload_bytes)
-    source = SourceFile(body, f"PUT {request.url.path}", fmt)
-    replaced = await run_in_threadpool(_replace_from_upload, store, settings, initiative_id, source)
+    identity: Identity | None = None
+    try:
+        authorization = f"Bearer {credentials.credentials}" if credentials else None
+        identity = tokens.authenticate(authorization, list(request.query_params.keys()))
+        validate_id(initiative_id)
+        authorize(identity, initiative_id)
+        fmt = upload_format(content_type)
+        body = await read_body(request, settings.max_upload_bytes)
+        source = SourceFile(body, f"PUT {request.url.path}", fmt)
+        replaced = await run_in_threadpool(
+            _replace_from_upload, store, settings, initiative_id, source
+        )
+    except Exception as exc:  # every refused or failed write is audited, then answered as usual
+        failed = status_of(exc)[0] if isinstance(exc, MosaicError) else 500
+        audit.record(
+            request,
+            identity,
+            action="replace-graph",
+            target=initiative_id,
+            outcome=failed,
+            error=exc.title if isinstance(exc, MosaicError) else "Internal error",
+        )
+        raise
+    status = 201 if replaced.created else 200
+    audit.record(
+        request,
+        identity,
+        action="replace-graph",
+        target=initiative_id,
+        outcome=status,
+        triples_added=replaced.summary.added,
+        triples_removed=replaced.summary.removed,
+        concepts_added=len(replaced.changes.added),
+        concepts_removed=len(replaced.changes.removed),
+        concepts_changed=len(replaced.changes.changed),
+    )
     report = replaced.report
     result = GraphReplaced(
         initiative=initiative_id,
@@ -180,6 +214,4 @@ async def replace_initiative_graph(
         len(replaced.changes.removed),
         len(replaced.changes.changed),
     )
-    return JSONResponse(
-        result.model_dump(mode="json"), status_code=201 if replaced.created else 200
-    )
+    return JSONResponse(result.model_dump(mode="json"), status_code=status)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from app.api.deps import CatalogDep
+from app.api.problems import problem_responses
 from app.api.routes.sparql import ExecutorDep, execute, run_gated
 from app.errors import ParameterError
 
@@ -66,7 +67,9 @@ def list_queries(catalog: CatalogDep) -> NamedQueryList:
     return NamedQueryList(items=items, total=len(items))
 
 
-@router.get("/{name}", response_class=Response)
+@router.get(
+    "/{name}", response_class=Response, responses=problem_responses(400, 404, 406, 429, 503)
+)
 async def run_named_query(
     name: str, request: Request, catalog: CatalogDep, executor: ExecutorDep
 ) -> Response:

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.api.deps import CatalogDep, StoreDep
+from app.api.problems import problem_responses
 from app.errors import (
     BusyError,
     NotAcceptableError,
@@ -203,7 +204,12 @@ async def _dispatch(
     )
 
 
-@router.get("", response_class=Response, summary="SPARQL query by GET, or service description")
+@router.get(
+    "",
+    response_class=Response,
+    summary="SPARQL query by GET, or service description",
+    responses=problem_responses(400, 403, 406, 429, 503),
+)
 async def query_by_get(
     request: Request, executor: ExecutorDep, store: StoreDep, catalog: CatalogDep
 ) -> Response:
@@ -218,7 +224,12 @@ async def query_by_get(
     return await _dispatch(request, protocol, query, executor)
 
 
-@router.post("", response_class=Response, summary="SPARQL query by POST")
+@router.post(
+    "",
+    response_class=Response,
+    summary="SPARQL query by POST",
+    responses=problem_responses(400, 403, 406, 408, 413, 415, 429, 503),
+)
 async def query_by_post(request: Request, executor: ExecutorDep) -> Response:
     """SPARQL 1.1 Protocol query via POST, URL-encoded form or `application/sparql-query`."""
     url_params = parse_qsl(request.url.query, keep_blank_values=True)

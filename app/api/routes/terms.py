@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.api.deps import LabelIndexDep
+from app.api.problems import problem_responses
 from app.compare import compare
 from app.resolve import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, resolve_term
 from app.term_models import Comparison, TermResolution
@@ -14,7 +15,7 @@ from app.term_models import Comparison, TermResolution
 router = APIRouter(prefix="/terms", tags=["terms"])
 
 
-@router.get("/resolve", response_model=TermResolution)
+@router.get("/resolve", response_model=TermResolution, responses=problem_responses(400, 404))
 async def resolve_term_route(
     index: LabelIndexDep,
     q: Annotated[
@@ -46,7 +47,7 @@ async def resolve_term_route(
     return resolve_term(index, q, initiative=initiative, kind=kind, limit=limit)
 
 
-@router.get("/compare", response_model=Comparison)
+@router.get("/compare", response_model=Comparison, responses=problem_responses(400, 404, 429))
 async def compare_terms_route(
     index: LabelIndexDep,
     q: Annotated[str | None, Query(description="A term: compares every concept it names.")] = (

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import SettingsDep, StoreDep
+from app.api.problems import problem_responses
 from app.api.uploads import UPLOAD_MEDIA_TYPES, read_body, upload_format
 from app.dataset import SourceFile
 from app.errors import ParameterError
@@ -69,7 +70,11 @@ def report_response(
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
 
-@router.get("/validation", response_class=Response, responses=_REPORT_CONTENT)
+@router.get(
+    "/validation",
+    response_class=Response,
+    responses={**_REPORT_CONTENT, **problem_responses(400, 404, 406, 429)},
+)
 def read_validation(
     store: StoreDep,
     settings: SettingsDep,
@@ -94,6 +99,7 @@ def read_validation(
     response_class=Response,
     responses={
         **_REPORT_CONTENT,
+        **problem_responses(400, 406, 408, 429),
         413: {"description": "The body passes max_upload_bytes."},
         415: {"description": f"Content-Type is none of {', '.join(UPLOAD_MEDIA_TYPES)}."},
     },
