@@ -206,7 +206,7 @@ def serialize_boolean(result: ox.QueryBoolean, media_type: str) -> Serialized:
 
 
 def serialize_triples(
-    triples: ox.QueryTriples, media_type: str, max_rows: int, max_bytes: int
+    triples: Iterable[ox.Triple], media_type: str, max_rows: int, max_bytes: int
 ) -> Serialized:
     """Write at most ``max_rows`` triples of a CONSTRUCT or DESCRIBE result."""
     collected: list[ox.Triple] = []

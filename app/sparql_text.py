@@ -10,7 +10,10 @@ or as ``SERVICE SILENT ?var`` is found.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Literal
+
+import pyoxigraph as ox
 
 from app.errors import ReadOnlyError, SparqlSyntaxError
 
@@ -90,3 +93,67 @@ def screen_query(text: str) -> QueryForm | None:
             "to other servers"
         )
     return query_form(text)
+
+
+# --- binding values for a server that has no substitutions ------------------------------------
+
+_TOKEN = re.compile(r"[{}()]|(?<![\w:?$@-])[A-Za-z]+(?![\w:-])")
+
+
+def _where_brace(text: str) -> int | None:
+    """The offset of the ``{`` that opens the query's outermost ``WHERE`` group.
+
+    Comments, strings and IRIs are skipped; the group is the one after a top-level ``WHERE``,
+    or, for ``SELECT``/``ASK``/``DESCRIBE`` without the optional keyword, the first top-level
+    ``{`` after the query form.
+    """
+    masked = _NOISE.sub(lambda m: " " * len(m.group(0)), text)
+    depth = 0
+    form: str | None = None
+    after_where = False
+    for match in _TOKEN.finditer(masked):
+        lexeme = match.group(0)
+        if lexeme in ("{", "("):
+            opens_group = after_where or form in ("SELECT", "ASK", "DESCRIBE")
+            if lexeme == "{" and depth == 0 and opens_group:
+                return match.start()
+            depth += 1
+        elif lexeme in ("}", ")"):
+            depth -= 1
+        elif depth == 0:
+            word = lexeme.upper()
+            if form is None and word in _FORMS:
+                form = word
+            elif form is not None and word == "WHERE":
+                after_where = True
+    return None
+
+
+def bind_values(text: str, values: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """Bind variables by a ``VALUES`` block at the start of the outermost ``WHERE`` group.
+
+    This is what pyoxigraph's ``substitutions`` do, written in SPARQL 1.1 for a server that has
+    no such option: the variables start bound, are joined with the rest of the group, and keep
+    their values in the results. The block is inserted on the line of the ``{``, so the line
+    numbers of the query do not change.
+
+    >>> bind_values("SELECT ?l WHERE { ?c ?p ?l }", {"c": ox.NamedNode("https://e.org/a")})
+    'SELECT ?l WHERE { VALUES (?c) { (<https://e.org/a>) } ?c ?p ?l }'
+
+    :raises ValueError: for a value that is not an IRI or a literal, a bad variable name, or a
+        query with no ``WHERE`` group.
+    """
+    if not values:
+        return text
+    names: list[str] = []
+    terms: list[str] = []
+    for name, term in values.items():
+        if not isinstance(term, ox.NamedNode | ox.Literal):
+            raise ValueError(f"only IRIs and literals can be bound, not {term!r}")
+        names.append(f"?{ox.Variable(name).value}")
+        terms.append(str(term))
+    brace = _where_brace(text)
+    if brace is None:
+        raise ValueError("the query has no WHERE group to bind values in")
+    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
+    return text[: brace + 1] + block + text[brace + 1 :]

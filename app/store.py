@@ -113,6 +113,12 @@ class GraphStore:
         """Call ``callback`` after every successful write (the executor refreshes snapshots)."""
         self._listeners.append(callback)
 
+    def close(self) -> None:
+        """Release what the store holds: nothing here (RocksDB closes with the object).
+
+        A remote store stops its threads and closes its connections.
+        """
+
     def _changed(self) -> None:
         for callback in self._listeners:
             callback()
@@ -221,31 +227,63 @@ class GraphStore:
         :returns: how many triples were added and removed.
         :raises StoreError: when the store fails; the graph is then as it was.
         """
-        new = set(triples)
+        return self.replace_graphs({graph: triples})[0]
+
+    def replace_graphs(
+        self, contents: Mapping[ox.NamedNode, Iterable[ox.Triple]]
+    ) -> list[ReplaceSummary]:
+        """Replace several graphs in one transaction: all of them change, or none does.
+
+        Used where graphs belong together, such as an initiative's vocabulary and the mapping
+        set of the crosswalks it declares. Empty graphs are filled with one ``Store.extend``;
+        otherwise one SPARQL update holds the changes of every graph.
+
+        :param contents: the new content of each graph.
+        :returns: one summary per graph, in the order given.
+        :raises StoreError: when the store fails; every graph is then as it was.
+        """
+        new = {graph: set(triples) for graph, triples in contents.items()}
+        names = ", ".join(graph.value for graph in new)
         with self._write_lock:
             old = {
-                ox.Triple(q.subject, q.predicate, q.object)
-                for q in self._store.quads_for_pattern(None, None, None, graph)
+                graph: {
+                    ox.Triple(q.subject, q.predicate, q.object)
+                    for q in self._store.quads_for_pattern(None, None, None, graph)
+                }
+                for graph in new
             }
             try:
-                if not old:
+                if not any(old.values()):
                     self._store.extend(
-                        ox.Quad(t.subject, t.predicate, t.object, graph) for t in new
+                        ox.Quad(t.subject, t.predicate, t.object, graph)
+                        for graph, triples in new.items()
+                        for t in triples
                     )
-                    added, removed = len(new), 0
+                    counts = {graph: (len(triples), 0) for graph, triples in new.items()}
                 else:
-                    added, removed = self._apply_difference(graph, old, new)
+                    operations: list[str] = []
+                    counts = {}
+                    for graph, triples in new.items():
+                        ops, added, removed = self._difference(graph, old[graph], triples)
+                        operations += ops
+                        counts[graph] = (added, removed)
+                    if operations:
+                        self._store.update(" ;\n".join(operations))
                 self._store.flush()
             except (OSError, RuntimeError) as exc:
-                log.exception("replacing graph %s failed", graph.value)
-                raise StoreError(f"the store failed while replacing {graph.value}") from exc
+                log.exception("replacing %s failed", names)
+                raise StoreError(f"the store failed while replacing {names}") from exc
             self._changed()
-        return ReplaceSummary(graph.value, added, removed, len(new))
+        return [
+            ReplaceSummary(graph.value, *counts[graph], len(triples))
+            for graph, triples in new.items()
+        ]
 
-    def _apply_difference(
-        self, graph: ox.NamedNode, old: set[ox.Triple], new: set[ox.Triple]
-    ) -> tuple[int, int]:
-        """Turn ``old`` into ``new`` with one SPARQL update (one transaction).
+    @staticmethod
+    def _difference(
+        graph: ox.NamedNode, old: set[ox.Triple], new: set[ox.Triple]
+    ) -> tuple[list[str], int, int]:
+        """The SPARQL update operations that turn ``old`` into ``new``, and the counts.
 
         Triples with blank nodes cannot be named in ``DELETE DATA``; they are removed by
         pattern and re-inserted, since two documents' blank nodes are never the same nodes.
@@ -264,10 +302,8 @@ class GraphStore:
             operations.append(f"DELETE DATA {{ GRAPH {g} {{ {_ntriples(to_remove)} }} }}")
         if to_add:
             operations.append(f"INSERT DATA {{ GRAPH {g} {{ {_ntriples(to_add)} }} }}")
-        if operations:
-            self._store.update(" ;\n".join(operations))
         removed = len(to_remove) + sum(1 for t in old if _has_blank(t))
-        return len(to_add), removed
+        return operations, len(to_add), removed
 
     def add_all(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction (used to seed an empty store) and flush.
