@@ -50,7 +50,7 @@ from app.label_index import (
     normalise,
 )
 from app.relations import NOT_RELATED, skos_curie, suggest_relation
-from app.term_models import AlignmentCandidate, AlignmentSet, SignalScores
+from app.term_models import AlignmentCandidate, AlignmentSet, CurationStatus, SignalScores
 
 #: How much each signal can contribute at most (its weight in the noisy-OR).
 LEXICAL_WEIGHT = 0.9
@@ -375,9 +375,12 @@ def _row(index: LabelIndex, candidate: Candidate) -> AlignmentCandidate:
         relation, predicate = "intersects with", "skos:relatedMatch"
     held = index.held_between(candidate.subject, candidate.object)
     rejected = [m for m in held if m.is_negated]
-    curated = [m for m in held if not m.is_negated]
-    status = "rejected" if rejected else "curated" if curated else "new"
-    first = (rejected or curated)[0] if held else None
+    curated = [m for m in held if m.is_asserted]
+    proposed = [m for m in held if m.is_proposed]
+    status: CurationStatus = (
+        "rejected" if rejected else "curated" if curated else "proposed" if proposed else "new"
+    )
+    first = (rejected or curated or proposed)[0] if held else None
     return AlignmentCandidate(
         subject_id=a.curie or a.iri,
         subject_label=a.label,

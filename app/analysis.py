@@ -124,6 +124,8 @@ class _Facts:
     definitions: dict[str, str | None]
     mappings: list[_Mapping]
     by_initiative: dict[str, list[str]] = field(default_factory=dict)
+    #: Reviewed absences: (subject, object or NoTermFound, initiative searched or None).
+    negatives: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
 class _UnionFind:
@@ -200,6 +202,13 @@ class Analysis:
                     mapping_graph=term_text(row["mapping_graph"]),
                 )
             )
+        negatives = []
+        for row in self._store.select(self._catalog["negative-mappings"].sparql):
+            source = row.get("object_source")
+            searched = None
+            if source is not None and "/initiative/" in term_text(source):
+                searched = term_text(source).rsplit("/initiative/", 1)[1]
+            negatives.append((term_text(row["subject"]), term_text(row["object"]), searched))
         by_initiative: dict[str, list[str]] = defaultdict(list)
         for concept, initiative in concepts.items():
             by_initiative[initiative].append(concept)
@@ -210,6 +219,7 @@ class Analysis:
             definitions=definitions,
             mappings=mappings,
             by_initiative=dict(by_initiative),
+            negatives=negatives,
         )
         with self._lock:
             self._facts = facts
@@ -292,23 +302,44 @@ class Analysis:
                 links[m.subject].add(m.predicate.removeprefix(SKOS))
             if m.object_initiative == reference and m.subject_initiative == initiative:
                 links[m.obj].add(m.predicate.removeprefix(SKOS))
+        rejected = self._reviewed_absences(facts, initiative)
+        confirmed: list[GapConcept] = []
         weak: list[GapConcept] = []
         unreviewed: list[GapConcept] = []
         for concept in sorted(facts.by_initiative[reference]):
             held = links.get(concept, set())
             entry = GapConcept(concept=concept, label=facts.labels.get(concept), links=sorted(held))
-            if not held:
+            if not held and concept in rejected:
+                confirmed.append(entry)
+            elif not held:
                 unreviewed.append(entry)
             elif held == {"relatedMatch"}:
                 weak.append(entry)
-        # Reviewed negative mappings come with the curation workflow; none are recorded yet.
         return Gaps(
             initiative=initiative,
             reference=reference,
-            confirmed=[],
+            confirmed=confirmed,
             weak_only=weak,
             unreviewed=unreviewed,
         )
+
+    @staticmethod
+    def _reviewed_absences(facts: _Facts, initiative: str) -> set[str]:
+        """Concepts a reviewer found no counterpart for in ``initiative``.
+
+        Either a mapping to ``sssom:NoTermFound`` with ``initiative`` as the source searched,
+        or a rejected (negative) mapping to one of its concepts, in either direction.
+        """
+        absent: set[str] = set()
+        for subject, obj, searched in facts.negatives:
+            if searched is not None:
+                if searched == initiative:
+                    absent.add(subject)
+            elif facts.concepts.get(obj) == initiative:
+                absent.add(subject)
+            elif facts.concepts.get(subject) == initiative:
+                absent.add(obj)
+        return absent
 
     # --- conflicts ------------------------------------------------------------------------------
 

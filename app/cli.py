@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 findings (validation), 2 bad input or arguments. Every
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import time
@@ -19,6 +20,7 @@ import click
 import pyoxigraph as ox
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from app.backends import open_configured_store
 from app.backup import backup_store, restore_store
 from app.catalog import Catalog
 from app.dataset import (
@@ -28,6 +30,8 @@ from app.dataset import (
     load_into_initiative,
     load_mapping_set,
     read_sources,
+    read_upstream,
+    replace_initiative,
 )
 from app.errors import (
     InputError,
@@ -41,10 +45,11 @@ from app.errors import (
     UnsafeInputError,
 )
 from app.rdf_io import RDF_SYNTAXES, serialize_quads, syntax_for_name
+from app.remote_store import REMOTE_BACKUP
 from app.settings import Settings, get_settings
-from app.store import GraphStore, open_store, validate_id
+from app.store import GraphStore, validate_id
 from loaders import detect_format
-from loaders.base import TURTLE_PREFIXES
+from loaders.base import RDF_TYPE, SKOS, TURTLE_PREFIXES
 from loaders.sssom_tsv import mapping_set_id_from_name
 from loaders.upstream import UPSTREAM_FORMATS, upstream_format
 
@@ -139,12 +144,12 @@ def _progress() -> Iterator[_RichProgress]:
 
 def _open(settings: Settings, *, announce: bool = False) -> GraphStore:
     """Open the store, seeding it on first use; ``announce`` reports the seed on stderr."""
-    store = open_store(settings.store_path, settings.base_iri)
+    store = open_configured_store(settings)
     with _progress() as progress:
         summary = ensure_seeded(store, settings, progress)
     if summary is not None and (announce or sys.stderr.isatty()):
         click.echo(
-            f"seeded {settings.store_path} with {summary.triples} triples "
+            f"seeded {settings.store_url or settings.store_path} with {summary.triples} triples "
             f"in {summary.seconds:.2f} s",
             err=True,
         )
@@ -161,7 +166,19 @@ def cli() -> None:
 @store_options
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default 8000).")
-@click.option("--workers", type=int, default=None, help="Number of uvicorn worker processes.")
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Uvicorn worker processes (default 1); above 1, an Oxigraph server on 127.0.0.1 "
+    "holds the store and every worker uses it (docs/deployment.md).",
+)
+@click.option(
+    "--store-url",
+    default=None,
+    help="SPARQL 1.1 query endpoint of a remote store to use instead of the on-disk one "
+    "(setting MOSAIC_STORE_URL).",
+)
 @click.option(
     "--query-timeout",
     type=float,
@@ -177,13 +194,15 @@ def serve(
     host: str | None,
     port: int | None,
     workers: int | None,
+    store_url: str | None,
     query_timeout: float | None,
     query_workers: int | None,
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /docs) over the on-disk store."""
+    """Serve the HTTP API (OpenAPI at /docs) over the on-disk store, or a remote one."""
     import uvicorn
 
     from app.api import create_app
+    from app.workers import oxigraph_server, run_workers, worker_settings
 
     with _reported():
         settings = _settings(
@@ -192,17 +211,28 @@ def serve(
             host=host,
             port=port,
             workers=workers,
+            store_url=store_url,
             query_timeout=query_timeout,
             query_workers=query_workers,
         )
         logging.basicConfig(level=settings.log_level.upper())
         started = time.perf_counter()
+        if settings.workers > 1:
+            with contextlib.ExitStack() as stack:
+                if settings.store_url is None:
+                    server = stack.enter_context(
+                        oxigraph_server(settings.store_path, query_timeout=settings.query_timeout)
+                    )
+                    settings = worker_settings(settings, server)
+                    click.echo(
+                        f"Oxigraph server over {settings.store_path} at {server.base}", err=True
+                    )
+                _open(settings, announce=True).close()
+                click.echo(f"store ready in {time.perf_counter() - started:.2f} s", err=True)
+                run_workers(settings)
+            return
         store = _open(settings, announce=True)
         click.echo(f"store ready in {time.perf_counter() - started:.2f} s", err=True)
-        if settings.workers > 1:
-            click.echo(
-                "several workers cannot share one read-write store yet; serving with 1", err=True
-            )
         uvicorn.run(
             create_app(settings, store=store),
             host=settings.host,
@@ -301,14 +331,31 @@ def _load_upstream(
         target = initiative_id or spec.initiative_id
         validate_id(target)
         result = spec.converter()(str(files[0]))
-        result.raise_for_issues()
         settings = _settings(store_path, no_seed)
+        checked = read_upstream(settings, target, result)
         store = _open(settings)
-        checked = ReadSources(target, result.triples, result.warnings)
-        summary, warnings = load_into_initiative(store, settings, target, checked)
-        for warning in warnings:
+        replaced = replace_initiative(store, settings, checked)
+        for warning in replaced.warnings:
             click.echo(f"warning: {warning}", err=True)
-        _report_summary(summary.graph, summary.added, summary.removed, summary.total)
+        for summary in (replaced.summary, replaced.declared):
+            if summary is not None:
+                _report_summary(summary.graph, summary.added, summary.removed, summary.total)
+        click.echo(_upstream_counts(checked))
+
+
+def _upstream_counts(read: ReadSources) -> str:
+    """One line of what an upstream conversion holds: concepts, declared mappings, skips."""
+    concepts = {
+        t.subject for t in read.triples if t.predicate == RDF_TYPE and t.object == SKOS["Concept"]
+    }
+    line = f"{read.initiative_id}: {len(concepts)} concepts"
+    declared = read.declared
+    if declared is not None:
+        line += f", {declared.mappings} declared mappings"
+        if declared.skipped:
+            reasons = "; ".join(f"{reason}: {n}" for reason, n in declared.skipped.items())
+            line += f" ({declared.skipped_total} cross-references skipped: {reasons})"
+    return line
 
 
 def _report_summary(graph: str, added: int, removed: int, total: int) -> None:
@@ -418,6 +465,17 @@ def _serialize_result(
     "(default: trig for the whole store, turtle for one initiative).",
 )
 @click.option(
+    "--mappings",
+    is_flag=True,
+    help="Export the curated mappings (with their review status) as SSSOM TSV instead.",
+)
+@click.option(
+    "--mapping-set",
+    "mapping_set",
+    default=None,
+    help="With --mappings: only this mapping set.",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -429,10 +487,15 @@ def export(
     no_seed: bool,
     initiative_id: str | None,
     fmt: str | None,
+    mappings: bool,
+    mapping_set: str | None,
     output: Path | None,
 ) -> None:
-    """Export the whole store (all named graphs) or one initiative's graph."""
+    """Export the whole store (all named graphs), one initiative's graph, or the mappings."""
     with _reported():
+        if mappings or mapping_set:
+            _export_mappings(store_path, no_seed, initiative_id, fmt, mapping_set, output)
+            return
         syntax = syntax_for_name(fmt or ("turtle" if initiative_id else "trig"))
         settings = _settings(store_path, no_seed)
         if initiative_id is None and not syntax.has_datasets:
@@ -457,6 +520,39 @@ def export(
         else:
             output.write_bytes(data)
             click.echo(f"wrote {len(quads)} triples to {output}", err=True)
+
+
+def _export_mappings(
+    store_path: Path | None,
+    no_seed: bool,
+    initiative_id: str | None,
+    fmt: str | None,
+    mapping_set: str | None,
+    output: Path | None,
+) -> None:
+    """Write the curated mappings as SSSOM TSV (``mosaic export --mappings``)."""
+    from app.curation import Curation, MappingFilter
+    from app.mapping_export import to_sssom_tsv
+
+    if fmt not in (None, "sssom"):
+        raise ParameterError("--mappings writes SSSOM TSV; drop --format", parameter="format")
+    if mapping_set is not None:
+        validate_id(mapping_set, "mapping set id")
+    if initiative_id is not None:
+        validate_id(initiative_id)
+    settings = _settings(store_path, no_seed)
+    store = _open(settings)
+    index = _label_index(settings, store)
+    curation = Curation(store, Catalog.from_folder(settings.queries_dir))
+    records = curation.records(
+        index, MappingFilter(initiative=initiative_id, mapping_set=mapping_set)
+    )
+    text = to_sssom_tsv(index, records)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {len(records)} mappings to {output}", err=True)
 
 
 def _label_index(settings: Settings, store: GraphStore) -> LabelIndex:
@@ -733,6 +829,7 @@ def backup(store_path: Path | None, no_seed: bool, target: Path) -> None:
     """Write a consistent copy of the store to TARGET (a new folder)."""
     with _reported(str(target)):
         settings = _settings(store_path, no_seed)
+        _embedded_only(settings)
         store = _open(settings)
         count = backup_store(store, target)
         click.echo(f"backed up {count} quads to {target}")
@@ -751,8 +848,18 @@ def restore(store_path: Path | None, source: Path) -> None:
     """Replace the store with the backup at SOURCE (stop the server first)."""
     with _reported(str(source)):
         settings = _settings(store_path, True)
+        _embedded_only(settings)
         count = restore_store(source, settings.store_path)
         click.echo(f"restored {count} quads into {settings.store_path}")
+
+
+def _embedded_only(settings: Settings) -> None:
+    """Refuse backup and restore of a remote store: its server has its own tools.
+
+    :raises ParameterError: when ``store_url`` is set.
+    """
+    if settings.store_url is not None:
+        raise ParameterError(f"{settings.store_url}: {REMOTE_BACKUP}", parameter="store_url")
 
 
 def main() -> None:

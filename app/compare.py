@@ -92,6 +92,7 @@ def _held(index: LabelIndex, a: int, b: int) -> list[HeldMapping]:
                 object=index.compress(mapping.object) or mapping.object,
                 relation=relation_of(mapping.predicate, is_negated=mapping.is_negated),
                 negated=mapping.is_negated,
+                proposed=mapping.is_proposed,
                 graph=mapping.graph,
                 justification=None
                 if mapping.justification is None

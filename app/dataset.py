@@ -7,6 +7,7 @@ per graph; so a bad file or an interrupted seed never leaves a half-written grap
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from app import __version__
+from app.catalog import Catalog
 from app.changes import concept_changes
 from app.errors import LoadError, LoadIssue, ShapeViolationError
 from app.identifiers import load_converter
@@ -21,9 +23,10 @@ from app.models import ConceptChanges, ValidationReport
 from app.settings import Settings
 from app.shacl import validate_replacement
 from app.shapes import load_shapes
-from app.store import GraphNames, GraphStore, ReplaceSummary, validate_id
+from app.store import GraphNames, GraphStore, ReplaceSummary, Term, term_text, validate_id
 from loaders import read_source
-from loaders.base import DCTERMS, MOSAIC, OWL, RDF_TYPE, XSD, Namespace
+from loaders.base import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS, XSD, LoadResult, Namespace
+from loaders.declared import DeclaredSet, declared_mapping_set
 from loaders.registry import (
     ONTOLOGY_FILE,
     bundled_mapping_sets,
@@ -165,11 +168,27 @@ class SourceFile:
 
 @dataclass
 class ReadSources:
-    """Sources read and checked, ready to replace an initiative's graph."""
+    """Sources read and checked, ready to replace an initiative's graph.
+
+    ``declared`` is set for an upstream's own files (``load --from``): the crosswalks it
+    declares, which replace its declared-mapping set in the same transaction.
+    """
 
     initiative_id: str
     triples: list[ox.Triple]
     warnings: list[LoadIssue]
+    declared: DeclaredSet | None = None
+
+
+def read_upstream(settings: Settings, initiative_id: str, result: LoadResult) -> ReadSources:
+    """Make a converted upstream ready to load: its vocabulary and its declared crosswalks.
+
+    :raises LoadError: with every issue the converter found.
+    """
+    validate_id(initiative_id)
+    result.raise_for_issues()
+    declared = declared_mapping_set(result, initiative_id, settings.base_iri)
+    return ReadSources(initiative_id, result.triples, result.warnings, declared)
 
 
 def read_sources(
@@ -238,6 +257,83 @@ class GraphReplacement:
     report: ValidationReport
     changes: ConceptChanges
     created: bool
+    #: The declared-mapping set's replacement, when the sources declared crosswalks.
+    declared: ReplaceSummary | None = None
+
+
+#: Mapping predicates that SKOS (S46) forbids together with exactMatch on one pair.
+_NOT_WITH_EXACT = frozenset(SKOS[name] for name in ("broadMatch", "narrowMatch", "relatedMatch"))
+
+
+def _contradiction(
+    store: GraphStore, catalog: Catalog, graph: ox.NamedNode, triple: ox.Triple
+) -> str | None:
+    """The graph of a held mapping that ``triple`` would contradict (SKOS S46), if any."""
+    if triple.predicate == SKOS["exactMatch"]:
+        wanted: frozenset[ox.NamedNode] = _NOT_WITH_EXACT
+    elif triple.predicate in _NOT_WITH_EXACT:
+        wanted = frozenset({SKOS["exactMatch"]})
+    else:
+        return None
+    rows = store.select(catalog["pair-mappings"].sparql, {"a": triple.subject, "b": triple.object})
+    for row in rows:
+        if row["predicate"] in wanted and row["graph"] != graph:
+            return term_text(row["graph"])
+    return None
+
+
+#: What a triple's subject can be (a mapping record is a named node).
+_Node = ox.NamedNode | ox.BlankNode | ox.Triple
+
+
+def hold_back_contradictions(
+    store: GraphStore, catalog: Catalog, graph: ox.NamedNode, triples: list[ox.Triple]
+) -> tuple[list[ox.Triple], list[LoadIssue]]:
+    """Turn the declared mappings that contradict a held one into proposals awaiting review.
+
+    An initiative's declared crosswalk may disagree with a curated one (CoSAI links a risk to
+    LLM01 with no relation type, read as relatedMatch, where the curated set says exactMatch).
+    SKOS forbids both on one pair, so the declared mapping keeps its SSSOM record, marked
+    ``mosaic:reviewStatus "proposed"``, without its plain SKOS triple: the load goes through,
+    and the disagreement shows in the review queue and in ``GET /mappings?status=proposed``.
+    """
+    records: dict[tuple[Term | None, Term | None, Term | None], _Node] = {}
+    parts: dict[_Node, dict[ox.NamedNode, Term]] = defaultdict(dict)
+    for t in triples:
+        if t.predicate in (
+            OWL["annotatedSource"],
+            OWL["annotatedProperty"],
+            OWL["annotatedTarget"],
+        ):
+            parts[t.subject][t.predicate] = t.object
+    for record, part in parts.items():
+        key = (
+            part.get(OWL["annotatedSource"]),
+            part.get(OWL["annotatedProperty"]),
+            part.get(OWL["annotatedTarget"]),
+        )
+        records[key] = record
+    kept: list[ox.Triple] = []
+    issues: list[LoadIssue] = []
+    for t in triples:
+        found = records.get((t.subject, t.predicate, t.object))
+        other = None if found is None else _contradiction(store, catalog, graph, t)
+        if found is None or other is None:
+            kept.append(t)
+            continue
+        kept.append(ox.Triple(found, MOSAIC["reviewStatus"], ox.Literal("proposed")))
+        issues.append(
+            LoadIssue(
+                graph.value,
+                None,
+                None,
+                f"the declared mapping {term_text(t.subject)} {term_text(t.predicate)} "
+                f"{term_text(t.object)} contradicts the one held in {other}; it is kept as a "
+                "proposal awaiting review",
+                "convert",
+            )
+        )
+    return kept, issues
 
 
 def replace_initiative(
@@ -245,29 +341,44 @@ def replace_initiative(
 ) -> GraphReplacement:
     """Validate checked sources against the shapes, then replace the graph in one update.
 
+    With declared crosswalks (``read.declared``), the initiative's graph and its
+    declared-mapping set are validated together and replaced in one transaction.
+
     :raises ShapeViolationError: when the new graph breaks a rule of severity Violation; the
         store is then unchanged.
-    :raises app.errors.StoreError: when the store fails; the graph is then as it was.
+    :raises app.errors.StoreError: when the store fails; the graphs are then as they were.
     """
     graph = store.names.initiative(read.initiative_id)
+    contents: dict[ox.NamedNode, list[ox.Triple]] = {graph: read.triples}
+    held_back: list[LoadIssue] = []
+    if read.declared is not None:
+        declared = store.names.mapping_set(read.declared.set_id)
+        catalog = Catalog.from_folder(settings.queries_dir)
+        declared_triples, held_back = hold_back_contradictions(
+            store, catalog, declared, read.declared.triples
+        )
+        # An upstream that declares nothing leaves no empty set behind, but empties an old one.
+        if declared_triples or store.has_quad(None, None, None, declared):
+            contents[declared] = declared_triples
     if progress:
         progress("validating", 0, 1)
-    report = check_graph(store, settings, graph, read.triples)
+    report = validate_replacement(store, load_shapes(settings.shapes_dir), contents)
     if not report.conforms:
         raise ShapeViolationError(report, source=graph.value)
     if progress:
         progress("writing the store", 0, 1)
     before = store.graph_quads(graph)
-    summary = store.replace_graph(graph, read.triples)
+    summary, *declared_summary = store.replace_graphs(contents)
     _register_if_new(store, settings, read.initiative_id)
     if progress:
         progress("writing the store", 1, 1)
     return GraphReplacement(
         summary,
-        read.warnings + validation_warnings(report, graph.value),
+        read.warnings + held_back + validation_warnings(report, graph.value),
         report,
         concept_changes(before, read.triples),
         created=not before,
+        declared=declared_summary[0] if declared_summary else None,
     )
 
 

@@ -15,7 +15,8 @@ imports FastAPI or click.
     │   ├── UnsafeInputError          XML entity declarations, remote JSON-LD contexts
     │   ├── UnsupportedMediaTypeError (HTTP 415)
     │   ├── NotAcceptableError        (HTTP 406) lists what is offered
-    │   └── PayloadTooLargeError      (HTTP 413)
+    │   ├── PayloadTooLargeError      (HTTP 413)
+    │   └── RequestTimeoutError       the body stalled past the read timeout (HTTP 408)
     ├── ShapeViolationError           well-formed but breaks a SHACL rule; carries the whole
     │                                 ValidationReport (HTTP 422, CLI exit 1)
     ├── AuthenticationError           no bearer token, or an unknown one (HTTP 401)
@@ -23,6 +24,7 @@ imports FastAPI or click.
     ├── NotFoundError                 kind + id of what is missing (HTTP 404)
     ├── ReadOnlyError                 writes are disabled (HTTP 403)
     ├── BusyError                     every query worker is taken (HTTP 503 + Retry-After)
+    ├── RateLimitError                the client passed its rate limit (HTTP 429 + Retry-After)
     ├── QueryTimeoutError             a query ran past its budget and was killed (HTTP 503)
     └── StoreError                    a storage fault; the detail shown to clients is generic (500)
 """
@@ -167,6 +169,12 @@ class PayloadTooLargeError(InputError):
     title = "Payload too large"
 
 
+class RequestTimeoutError(InputError):
+    """The request body stalled: no bytes arrived within the read timeout."""
+
+    title = "Request timeout"
+
+
 class ShapeViolationError(MosaicError):
     """The data is well-formed but breaks at least one SHACL rule of severity Violation.
 
@@ -205,6 +213,12 @@ class AuthenticationError(MosaicError):
         return challenge
 
 
+class ConflictError(MosaicError):
+    """The request contradicts the current state (proposing a mapping already reviewed)."""
+
+    title = "Conflict"
+
+
 class ForbiddenError(MosaicError):
     """The authenticated token may not do this (write this initiative)."""
 
@@ -236,6 +250,17 @@ class BusyError(MosaicError):
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+class RateLimitError(MosaicError):
+    """The client (a token or an address) passed a rate limit; retry after ``retry_after`` s."""
+
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int, limit: str) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+        self.limit = limit
 
 
 class QueryTimeoutError(MosaicError):

@@ -244,6 +244,12 @@ class HeldMapping:
     justification: str | None = None
     confidence: float | None = None
     is_negated: bool = False
+    is_proposed: bool = False
+
+    @property
+    def is_asserted(self) -> bool:
+        """Whether the graph states this mapping (neither a rejection nor a mere proposal)."""
+        return not self.is_negated and not self.is_proposed
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,6 +467,7 @@ def _read_mappings(store: GraphStore, catalog: Catalog) -> list[HeldMapping]:
         confidence = row.get("confidence")
         justification = row.get("justification")
         modifier = row.get("modifier")
+        status = row.get("status")
         try:
             score = None if confidence is None else float(term_text(confidence))
         except ValueError:
@@ -474,6 +481,7 @@ def _read_mappings(store: GraphStore, catalog: Catalog) -> list[HeldMapping]:
                 justification=None if justification is None else term_text(justification),
                 confidence=score,
                 is_negated=modifier is not None and term_text(modifier).endswith("Not"),
+                is_proposed=status is not None and term_text(status) == "proposed",
             )
         )
     return held
@@ -655,7 +663,7 @@ def _fill_senses(index: LabelIndex, held: Sequence[HeldMapping]) -> None:
             continue
         pair = frozenset((a, b))
         index.mappings.setdefault(pair, []).append(mapping)
-        if mapping.predicate in SENSE_PREDICATES and not mapping.is_negated and pair not in negated:
+        if mapping.predicate in SENSE_PREDICATES and mapping.is_asserted and pair not in negated:
             parent[root(a)] = root(b)
     members: dict[int, list[int]] = defaultdict(list)
     for position in range(len(index.concepts)):

@@ -7,6 +7,7 @@ the environment cannot disagree.
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -69,6 +70,28 @@ class Settings(BaseSettings):
         default_factory=lambda: ["*"],
         description="Origins allowed to read cross-origin (never with credentials).",
     )
+    store_url: str | None = Field(
+        default=None,
+        description="SPARQL 1.1 query endpoint of a remote store (Oxigraph, Fuseki, GraphDB, "
+        "Virtuoso, QLever, Neptune); when set, it replaces the embedded store at store_path.",
+    )
+    store_update_url: str | None = Field(
+        default=None,
+        description="SPARQL 1.1 update endpoint of the remote store (default: store_url with a "
+        "final /query changed to /update, else store_url itself).",
+    )
+    store_graph_url: str | None = Field(
+        default=None,
+        description="Graph Store Protocol endpoint of the remote store, used to read whole "
+        "graphs (default: unset, whole graphs are read with CONSTRUCT).",
+    )
+    store_refresh: float = Field(
+        default=2.0,
+        ge=0,
+        le=3600,
+        description="Seconds between two checks of a remote store's write stamp, which tell "
+        "this server's caches that another server wrote (0: never check).",
+    )
     ontology_dir: Path = PROJECT_ROOT / "ontology"
     shapes_dir: Path = PROJECT_ROOT / "shapes"
     queries_dir: Path = PROJECT_ROOT / "queries"
@@ -77,6 +100,34 @@ class Settings(BaseSettings):
         default=None,
         description="JSON file of hashed write tokens (mosaic token add); unset or missing "
         "means writes over HTTP are disabled.",
+    )
+    rate_limit_writes: str = Field(
+        default="30/minute",
+        description="Writes (PUT, POST, DELETE) one token or client address may make, as "
+        "'N/second|minute|hour|day' (several joined by ';'); empty or 0 disables the limit.",
+    )
+    rate_limit_expensive: str = Field(
+        default="120/minute",
+        description="Expensive reads (/sparql, /alignments, /analysis/*, /validate, "
+        "/validation, /terms/compare, /queries/{name}) one token or client address may make; "
+        "empty or 0 disables the limit.",
+    )
+    upload_read_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="Seconds a request body may stall between two reads before a 408.",
+    )
+    upload_min_rate: int = Field(
+        default=4096,
+        ge=1,
+        description="Bytes a second a request body must keep up once upload_read_timeout "
+        "is spent (a slower body gets 408).",
+    )
+    audit_log: Path | None = Field(
+        default=PROJECT_ROOT / "var" / "audit.log",
+        description="File the audit log of writes is appended to (JSON lines); empty means "
+        "the mosaic.audit logger only.",
     )
 
     @field_validator("base_iri")
@@ -99,6 +150,29 @@ class Settings(BaseSettings):
         """Resolve the tokens file path once, like the folders."""
         return None if value is None else value.expanduser().resolve()
 
+    @field_validator("rate_limit_writes", "rate_limit_expensive")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        """Check the limit now (with the limits library's own parser), not on the first request."""
+        from limits import parse_many
+
+        text = value.strip()
+        if text in ("", "0"):
+            return ""
+        try:
+            parse_many(text)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit: {value!r} (e.g. '30/minute')") from exc
+        return text
+
+    @field_validator("audit_log", mode="before")
+    @classmethod
+    def _audit_log(cls, value: object) -> object:
+        """An empty value turns the audit file off; a path is resolved once."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return Path(str(value)).expanduser().resolve()
+
     @field_validator("log_level")
     @classmethod
     def _known_log_level(cls, value: str) -> str:
@@ -107,6 +181,33 @@ class Settings(BaseSettings):
         if level not in {"critical", "error", "warning", "info", "debug"}:
             raise ValueError(f"unknown log level {value!r}")
         return level
+
+    @field_validator("store_url", "store_update_url", "store_graph_url", mode="before")
+    @classmethod
+    def _store_endpoint(cls, value: object) -> object:
+        """An empty value means unset; a URL must be http(s), so a typo fails at startup."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip()
+        if not text.startswith(("http://", "https://")):
+            raise ValueError(f"a store endpoint must be an http(s) URL, not {text!r}")
+        return text
+
+    def to_environment(self) -> dict[str, str]:
+        """These settings as ``MOSAIC_*`` variables, for child processes to read back.
+
+        ``mosaic serve --workers N`` starts uvicorn worker processes that build their app from
+        the environment; this is how the options given to the parent reach them.
+        """
+        env: dict[str, str] = {}
+        fields = type(self).model_fields
+        for name, value in self.model_dump(mode="json").items():
+            if value is None and fields[name].default is None:
+                continue
+            # An empty value turns off a field whose default is set (such as audit_log).
+            text = "" if value is None else value if isinstance(value, str) else json.dumps(value)
+            env[f"MOSAIC_{name.upper()}"] = text
+        return env
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced (``None`` values are ignored), validated again."""
@@ -119,3 +220,13 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The settings from the environment, read once per process."""
     return Settings()
+
+
+def export_settings(settings: Settings) -> None:
+    """Make ``settings`` what :func:`get_settings` returns, here and in child processes.
+
+    ``mosaic serve --workers N`` starts uvicorn workers that build their app from the
+    environment; this is how the options given to the parent reach them.
+    """
+    os.environ.update(settings.to_environment())
+    get_settings.cache_clear()

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 MatchType = Literal["exact", "normalised", "fuzzy", "semantic"]
 Ir8477Relation = Literal["equal", "subset of", "superset of", "intersects with", "not related to"]
-CurationStatus = Literal["new", "curated", "rejected"]
+CurationStatus = Literal["new", "proposed", "curated", "rejected"]
 
 
 class ResolvedConcept(BaseModel):
@@ -68,6 +68,7 @@ class HeldMapping(BaseModel):
     object: str
     relation: Ir8477Relation
     negated: bool = Field(description="A reviewed rejection (SSSOM predicate_modifier Not).")
+    proposed: bool = Field(default=False, description="Proposed, not yet reviewed.")
     graph: str
     justification: str | None = None
     confidence: float | None = None
@@ -165,7 +166,8 @@ class AlignmentCandidate(BaseModel):
     relation: Ir8477Relation
     signals: SignalScores
     status: CurationStatus = Field(
-        description="curated: the graph holds a mapping for the pair; rejected: a negative one."
+        description="curated: the graph holds a mapping for the pair; rejected: a negative one; "
+        "proposed: someone proposed it (POST /mappings) and it awaits review."
     )
     curated_predicate: str | None = None
     mapping_set: str | None = Field(default=None, description="Graph of the held mapping.")

@@ -14,16 +14,19 @@ from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.analysis import Analysis
+from app.api.body_guard import BodyGuardMiddleware
 from app.api.problems import register_problem_handlers
+from app.api.rate_limit import RateLimitMiddleware
 from app.api.request_id import RequestIdMiddleware
 from app.api.routes import api_router
+from app.backends import open_configured_store, query_executor
 from app.catalog import Catalog
+from app.curation import Curation
 from app.dataset import ensure_seeded
-from app.executor import QueryExecutor
 from app.identifiers import load_converter
 from app.label_index import LabelIndexHolder
 from app.settings import Settings
-from app.store import GraphStore, open_store
+from app.store import GraphStore
 from app.web.pages import STATIC_DIR
 
 log = logging.getLogger(__name__)
@@ -43,31 +46,29 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        opened = store or open_store(settings.store_path, settings.base_iri)
+        # ``store or ...`` would ask an empty store for its length and open another one.
+        opened = store if store is not None else open_configured_store(settings)
         summary = ensure_seeded(opened, settings)
         if summary is not None:
             log.info("seeded the store with %d triples in %.2f s", summary.triples, summary.seconds)
         app.state.store = opened
-        app.state.executor = QueryExecutor(
-            opened,
-            snapshot_root(settings),
-            workers=settings.query_workers,
-            timeout=settings.query_timeout,
-            queue_wait=settings.query_queue_wait,
-            max_rows=settings.max_result_rows,
-            max_bytes=settings.max_result_bytes,
-        )
+        # Worker processes over snapshots, or forwarding to a remote store's endpoint.
+        app.state.executor = query_executor(opened, settings, snapshot_root(settings))
         # Slots and threads for client queries, apart from the server's shared thread pool.
         app.state.query_slots = anyio.Semaphore(settings.query_workers)
         app.state.query_threads = anyio.CapacityLimiter(settings.query_workers)
         # Coverage, gaps and conflicts: computed on first use, forgotten after writes.
         app.state.analysis = Analysis(opened, app.state.catalog)
+        # Curated mappings and their reviews: records cached until the next write.
+        app.state.curation = Curation(opened, app.state.catalog)
         # Terms and alignments read the label index: built on first use, rebuilt after writes.
         app.state.label_index = LabelIndexHolder(opened, app.state.catalog, app.state.converter)
         try:
             yield
         finally:
             app.state.executor.close()
+            if store is None:
+                opened.close()
 
     app = FastAPI(
         title="MOSAIC knowledge graph",
@@ -83,6 +84,18 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.state.catalog = Catalog.from_folder(settings.queries_dir)
     app.state.converter = load_converter(settings.ontology_dir / "prefixes.json")
 
+    # Innermost first: rate limits, then body size and stall limits, inside the request id.
+    app.add_middleware(
+        RateLimitMiddleware,
+        writes=settings.rate_limit_writes,
+        expensive=settings.rate_limit_expensive,
+    )
+    app.add_middleware(
+        BodyGuardMiddleware,
+        max_bytes=settings.max_upload_bytes,
+        read_timeout=settings.upload_read_timeout,
+        min_rate=settings.upload_min_rate,
+    )
     app.add_middleware(RequestIdMiddleware)
     # Read routes are open to browser clients (YASGUI, Comunica); never with credentials, so
     # a wildcard origin cannot carry a user's cookies or tokens.

@@ -15,10 +15,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from app.errors import (
     AuthenticationError,
     BusyError,
+    ConflictError,
     ForbiddenError,
     InputError,
     LoadError,
@@ -28,8 +30,10 @@ from app.errors import (
     ParameterError,
     PayloadTooLargeError,
     QueryTimeoutError,
+    RateLimitError,
     RdfSyntaxError,
     ReadOnlyError,
+    RequestTimeoutError,
     ShapeViolationError,
     SparqlSyntaxError,
     StoreError,
@@ -52,16 +56,60 @@ STATUS_TABLE: dict[type[MosaicError], tuple[int, str]] = {
     UnsupportedMediaTypeError: (415, "unsupported-media-type"),
     NotAcceptableError: (406, "not-acceptable"),
     PayloadTooLargeError: (413, "payload-too-large"),
+    RequestTimeoutError: (408, "request-timeout"),
     InputError: (400, "bad-input"),
     NotFoundError: (404, "not-found"),
     ReadOnlyError: (403, "read-only"),
     ShapeViolationError: (422, "shape-violation"),
     AuthenticationError: (401, "unauthenticated"),
     ForbiddenError: (403, "forbidden"),
+    ConflictError: (409, "conflict"),
     StoreError: (500, "store-failure"),
     BusyError: (503, "busy"),
+    RateLimitError: (429, "rate-limited"),
     QueryTimeoutError: (503, "query-timeout"),
 }
+
+
+#: What each problem status means, for the ``responses=`` of the routes (OpenAPI).
+PROBLEM_DESCRIPTIONS: dict[int, str] = {
+    400: "Bad request: a parameter, the query or the body is invalid (`detail` says which).",
+    401: "No bearer token, or an unknown one.",
+    403: "Forbidden: writes are disabled, or the token may not do this.",
+    404: "Not found: the named initiative, concept, term or query does not exist.",
+    406: "None of the media types in Accept can be produced; `offered` lists them.",
+    408: "The request body stalled (upload_read_timeout, upload_min_rate).",
+    413: "The body passes max_upload_bytes.",
+    415: "The Content-Type of the body is not one this operation reads.",
+    422: "The data breaks a SHACL rule; `violations` lists them all.",
+    429: "Rate limit reached for this token or address; see Retry-After.",
+    503: "Every query worker is busy or the query ran past its budget; see Retry-After.",
+}
+
+#: The JSON schema of a problem body (RFC 9457 members plus ours; more members may follow).
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "request_id"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "request_id": {"type": "string"},
+    },
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` entries of problem statuses, for a route's ``responses=``."""
+    return {
+        status: {
+            "description": PROBLEM_DESCRIPTIONS[status],
+            "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}},
+        }
+        for status in statuses
+    }
 
 
 def status_of(exc: MosaicError) -> tuple[int, str]:
@@ -120,6 +168,8 @@ def _extensions(exc: MosaicError) -> dict[str, Any]:
         return {"kind": exc.kind, "id": exc.identifier}
     if isinstance(exc, QueryTimeoutError):
         return {"budget_seconds": exc.budget}
+    if isinstance(exc, RateLimitError):
+        return {"limit": exc.limit, "retry_after": exc.retry_after}
     if isinstance(exc, ShapeViolationError):
         return {
             "conforms": exc.report.conforms,
@@ -133,8 +183,8 @@ async def _mosaic_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, MosaicError)  # noqa: S101 - registered for MosaicError only
     status, slug = status_of(exc)
     detail = exc.detail
-    if isinstance(exc, BusyError):
-        response = problem(request, status, slug, exc.title, detail)
+    if isinstance(exc, BusyError | RateLimitError):
+        response = problem(request, status, slug, exc.title, detail, **_extensions(exc))
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     if isinstance(exc, AuthenticationError):
@@ -145,6 +195,11 @@ async def _mosaic_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("request %s failed: %s", request_id(request), exc, exc_info=exc)
         detail = f"internal error; quote request id {request_id(request)} when reporting it"
     return problem(request, status, slug, exc.title, detail, **_extensions(exc))
+
+
+async def problem_for(request: Request, exc: MosaicError) -> JSONResponse:
+    """The problem response of ``exc``, for ASGI middleware that answers outside the handlers."""
+    return await _mosaic_error(request, exc)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -163,7 +218,21 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     response = problem(request, exc.status_code, slug, _reason(exc.status_code), str(exc.detail))
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(_allowed_methods(request))
     return response
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    routes: list[BaseRoute] = request.app.router.routes
+    return [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

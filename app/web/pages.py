@@ -18,22 +18,28 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from app.align import DEFAULT_MIN_SCORE, align
 from app.api.deps import CatalogDep, ConverterDep, LabelIndexDep, StoreDep
 from app.api.routes.analysis import AnalysisDep
 from app.catalog import Catalog
 from app.compare import compare
-from app.errors import NotAcceptableError, NotFoundError
+from app.curation import Curation, MappingFilter
+from app.errors import NotAcceptableError, NotFoundError, ParameterError
 from app.identifiers import compress_iri
 from app.initiatives import kind_name, list_initiatives
 from app.models import Concept, InitiativeDetail
 from app.negotiation import negotiate
 from app.service_description import EXAMPLES
 from app.store import GraphStore, term_text
+from app.validation import validate_store
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 STATIC_DIR = Path(__file__).parent / "static"
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
+
+#: Validation findings listed on an initiative's page (the full report is one link away).
+FINDINGS_SHOWN = 20
 
 
 #: JSON first: a client that accepts anything (curl, tools) gets the API's JSON.
@@ -92,14 +98,38 @@ def initiative_page(
         else:
             roots.extend(kids)
     tree = [nodes[r] for r in roots]
-    return render(request, "initiative.html", initiative=initiative, tree=tree)
+    try:
+        report = validate_store(store, request.app.state.settings, initiative.id)
+    except NotFoundError:
+        report = None
+    findings = []
+    if report is not None:
+        for severity in ("Violation", "Warning", "Info"):
+            findings += report.of_severity(severity)
+    return render(
+        request,
+        "initiative.html",
+        initiative=initiative,
+        tree=tree,
+        report=report,
+        findings=findings[:FINDINGS_SHOWN],
+        converter=converter,
+    )
 
 
 def concept_page(request: Request, concept: Concept) -> HTMLResponse:
     """One concept with its labels, definition, hierarchy and mappings."""
     title = next((label.value for label in concept.pref_labels if label.language == "en"), None)
     title = title or (concept.pref_labels[0].value if concept.pref_labels else concept.curie)
-    return render(request, "concept.html", concept=concept, title=title)
+    curation: Curation = request.app.state.curation
+    index = request.app.state.label_index.current()
+    reviews = [
+        record
+        for flt in (MappingFilter(subject=concept.iri), MappingFilter(object=concept.iri))
+        for record in curation.records(index, flt)
+        if record.status != "accepted"
+    ]
+    return render(request, "concept.html", concept=concept, title=title, reviews=reviews)
 
 
 @router.get("/ui/concept")
@@ -144,8 +174,110 @@ def compare_page(request: Request, index: LabelIndexDep, q: str | None = None) -
     )
 
 
+def _without_header(sparql: str) -> str:
+    """A named query's text without its ``#+`` header lines (they are shown as its summary)."""
+    return "\n".join(line for line in sparql.splitlines() if not line.startswith("#+")).strip()
+
+
+#: Candidates the review queue shows at once; reviewing shrinks it, reloading refills it.
+QUEUE_SIZE = 100
+
+
+@router.get("/ui/review", response_class=HTMLResponse)
+def review_page(
+    request: Request,
+    index: LabelIndexDep,
+    source: str | None = None,
+    target: str | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> HTMLResponse:
+    """The review queue: candidates for a pair of initiatives, to accept, reject or re-predicate.
+
+    Candidates already curated or rejected are left out; open proposals come first. Reviews
+    are posted to ``POST /mappings`` by the page's script with the token the user enters
+    (kept in the tab's session storage, never in a URL).
+    """
+    initiatives = sorted(index.initiatives.values(), key=lambda info: info.id)
+    queue: list[dict[str, Any]] = []
+    error = None
+    if source and target:
+        try:
+            alignment = align(index, source, target, min_score=min_score, limit=QUEUE_SIZE)
+        except (ParameterError, NotFoundError) as exc:
+            error = exc.detail
+        else:
+            curation: Curation = request.app.state.curation
+            queue = _proposals(index, curation, source, target)
+            seen = {(row["subject_id"], row["object_id"]) for row in queue}
+            for item in alignment.items:
+                if (
+                    item.status in ("new", "proposed")
+                    and (
+                        item.subject_id,
+                        item.object_id,
+                    )
+                    not in seen
+                ):
+                    queue.append(item.model_dump())
+    return render(
+        request,
+        "review.html",
+        initiatives=initiatives,
+        source=source,
+        target=target,
+        min_score=min_score,
+        queue=queue,
+        error=error,
+        predicates=REVIEW_PREDICATES,
+    )
+
+
+REVIEW_PREDICATES = (
+    "skos:exactMatch",
+    "skos:closeMatch",
+    "skos:broadMatch",
+    "skos:narrowMatch",
+    "skos:relatedMatch",
+)
+
+
+def _proposals(index: Any, curation: Curation, source: str, target: str) -> list[dict[str, Any]]:
+    """Open proposals from ``source`` to ``target``, shaped like align's candidates."""
+    rows = []
+    records = curation.records(index, MappingFilter(initiative=source))
+    reviewed = {(r.subject_id, r.object_id) for r in records if r.status != "proposed"}
+    for record in records:
+        if record.status != "proposed" or (record.subject_id, record.object_id) in reviewed:
+            continue
+        if record.subject_initiative != source or record.object_initiative != target:
+            continue
+        rows.append(
+            {
+                "subject_id": record.subject_id,
+                "subject_label": record.subject_label or record.subject_id,
+                "object_id": record.object_id,
+                "object_label": record.object_label or record.object_id,
+                "predicate_id": record.predicate_id,
+                "confidence": record.confidence,
+                "signals": None,
+                "status": "proposed",
+                "proposed_by": ", ".join(record.author_label) or None,
+                "comment": record.comment,
+            }
+        )
+    return rows
+
+
 @router.get("/ui/sparql", response_class=HTMLResponse)
-def sparql_page(request: Request) -> HTMLResponse:
-    """A query editor with examples, a results table and downloads in every format."""
+def sparql_page(request: Request, catalog: CatalogDep) -> HTMLResponse:
+    """A query editor with examples, a results table and downloads in every format.
+
+    The examples are the service description's and every public named query of ``queries/``
+    (its parameters left unbound, so it runs over everything).
+    """
     queries = [{"name": title, "summary": "example", "example": text} for title, text in EXAMPLES]
+    queries += [
+        {"name": query.name, "summary": query.summary, "example": _without_header(query.sparql)}
+        for query in catalog.public()
+    ]
     return render(request, "sparql.html", queries=queries, first_example=EXAMPLES[0][1])

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
+from app.auth import add_token
 from app.settings import PROJECT_ROOT
 from tests.live_server import live_server
 
@@ -59,6 +62,16 @@ def page(browser: Browser) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A server with a tokens file, and a curator token for alpha."""
+    folder = tmp_path_factory.mktemp("review")
+    tokens = folder / "tokens.json"
+    token = add_token(tokens, "Cora Curator", "curator", ["alpha"], orcid="0000-0002-1825-0097")
+    with live_server(folder / "store", {"MOSAIC_TOKENS_FILE": str(tokens)}) as running:
+        yield running.base, token
+
+
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -94,6 +107,10 @@ def test_initiative_page_shows_the_hierarchy(server: str, page: Page) -> None:
     page.goto(server + "/initiatives/alpha")
     tree = page.locator("ul.tree").first.inner_text()
     assert "Prompt injection" in tree and "Indirect prompt injection" in tree
+    # The validation summary: alpha conforms, with one warning (A2 has no definition).
+    verdict = page.locator("p.verdict").inner_text()
+    assert verdict.startswith("Conforms") and "1 warnings" in verdict
+    assert "Q-undocumented-concept" in page.locator("#validation + p + div table").inner_text()
     shot(page, "initiative")
 
 
@@ -164,3 +181,66 @@ def test_compare_shows_definitions_side_by_side(server: str, page: Page) -> None
     shot(page, "compare")
     page.goto(server + "/ui/compare?q=nothing+like+this+zz")
     assert "No concept is labelled like that" in page.locator("[role=status]").inner_text()
+
+
+def test_review_queue_accepts_and_rejects_with_a_token(
+    writable: tuple[str, str], page: Page
+) -> None:
+    server, token = writable
+    page.goto(server + "/ui/review?source=alpha&target=beta&min_score=0")
+    rows = page.locator("#queue tbody tr")
+    before = rows.count()
+    assert before >= 2
+    first = rows.first
+    subject, obj = first.get_attribute("data-subject"), first.get_attribute("data-object")
+    # Without a token nothing is sent and the row stays.
+    first.locator("button[data-action=accept]").click()
+    assert "token" in page.locator("#review-status").inner_text()
+    assert rows.count() == before
+    page.fill("#token", token)
+    page.locator("#token").dispatch_event("change")
+    first.locator("select.predicate").select_option("skos:closeMatch")
+    first.locator("button[data-action=accept]").click()
+    page.wait_for_selector("#reviewed li")
+    assert rows.count() == before - 1
+    assert page.locator("#queue-count").inner_text() == str(before - 1)
+    shot(page, "review-queue")
+    # The review is in /mappings, accepted with the chosen predicate, reviewer set by the server.
+    query = urllib.parse.urlencode({"subject": subject, "object": obj})
+    with urllib.request.urlopen(f"{server}/mappings?{query}") as response:
+        items = json.loads(response.read())["items"]
+    assert [(i["predicate_id"], i["status"]) for i in items] == [("skos:closeMatch", "accepted")]
+    assert items[0]["reviewer_label"] == ["Cora Curator"]
+    # Reject the next one: it leaves the queue, and a reload does not bring it back.
+    second = rows.first
+    rejected = (second.get_attribute("data-subject"), second.get_attribute("data-object"))
+    second.locator("button[data-action=reject]").click()
+    page.wait_for_function("document.querySelectorAll('#reviewed li').length == 2")
+    page.reload()
+    remaining = {
+        (r.get_attribute("data-subject"), r.get_attribute("data-object"))
+        for r in page.locator("#queue tbody tr").all()
+    }
+    assert rejected not in remaining
+    assert (subject, obj) not in remaining
+
+
+def test_sparql_editor_helpers_and_named_query_examples(server: str, page: Page) -> None:
+    page.goto(server + "/ui/sparql")
+    # The named queries of queries/ are offered as examples.
+    page.click("a[data-example]:text('concepts-by-initiative')")
+    assert "SELECT" in page.input_value("#query")
+    assert "#+" not in page.input_value("#query")
+    page.fill(
+        "#query", "SELECT ?c WHERE { ?c a skos:Concept ; skos:prefLabel ?l } ORDER BY ?c LIMIT 2"
+    )
+    page.click("#add-prefixes")
+    text = page.input_value("#query")
+    assert text.startswith("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
+    assert text.count("PREFIX") == 1
+    page.click("#add-prefixes")  # declared now: nothing added twice
+    assert page.input_value("#query").count("PREFIX") == 1
+    page.focus("#query")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#results table")
+    assert page.locator("#results td").count() == 2

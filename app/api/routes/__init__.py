@@ -8,6 +8,7 @@ from app.api.routes import (
     concepts,
     health,
     initiatives,
+    mappings,
     queries,
     sparql,
     terms,
@@ -25,4 +26,5 @@ api_router.include_router(terms.router)
 api_router.include_router(alignments.router)
 api_router.include_router(validation.router)
 api_router.include_router(analysis.router)
+api_router.include_router(mappings.router)
 api_router.include_router(pages.router)

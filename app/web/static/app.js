@@ -47,8 +47,36 @@
     var out = document.getElementById("results");
     var links = document.getElementById("downloads");
     document.querySelectorAll("[data-example]").forEach(function (a) {
-      a.addEventListener("click", function (event) { event.preventDefault(); area.value = a.getAttribute("data-example"); });
+      a.addEventListener("click", function (event) { event.preventDefault(); area.value = a.getAttribute("data-example"); area.focus(); });
     });
+    // Small editor helpers: Ctrl+Enter runs, Tab indents, prefixes on demand.
+    area.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); form.requestSubmit(); }
+      if (event.key === "Tab" && !event.shiftKey) {
+        event.preventDefault();
+        var start = area.selectionStart;
+        area.setRangeText("  ", start, area.selectionEnd, "end");
+      }
+    });
+    var PREFIXES = {
+      skos: "http://www.w3.org/2004/02/skos/core#", dcterms: "http://purl.org/dc/terms/",
+      rdfs: "http://www.w3.org/2000/01/rdf-schema#", owl: "http://www.w3.org/2002/07/owl#",
+      sssom: "https://w3id.org/sssom/", mosaic: "https://w3id.org/mosaic/ontology#",
+      prov: "http://www.w3.org/ns/prov#", xsd: "http://www.w3.org/2001/XMLSchema#"
+    };
+    var addPrefixes = document.getElementById("add-prefixes");
+    if (addPrefixes) {
+      addPrefixes.addEventListener("click", function () {
+        var q = area.value;
+        var lines = Object.keys(PREFIXES).filter(function (p) {
+          var used = new RegExp("(^|[\\s(/^|])" + p + ":", "m").test(q.replace(/PREFIX\s+\w+:\s*<[^>]*>/gi, ""));
+          var declared = new RegExp("PREFIX\\s+" + p + ":", "i").test(q);
+          return used && !declared;
+        }).map(function (p) { return "PREFIX " + p + ": <" + PREFIXES[p] + ">"; });
+        if (lines.length) { area.value = lines.join("\n") + "\n" + q; }
+        area.focus();
+      });
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var q = area.value;
@@ -86,6 +114,59 @@
           out.appendChild(wrap);
         })
         .catch(function (error) { out.replaceChildren(text(el("p", { "class": "error", role: "alert" }), error.message)); });
+    });
+  }
+  // Review queue: post each decision to /mappings with the token; the row leaves the queue.
+  var queue = document.getElementById("queue");
+  var tokenBox = document.getElementById("token");
+  if (tokenBox) {
+    tokenBox.value = sessionStorage.getItem("mosaic-token") || "";
+    tokenBox.addEventListener("change", function () { sessionStorage.setItem("mosaic-token", tokenBox.value.trim()); });
+  }
+  if (queue) {
+    var status = document.getElementById("review-status");
+    var count = document.getElementById("queue-count");
+    var reviewed = document.getElementById("reviewed");
+    queue.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-action]");
+      if (!button) { return; }
+      var row = button.closest("tr");
+      var token = (tokenBox && tokenBox.value.trim()) || "";
+      if (!token) { text(status, "Enter a write token first."); status.className = "error"; tokenBox.focus(); return; }
+      var body = {
+        subject: row.getAttribute("data-subject"),
+        object: row.getAttribute("data-object"),
+        predicate: row.querySelector("select.predicate").value,
+        action: button.getAttribute("data-action")
+      };
+      row.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      fetch("/mappings", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json", Authorization: "Bearer " + token },
+        body: JSON.stringify(body)
+      })
+        .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
+        .then(function (answer) {
+          if (!answer.ok) { throw new Error(answer.data.detail || answer.data.title || "refused"); }
+          var m = answer.data.mapping;
+          var li = el("li");
+          var a = el("a", { href: "/mappings?subject=" + encodeURIComponent(m.subject_id) + "&object=" + encodeURIComponent(m.object_id) });
+          text(a, m.subject_id + " " + (m.predicate_modifier ? "NOT " : "") + m.predicate_id + " " + m.object_id + ": " + m.status);
+          li.appendChild(a);
+          reviewed.appendChild(li);
+          var next = row.nextElementSibling || row.previousElementSibling;
+          row.remove();
+          count.textContent = String(queue.querySelectorAll("tbody tr").length);
+          text(status, body.subject + " → " + body.object + ": " + m.status + ".");
+          status.className = "muted";
+          var focus = next && next.querySelector("button[data-action]");
+          if (focus) { focus.focus(); }
+        })
+        .catch(function (error) {
+          row.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+          text(status, "Not recorded: " + error.message);
+          status.className = "error";
+        });
     });
   }
 })();
