@@ -531,7 +531,8 @@ def _export_mappings(
     output: Path | None,
 ) -> None:
     """Write the curated mappings as SSSOM TSV (``mosaic export --mappings``)."""
-    from app.curation import Curation, MappingFilter
+    from app.curation import Curation
+    from app.curation_models import MappingFilter
     from app.mapping_export import to_sssom_tsv
 
     if fmt not in (None, "sssom"):

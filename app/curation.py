@@ -22,31 +22,39 @@ import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import pyoxigraph as ox
-from pydantic import BaseModel, ConfigDict, Field
 
 from app.auth import Identity
 from app.catalog import Catalog
+from app.curation_models import (
+    MAX_LIMIT,
+    STATUSES,
+    MappingFilter,
+    MappingList,
+    MappingRecord,
+    ReviewEvent,
+    ReviewHistory,
+    ReviewOutcome,
+    ReviewRequest,
+    ReviewStatus,
+)
+from app.curation_rdf import (
+    MANUAL_CURATION,
+    NO_TERM_FOUND,
+    Pair,
+    StoredRecord,
+    event_quads,
+    record_iri_for,
+    record_quads,
+    set_quads,
+)
 from app.errors import ConflictError, ForbiddenError, ParameterError
 from app.label_index import LabelIndex
 from app.relations import relation_of
 from app.store import GraphStore, Row, term_text, validate_id
-from app.term_models import Ir8477Relation
-from loaders.base import DCTERMS, MOSAIC, OWL, RDF_TYPE, SEMAPV, SKOS, SSSOM, XSD, Namespace
-from loaders.sssom_tsv import MappingRecord as SssomRecord
-from loaders.sssom_tsv import mapping_set_iri, mapping_set_triples, record_iri, record_triples
+from loaders.base import MOSAIC, OWL, SKOS, SSSOM
 
-PROV = Namespace("http://www.w3.org/ns/prov#")
-RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
-
-ReviewStatus = Literal["proposed", "accepted", "rejected"]
-ReviewAction = Literal["propose", "accept", "reject"]
-STATUSES: tuple[ReviewStatus, ...] = ("proposed", "accepted", "rejected")
-
-NO_TERM_FOUND = SSSOM["NoTermFound"].value
-MANUAL_CURATION = SEMAPV["ManualMappingCuration"].value
 MAPPING_PREDICATES = {
     name: SKOS[name].value
     for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
@@ -56,156 +64,9 @@ DEFAULT_REJECTED_PREDICATE = SKOS["relatedMatch"].value
 #: Set ids ending so hold what an initiative declares itself; reviews never rewrite those.
 DECLARED_SET_SUFFIX = "-declared"
 ORCID_PREFIX = "https://orcid.org/"
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-MAX_LIMIT = 10_000
-
-
-# --- API models -------------------------------------------------------------------------------
-
-
-class ReviewRequest(BaseModel):
-    """A proposal or a review of one mapping. The server sets reviewer, author and dates.
-
-    Unknown fields are refused (400), so a client cannot set a status, reviewer or date itself.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    subject: str = Field(min_length=1, max_length=2000, examples=["llm2025:LLM01"])
-    object: str = Field(
-        min_length=1,
-        max_length=2000,
-        examples=["atlas:AML.T0051", "sssom:NoTermFound"],
-        description="A concept of another initiative, or sssom:NoTermFound to confirm a gap.",
-    )
-    action: ReviewAction = Field(
-        description="propose: a new candidate; accept: assert it (with `predicate` to change "
-        "the predicate); reject: keep it as a negative mapping so it is not proposed again."
-    )
-    predicate: str | None = Field(
-        default=None,
-        examples=["skos:closeMatch"],
-        description="A SKOS mapping predicate (skos:exactMatch, closeMatch, broadMatch, "
-        "narrowMatch, relatedMatch). Needed to propose, or to accept a pair with no record; "
-        "a rejection denies the held predicate by default.",
-    )
-    comment: str | None = Field(default=None, max_length=2000)
-    confidence: float | None = Field(default=None, ge=0, le=1)
-    ir8477_relation: Ir8477Relation | None = Field(
-        default=None, description="Default: read from the predicate (and the rejection)."
-    )
-    object_source: str | None = Field(
-        default=None,
-        description="With sssom:NoTermFound: the initiative id that has no counterpart.",
-    )
-
-
-class MappingRecord(BaseModel):
-    """A curated mapping with its review state and SSSOM metadata."""
-
-    id: str = Field(description="IRI of the sssom:Mapping record.")
-    subject_id: str
-    subject_label: str | None = None
-    subject_initiative: str | None = None
-    predicate_id: str = Field(examples=["skos:closeMatch"])
-    predicate_modifier: Literal["Not"] | None = None
-    object_id: str
-    object_label: str | None = None
-    object_initiative: str | None = None
-    status: ReviewStatus
-    mapping_set: str = Field(description="Id of the mapping set whose graph holds the record.")
-    mapping_justification: str | None = None
-    confidence: float | None = None
-    ir8477_relation: str | None = None
-    author_id: list[str] = Field(default_factory=list)
-    author_label: list[str] = Field(default_factory=list)
-    reviewer_id: list[str] = Field(default_factory=list)
-    reviewer_label: list[str] = Field(default_factory=list)
-    mapping_date: str | None = None
-    modified: str | None = None
-    comment: str | None = None
-
-
-class MappingList(BaseModel):
-    """One page of curated mappings, filtered."""
-
-    total: int = Field(description="Records that pass the filters, before paging.")
-    offset: int
-    limit: int
-    items: list[MappingRecord]
-
-
-class ReviewEvent(BaseModel):
-    """One entry of the curation audit trail."""
-
-    id: str
-    action: ReviewAction
-    subject_id: str
-    predicate_id: str
-    object_id: str
-    status: ReviewStatus
-    previous_predicate_id: str | None = None
-    previous_status: ReviewStatus | None = None
-    time: str
-    reviewer_id: str | None = None
-    reviewer_label: str | None = None
-    comment: str | None = None
-    mapping_set: str
-    request_id: str | None = None
-
-
-class ReviewHistory(BaseModel):
-    """Review events, newest first."""
-
-    total: int
-    items: list[ReviewEvent]
-
-
-class ReviewOutcome(BaseModel):
-    """What a review did: the record as it now stands and the event that records the change."""
-
-    mapping: MappingRecord
-    event: ReviewEvent | None = Field(description="None when the review changed nothing.")
-    created: bool = Field(description="The pair had no record before.")
-    changed: bool
-
-
-@dataclass(frozen=True)
-class MappingFilter:
-    """Filters of ``GET /mappings``; ``None`` matches everything."""
-
-    subject: str | None = None
-    object: str | None = None
-    initiative: str | None = None
-    predicate: str | None = None
-    status: ReviewStatus | None = None
-    author: str | None = None
-    mapping_set: str | None = None
 
 
 # --- records as read from the store ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Record:
-    graph: str
-    record: str
-    subject: str
-    predicate: str
-    object: str
-    status: ReviewStatus
-    negated: bool
-    justification: str | None
-    confidence: float | None
-    comment: str | None
-    date: str | None
-    modified: str | None
-    relation: str | None
-    object_source: str | None
-    authors: tuple[str, ...]
-    author_labels: tuple[str, ...]
-    reviewers: tuple[str, ...]
-    reviewer_labels: tuple[str, ...]
 
 
 def _split(row: Row, name: str) -> tuple[str, ...]:
@@ -233,7 +94,7 @@ class Curation:
         self._catalog = catalog
         self._cache_lock = threading.Lock()
         self._review_lock = threading.Lock()
-        self._records: list[_Record] | None = None
+        self._records: list[StoredRecord] | None = None
         self.log_graph = ox.NamedNode(f"{store.names.base}graph/curation-log")
         self._set_prefix = f"{store.names.base}graph/mappings/"
         store.add_listener(self.invalidate)
@@ -245,7 +106,7 @@ class Curation:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def _all(self) -> list[_Record]:
+    def _all(self) -> list[StoredRecord]:
         with self._cache_lock:
             if self._records is not None:
                 return self._records
@@ -262,7 +123,7 @@ class Curation:
             except ValueError:
                 score = None
             records.append(
-                _Record(
+                StoredRecord(
                     graph=graph,
                     record=term_text(row["record"]),
                     subject=term_text(row["subject"]),
@@ -291,7 +152,7 @@ class Curation:
     def _set_id(self, graph: str) -> str:
         return graph.removeprefix(self._set_prefix)
 
-    def _matches(self, index: LabelIndex, record: _Record, flt: MappingFilter) -> bool:
+    def _matches(self, index: LabelIndex, record: StoredRecord, flt: MappingFilter) -> bool:
         if flt.subject is not None and record.subject != flt.subject:
             return False
         if flt.object is not None and record.object != flt.object:
@@ -337,7 +198,7 @@ class Curation:
             total=len(items), offset=offset, limit=limit, items=items[offset : offset + limit]
         )
 
-    def _model(self, index: LabelIndex, record: _Record) -> MappingRecord:
+    def _model(self, index: LabelIndex, record: StoredRecord) -> MappingRecord:
         subject = index.concept(record.subject)
         obj = index.concept(record.object)
         return MappingRecord(
@@ -438,7 +299,7 @@ class Curation:
             current = reviewable[0] if reviewable else None
             target = current.graph if current else self._graph_for(index, pair)
             plan = _plan(request, mapping_predicate(index, request.predicate), current)
-            demoted: list[_Record] = []
+            demoted: list[StoredRecord] = []
             if plan.status == "accepted" and pair.object != NO_TERM_FOUND:
                 demoted = self._contradicted(pair, plan.predicate, target)
             if not plan.changed:
@@ -446,9 +307,9 @@ class Curation:
                 return ReviewOutcome(
                     mapping=self._model(index, current), event=None, created=False, changed=False
                 )
-            record = _Record(
+            record = StoredRecord(
                 graph=target,
-                record=_record_iri(
+                record=record_iri_for(
                     self._store.names.base, self._set_id(target), pair, plan.predicate
                 ),
                 subject=pair.subject,
@@ -521,7 +382,7 @@ class Curation:
             changed=True,
         )
 
-    def _contradicted(self, pair: _Pair, predicate: str, target: str) -> list[_Record]:
+    def _contradicted(self, pair: Pair, predicate: str, target: str) -> list[StoredRecord]:
         """The declared records that asserting ``predicate`` contradicts (SKOS S46).
 
         What an initiative declares yields to a review: those records go back to "proposed"
@@ -530,7 +391,7 @@ class Curation:
         :raises ConflictError: when another curated set holds exactMatch for the pair and this
             is broad/narrow/related, or the other way round.
         """
-        demoted: list[_Record] = []
+        demoted: list[StoredRecord] = []
         exact = MAPPING_PREDICATES["exactMatch"]
         rows = self._store.select(
             self._catalog["pair-mappings"].sparql,
@@ -563,7 +424,7 @@ class Curation:
     def _is_declared(self, graph: str) -> bool:
         return self._set_id(graph).endswith(DECLARED_SET_SUFFIX)
 
-    def _graph_for(self, index: LabelIndex, pair: _Pair) -> str:
+    def _graph_for(self, index: LabelIndex, pair: Pair) -> str:
         """The mapping set a new record goes to.
 
         The set holding most mappings between the two initiatives in this direction, else a
@@ -594,11 +455,11 @@ class Curation:
     def _update_text(
         self,
         index: LabelIndex,
-        pair: _Pair,
+        pair: Pair,
         graph: str,
-        record: _Record,
+        record: StoredRecord,
         event: ReviewEvent,
-        demoted: Sequence[_Record] = (),
+        demoted: Sequence[StoredRecord] = (),
     ) -> str:
         """One SPARQL update that rewrites the pair's record in ``graph`` with its audit event.
 
@@ -611,10 +472,10 @@ class Curation:
         g = ox.NamedNode(graph)
         subject, obj = ox.NamedNode(pair.subject), ox.NamedNode(pair.object)
         new_set = not any(r.graph == graph for r in self._all())
-        quads = _record_quads(index, g, record, self._set_id(graph))
+        quads = record_quads(index, g, record, self._set_id(graph))
         if new_set:
-            quads += _set_quads(self._store.names.base, g, self._set_id(graph), pair)
-        quads += _event_quads(self.log_graph, g, event)
+            quads += set_quads(self._store.names.base, g, self._set_id(graph), pair)
+        quads += event_quads(self.log_graph, g, event)
         demote = ""
         for old in demoted:
             d = ox.NamedNode(old.graph)
@@ -646,15 +507,6 @@ class Curation:
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Pair:
-    subject: str
-    object: str
-    subject_initiative: str
-    other: str  # the object's initiative, or the object_source of a NoTermFound mapping
-    object_source: str | None
 
 
 @dataclass(frozen=True)
@@ -714,7 +566,7 @@ def mapping_predicate(index: LabelIndex, value: str | None) -> str | None:
     return iri
 
 
-def _resolve_pair(index: LabelIndex, request: ReviewRequest) -> _Pair:
+def _resolve_pair(index: LabelIndex, request: ReviewRequest) -> Pair:
     subject_iri = _expand(index, request.subject, "subject")
     subject = index.concept(subject_iri)
     if subject is None or subject.initiative is None:
@@ -738,7 +590,7 @@ def _resolve_pair(index: LabelIndex, request: ReviewRequest) -> _Pair:
             )
         other = request.object_source
         source_iri = f"{index.base_iri}initiative/{other}"
-        return _Pair(subject_iri, object_iri, subject.initiative, other, source_iri)
+        return Pair(subject_iri, object_iri, subject.initiative, other, source_iri)
     if request.object_source is not None:
         raise ParameterError(
             "object_source goes with sssom:NoTermFound only", parameter="object_source"
@@ -751,10 +603,10 @@ def _resolve_pair(index: LabelIndex, request: ReviewRequest) -> _Pair:
             f"both concepts belong to {subject.initiative}; mappings link two initiatives",
             parameter="object",
         )
-    return _Pair(subject_iri, object_iri, subject.initiative, obj.initiative, None)
+    return Pair(subject_iri, object_iri, subject.initiative, obj.initiative, None)
 
 
-def _plan(request: ReviewRequest, asked: str | None, current: _Record | None) -> _Plan:
+def _plan(request: ReviewRequest, asked: str | None, current: StoredRecord | None) -> _Plan:
     """The status and predicate a review leaves, and whether it changes anything."""
     held = current.predicate if current else None
     if request.action == "propose":
@@ -789,112 +641,13 @@ def _person(identity: Identity) -> str:
     return f"{ORCID_PREFIX}{identity.orcid}"
 
 
-def _authors(current: _Record | None, identity: Identity) -> tuple[str, ...]:
+def _authors(current: StoredRecord | None, identity: Identity) -> tuple[str, ...]:
     if current is not None and (current.authors or current.author_labels):
         return current.authors
     return (_person(identity),) if identity.orcid else ()
 
 
-def _author_labels(current: _Record | None, identity: Identity) -> tuple[str, ...]:
+def _author_labels(current: StoredRecord | None, identity: Identity) -> tuple[str, ...]:
     if current is not None and (current.authors or current.author_labels):
         return current.author_labels
     return (identity.name,)
-
-
-def _record_iri(base: str, set_id: str, pair: _Pair, predicate: str) -> str:
-    """The IRI the SSSOM loader gives the pair's record with ``predicate`` in the set."""
-    key = SssomRecord(
-        subject=ox.NamedNode(pair.subject),
-        predicate=ox.NamedNode(predicate),
-        object=ox.NamedNode(pair.object),
-        justification=ox.NamedNode(MANUAL_CURATION),
-    )
-    return record_iri(key, base, set_id).value
-
-
-def _literal(value: str, datatype: ox.NamedNode | None = None) -> ox.Literal:
-    return ox.Literal(value, datatype=datatype) if datatype else ox.Literal(value)
-
-
-def _sssom_record(index: LabelIndex, record: _Record) -> SssomRecord:
-    """The record as the SSSOM loader writes one, with the review state as extensions."""
-    labels = [index.concept(record.subject), index.concept(record.object)]
-    extensions: list[tuple[ox.NamedNode, str]] = [(MOSAIC["reviewStatus"], record.status)]
-    if record.negated:
-        extensions.append((SSSOM["predicate_modifier"], "Not"))
-    if record.relation:
-        extensions.append((MOSAIC["ir8477Relation"], record.relation))
-    extensions += [(SSSOM["author_label"], label) for label in record.author_labels]
-    extensions += [(SSSOM["reviewer_label"], label) for label in record.reviewer_labels]
-    return SssomRecord(
-        subject=ox.NamedNode(record.subject),
-        predicate=ox.NamedNode(record.predicate),
-        object=ox.NamedNode(record.object),
-        justification=ox.NamedNode(record.justification or MANUAL_CURATION),
-        subject_label=labels[0].label if labels[0] else None,
-        object_label=labels[1].label if labels[1] else None,
-        confidence=record.confidence,
-        authors=tuple(ox.NamedNode(a) for a in record.authors),
-        reviewers=tuple(ox.NamedNode(r) for r in record.reviewers),
-        mapping_date=record.date,
-        comment=record.comment,
-        extensions=tuple(extensions),
-    )
-
-
-def _record_quads(
-    index: LabelIndex, graph: ox.NamedNode, record: _Record, set_id: str
-) -> list[ox.Quad]:
-    """The record's triples in its set's graph; the plain SKOS triple only once accepted."""
-    base = index.base_iri
-    sssom_record = _sssom_record(index, record)
-    triples = list(record_triples(sssom_record, mapping_set_iri(base, set_id), base, set_id))
-    plain = ox.Triple(sssom_record.subject, sssom_record.predicate, sssom_record.object)
-    if record.status != "accepted" or record.object == NO_TERM_FOUND:
-        triples.remove(plain)
-    node = record_iri(sssom_record, base, set_id)
-    if record.modified:
-        triples.append(
-            ox.Triple(
-                node, DCTERMS["modified"], ox.Literal(record.modified, datatype=XSD["dateTime"])
-            )
-        )
-    if record.object_source:
-        triples.append(ox.Triple(node, SSSOM["object_source"], ox.NamedNode(record.object_source)))
-    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-
-
-def _set_quads(base: str, graph: ox.NamedNode, set_id: str, pair: _Pair) -> list[ox.Quad]:
-    title = f"Curated mappings from {pair.subject_initiative} to {pair.other}"
-    triples = mapping_set_triples(
-        mapping_set_iri(base, set_id), set_id, title=title, license=LICENSE
-    )
-    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-
-
-def _event_quads(log: ox.NamedNode, set_graph: ox.NamedNode, event: ReviewEvent) -> list[ox.Quad]:
-    node = ox.NamedNode(event.id)
-    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
-        (node, RDF_TYPE, MOSAIC["MappingReview"]),
-        (node, MOSAIC["reviewAction"], ox.Literal(event.action)),
-        (node, MOSAIC["mappingSubject"], ox.NamedNode(event.subject_id)),
-        (node, MOSAIC["mappingPredicate"], ox.NamedNode(event.predicate_id)),
-        (node, MOSAIC["mappingObject"], ox.NamedNode(event.object_id)),
-        (node, MOSAIC["reviewStatus"], ox.Literal(event.status)),
-        (node, MOSAIC["mappingSet"], set_graph),
-        (node, PROV["endedAtTime"], _literal(event.time, XSD["dateTime"])),
-        (node, MOSAIC["reviewerName"], ox.Literal(event.reviewer_label or "")),
-    ]
-    if event.previous_predicate_id:
-        triples.append(
-            (node, MOSAIC["previousPredicate"], ox.NamedNode(event.previous_predicate_id))
-        )
-    if event.previous_status:
-        triples.append((node, MOSAIC["previousStatus"], ox.Literal(event.previous_status)))
-    if event.reviewer_id:
-        triples.append((node, PROV["wasAssociatedWith"], ox.NamedNode(event.reviewer_id)))
-    if event.comment:
-        triples.append((node, RDFS["comment"], ox.Literal(event.comment)))
-    if event.request_id:
-        triples.append((node, MOSAIC["requestId"], ox.Literal(event.request_id)))
-    return [ox.Quad(s, p, o, log) for s, p, o in triples]

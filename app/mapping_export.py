@@ -18,7 +18,8 @@ import sssom_pydantic
 from curies import NamableReference, Reference
 
 from app import __version__
-from app.curation import ORCID_PREFIX, MappingRecord
+from app.curation import ORCID_PREFIX
+from app.curation_models import MappingRecord
 from app.label_index import LabelIndex
 from loaders.base import MOSAIC, SEMAPV, SKOS, SSSOM, XSD
 

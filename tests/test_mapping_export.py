@@ -19,7 +19,8 @@ from sssom.validators import validate
 from app.auth import Identity
 from app.catalog import Catalog
 from app.cli import cli
-from app.curation import Curation, MappingFilter, ReviewRequest
+from app.curation import Curation
+from app.curation_models import MappingFilter, ReviewRequest
 from app.dataset import ensure_seeded
 from app.identifiers import load_converter
 from app.label_index import LabelIndexHolder

@@ -23,7 +23,8 @@ from app.api.deps import CatalogDep, ConverterDep, LabelIndexDep, StoreDep
 from app.api.routes.analysis import AnalysisDep
 from app.catalog import Catalog
 from app.compare import compare
-from app.curation import Curation, MappingFilter
+from app.curation import Curation
+from app.curation_models import MappingFilter
 from app.errors import NotAcceptableError, NotFoundError, ParameterError
 from app.identifiers import compress_iri
 from app.initiatives import kind_name, list_initiatives

@@ -15,16 +15,15 @@ from app.api.deps import LabelIndexDep, TokensDep
 from app.api.problems import status_of
 from app.api.routes.initiatives import bearer
 from app.auth import Identity
-from app.curation import (
+from app.curation import Curation, mapping_predicate
+from app.curation_models import (
     MAX_LIMIT,
-    Curation,
     MappingFilter,
     MappingList,
     ReviewHistory,
     ReviewOutcome,
     ReviewRequest,
     ReviewStatus,
-    mapping_predicate,
 )
 from app.errors import MosaicError, ParameterError
 from app.label_index import LabelIndex

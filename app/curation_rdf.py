@@ -1,0 +1,160 @@
+"""How a review is written in RDF: the mapping record, a new set's description, the audit event.
+
+Records reuse the SSSOM loader's shape (:func:`loaders.sssom_tsv.record_triples`), so a
+reviewed mapping reads exactly like one loaded from an SSSOM file, plus its review state
+(``mosaic:reviewStatus``, ``sssom:predicate_modifier "Not"``, labels of author and reviewer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from app.curation_models import ReviewEvent, ReviewStatus
+from app.label_index import LabelIndex
+from loaders.base import DCTERMS, MOSAIC, RDF_TYPE, SEMAPV, SSSOM, XSD, Namespace
+from loaders.sssom_tsv import MappingRecord as SssomRecord
+from loaders.sssom_tsv import mapping_set_iri, mapping_set_triples, record_iri, record_triples
+
+PROV = Namespace("http://www.w3.org/ns/prov#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+NO_TERM_FOUND = SSSOM["NoTermFound"].value
+MANUAL_CURATION = SEMAPV["ManualMappingCuration"].value
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A mapping record as the store holds it (IRIs as strings)."""
+
+    graph: str
+    record: str
+    subject: str
+    predicate: str
+    object: str
+    status: ReviewStatus
+    negated: bool
+    justification: str | None
+    confidence: float | None
+    comment: str | None
+    date: str | None
+    modified: str | None
+    relation: str | None
+    object_source: str | None
+    authors: tuple[str, ...]
+    author_labels: tuple[str, ...]
+    reviewers: tuple[str, ...]
+    reviewer_labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """The two ends of a reviewed mapping, resolved against the label index."""
+
+    subject: str
+    object: str
+    subject_initiative: str
+    other: str  # the object's initiative, or the object_source of a NoTermFound mapping
+    object_source: str | None
+
+
+def record_iri_for(base: str, set_id: str, pair: Pair, predicate: str) -> str:
+    """The IRI the SSSOM loader gives the pair's record with ``predicate`` in the set."""
+    key = SssomRecord(
+        subject=ox.NamedNode(pair.subject),
+        predicate=ox.NamedNode(predicate),
+        object=ox.NamedNode(pair.object),
+        justification=ox.NamedNode(MANUAL_CURATION),
+    )
+    return record_iri(key, base, set_id).value
+
+
+def _literal(value: str, datatype: ox.NamedNode | None = None) -> ox.Literal:
+    return ox.Literal(value, datatype=datatype) if datatype else ox.Literal(value)
+
+
+def as_sssom_record(index: LabelIndex, record: StoredRecord) -> SssomRecord:
+    """The record as the SSSOM loader writes one, with the review state as extensions."""
+    labels = [index.concept(record.subject), index.concept(record.object)]
+    extensions: list[tuple[ox.NamedNode, str]] = [(MOSAIC["reviewStatus"], record.status)]
+    if record.negated:
+        extensions.append((SSSOM["predicate_modifier"], "Not"))
+    if record.relation:
+        extensions.append((MOSAIC["ir8477Relation"], record.relation))
+    extensions += [(SSSOM["author_label"], label) for label in record.author_labels]
+    extensions += [(SSSOM["reviewer_label"], label) for label in record.reviewer_labels]
+    return SssomRecord(
+        subject=ox.NamedNode(record.subject),
+        predicate=ox.NamedNode(record.predicate),
+        object=ox.NamedNode(record.object),
+        justification=ox.NamedNode(record.justification or MANUAL_CURATION),
+        subject_label=labels[0].label if labels[0] else None,
+        object_label=labels[1].label if labels[1] else None,
+        confidence=record.confidence,
+        authors=tuple(ox.NamedNode(a) for a in record.authors),
+        reviewers=tuple(ox.NamedNode(r) for r in record.reviewers),
+        mapping_date=record.date,
+        comment=record.comment,
+        extensions=tuple(extensions),
+    )
+
+
+def record_quads(
+    index: LabelIndex, graph: ox.NamedNode, record: StoredRecord, set_id: str
+) -> list[ox.Quad]:
+    """The record's triples in its set's graph; the plain SKOS triple only once accepted."""
+    base = index.base_iri
+    sssom_record = as_sssom_record(index, record)
+    triples = list(record_triples(sssom_record, mapping_set_iri(base, set_id), base, set_id))
+    plain = ox.Triple(sssom_record.subject, sssom_record.predicate, sssom_record.object)
+    if record.status != "accepted" or record.object == NO_TERM_FOUND:
+        triples.remove(plain)
+    node = record_iri(sssom_record, base, set_id)
+    if record.modified:
+        triples.append(
+            ox.Triple(
+                node, DCTERMS["modified"], ox.Literal(record.modified, datatype=XSD["dateTime"])
+            )
+        )
+    if record.object_source:
+        triples.append(ox.Triple(node, SSSOM["object_source"], ox.NamedNode(record.object_source)))
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+def set_quads(base: str, graph: ox.NamedNode, set_id: str, pair: Pair) -> list[ox.Quad]:
+    """The description of a mapping set a review creates."""
+    title = f"Curated mappings from {pair.subject_initiative} to {pair.other}"
+    triples = mapping_set_triples(
+        mapping_set_iri(base, set_id), set_id, title=title, license=LICENSE
+    )
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+def event_quads(log: ox.NamedNode, set_graph: ox.NamedNode, event: ReviewEvent) -> list[ox.Quad]:
+    """The audit event of a review, in the curation log graph."""
+    node = ox.NamedNode(event.id)
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (node, RDF_TYPE, MOSAIC["MappingReview"]),
+        (node, MOSAIC["reviewAction"], ox.Literal(event.action)),
+        (node, MOSAIC["mappingSubject"], ox.NamedNode(event.subject_id)),
+        (node, MOSAIC["mappingPredicate"], ox.NamedNode(event.predicate_id)),
+        (node, MOSAIC["mappingObject"], ox.NamedNode(event.object_id)),
+        (node, MOSAIC["reviewStatus"], ox.Literal(event.status)),
+        (node, MOSAIC["mappingSet"], set_graph),
+        (node, PROV["endedAtTime"], _literal(event.time, XSD["dateTime"])),
+        (node, MOSAIC["reviewerName"], ox.Literal(event.reviewer_label or "")),
+    ]
+    if event.previous_predicate_id:
+        triples.append(
+            (node, MOSAIC["previousPredicate"], ox.NamedNode(event.previous_predicate_id))
+        )
+    if event.previous_status:
+        triples.append((node, MOSAIC["previousStatus"], ox.Literal(event.previous_status)))
+    if event.reviewer_id:
+        triples.append((node, PROV["wasAssociatedWith"], ox.NamedNode(event.reviewer_id)))
+    if event.comment:
+        triples.append((node, RDFS["comment"], ox.Literal(event.comment)))
+    if event.request_id:
+        triples.append((node, MOSAIC["requestId"], ox.Literal(event.request_id)))
+    return [ox.Quad(s, p, o, log) for s, p, o in triples]
