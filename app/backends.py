@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.executor import QueryExecutor
-from app.remote_store import RemoteGraphStore, RemoteQueryExecutor, open_remote_store
+from app.remote_executor import RemoteQueryExecutor
+from app.remote_store import RemoteGraphStore, open_remote_store
 from app.settings import Settings
 from app.store import GraphStore, open_store
 
