@@ -535,7 +535,11 @@ def _source_initiative(object_source: str | None) -> str | None:
     return object_source.rsplit("/initiative/", 1)[1] or None
 
 
-def _expand(index: LabelIndex, value: str, field: str) -> str:
+def expand(index: LabelIndex, value: str, field: str) -> str:
+    """The IRI of a CURIE or IRI given for ``field`` (``sssom:NoTermFound`` included).
+
+    :raises ParameterError: for a CURIE with an unknown prefix, naming ``field``.
+    """
     value = value.strip()
     if value in ("sssom:NoTermFound", NO_TERM_FOUND):
         return NO_TERM_FOUND
@@ -555,7 +559,7 @@ def mapping_predicate(index: LabelIndex, value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     value = value.strip()
-    iri = value if value in MAPPING_PREDICATES else _expand(index, value, "predicate")
+    iri = value if value in MAPPING_PREDICATES else expand(index, value, "predicate")
     iri = MAPPING_PREDICATES.get(iri, iri)
     if iri not in MAPPING_PREDICATES.values():
         raise ParameterError(
@@ -567,11 +571,11 @@ def mapping_predicate(index: LabelIndex, value: str | None) -> str | None:
 
 
 def _resolve_pair(index: LabelIndex, request: ReviewRequest) -> Pair:
-    subject_iri = _expand(index, request.subject, "subject")
+    subject_iri = expand(index, request.subject, "subject")
     subject = index.concept(subject_iri)
     if subject is None or subject.initiative is None:
         raise ParameterError(f"{request.subject!r} is no concept of the graph", parameter="subject")
-    object_iri = _expand(index, request.object, "object")
+    object_iri = expand(index, request.object, "object")
     if object_iri == NO_TERM_FOUND:
         if request.object_source is None:
             raise ParameterError(

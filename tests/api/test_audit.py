@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,20 +26,8 @@ MAINTAINER = "<the maintainer's token>"
 
 
 @pytest.fixture
-def tokens_file(tmp_path: Path) -> Path:
-    return tmp_path / "tokens.json"
-
-
-@pytest.fixture
 def maintainer(tokens_file: Path) -> str:
     return add_token(tokens_file, "Ann Maintainer", "maintainer", ["alpha"], orcid=ORCID)
-
-
-@pytest.fixture
-def writer(settings: Settings, store: GraphStore, tokens_file: Path) -> Iterator[TestClient]:
-    configured = settings.with_overrides(tokens_file=tokens_file, max_upload_bytes=4096)
-    with TestClient(create_app(configured, store=store)) as client:
-        yield client
 
 
 def put(client: TestClient, body: bytes, token: str | None, **headers: str) -> Response:

@@ -11,19 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from app.api import create_app
 from app.auth import add_token
-from app.settings import Settings
-from app.store import GraphStore
 from tests.conftest import DATA
 
 ALPHA = (DATA / "bundle/alpha/alpha.ttl").read_bytes()
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def tokens_file(tmp_path: Path) -> Path:
-    return tmp_path / "tokens.json"
 
 
 @pytest.fixture
@@ -35,14 +27,6 @@ def maintainer(tokens_file: Path) -> str:
 @pytest.fixture
 def admin(tokens_file: Path) -> str:
     return add_token(tokens_file, "Root", "admin", [])
-
-
-@pytest.fixture
-def writer(settings: Settings, store: GraphStore, tokens_file: Path) -> Iterator[TestClient]:
-    """A client of an app with write tokens and a small upload limit."""
-    configured = settings.with_overrides(tokens_file=tokens_file, max_upload_bytes=4096)
-    with TestClient(create_app(configured, store=store)) as client:
-        yield client
 
 
 def put(client: TestClient, body: bytes, token: str | None, **headers: str) -> Response:

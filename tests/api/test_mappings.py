@@ -25,11 +25,6 @@ ORCID = "0000-0002-1825-0097"
 
 
 @pytest.fixture
-def tokens_file(tmp_path: Path) -> Path:
-    return tmp_path / "tokens.json"
-
-
-@pytest.fixture
 def curator(tokens_file: Path) -> str:
     """A curator of alpha, with an ORCID iD."""
     return add_token(tokens_file, "Cora Curator", "curator", ["alpha"], orcid=ORCID)

@@ -24,11 +24,6 @@ ClientFactory = Callable[..., TestClient]
 
 
 @pytest.fixture
-def tokens_file(tmp_path: Path) -> Path:
-    return tmp_path / "tokens.json"
-
-
-@pytest.fixture
 def limited(settings: Settings, store: GraphStore, tokens_file: Path) -> Iterator[ClientFactory]:
     """Clients of one app with small limits: 3 writes and 2 expensive reads a minute."""
     configured = settings.with_overrides(

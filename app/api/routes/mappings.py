@@ -15,7 +15,7 @@ from app.api.deps import LabelIndexDep, TokensDep
 from app.api.problems import status_of
 from app.api.routes.initiatives import bearer
 from app.auth import Identity
-from app.curation import Curation, mapping_predicate
+from app.curation import Curation, expand, mapping_predicate
 from app.curation_models import (
     MAX_LIMIT,
     MappingFilter,
@@ -76,15 +76,8 @@ IdentityDep = Annotated[Identity, Depends(require_identity)]
 
 
 def _iri(index: LabelIndex, value: str | None, parameter: str) -> str | None:
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    if value.startswith(("http://", "https://")):
-        return value
-    try:
-        return index.expand(value)
-    except ParameterError as exc:
-        raise ParameterError(exc.detail, parameter=parameter) from exc
+    """A filter's IRI; an empty filter is no filter."""
+    return None if value is None or not value.strip() else expand(index, value, parameter)
 
 
 @router.get(
