@@ -15,8 +15,13 @@ import curies
 
 from app.errors import ParameterError
 
-# A prefix is a word; a local id may contain dots, dashes, underscores (AML.T0051.000, LLM01).
-_CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*):([A-Za-z0-9][A-Za-z0-9._~-]*)$")
+#: A prefix is a word; a local id may contain dots, dashes, underscores (AML.T0051.000, LLM01).
+CURIE_PREFIX = r"[A-Za-z][A-Za-z0-9_.-]*"
+CURIE_LOCAL = r"[A-Za-z0-9][A-Za-z0-9._~-]*"
+#: A whole CURIE (also the pattern the OpenAPI document publishes).
+CURIE_PATTERN = rf"^({CURIE_PREFIX}):({CURIE_LOCAL})$"
+CURIE_RULE = "expected prefix:identifier, e.g. atlas:AML.T0051"
+_CURIE = re.compile(CURIE_PATTERN)
 
 
 @lru_cache(maxsize=8)
@@ -31,12 +36,9 @@ def expand_curie(converter: curies.Converter, curie: str) -> str:
 
     :raises ParameterError: when ``curie`` is not ``prefix:id`` or its prefix is unknown.
     """
-    match = _CURIE.match(curie)
+    match = _CURIE.fullmatch(curie)
     if match is None:
-        raise ParameterError(
-            f"{curie!r} is not a CURIE (expected prefix:identifier, e.g. atlas:AML.T0051)",
-            parameter="curie",
-        )
+        raise ParameterError(f"{curie!r} is not a CURIE ({CURIE_RULE})", parameter="curie")
     iri = converter.expand(curie)
     if iri is None:
         known = ", ".join(sorted(converter.get_prefixes()))

@@ -41,7 +41,7 @@ import pyoxigraph as ox
 from app.catalog import Catalog
 from app.embedding import CachedEmbedder, Embedder, Vectors, load_embedder
 from app.errors import NotFoundError, ParameterError
-from app.identifiers import expand_curie
+from app.identifiers import CURIE_LOCAL, expand_curie
 from app.store import GraphStore, term_text, validate_id
 from loaders.base import DCTERMS, KINDS, OWL, RDF_TYPE, SKOS
 
@@ -69,7 +69,7 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"[^\W_]+")
 _IDENTIFIER = re.compile(r"^(?=.*\d)[^\s]+$")
 _PARENTHETICAL = re.compile(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$")
-_LOCAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+_LOCAL_ID = re.compile(CURIE_LOCAL)
 _SINGULAR_KEEP = frozenset({"bias", "series", "species", "news", "lens", "chaos", "ethics"})
 
 
@@ -331,7 +331,7 @@ class LabelIndex:
             return expand_curie(self.converter, curie)
         except ParameterError:
             prefix, _, local = curie.partition(":")
-            if _LOCAL_ID.match(local):
+            if _LOCAL_ID.fullmatch(local):
                 for info in self.initiatives.values():
                     if info.prefix == prefix:
                         return f"{self.base_iri}id/{info.id}/{local}"

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 #: Ids of initiatives and mapping sets: lowercase words joined by single hyphens.
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX_LENGTH = 64
+ID_RULE = "use lowercase letters, digits and single hyphens"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
@@ -43,9 +44,9 @@ def validate_id(identifier: str, what: str = "initiative id") -> str:
 
     :raises ParameterError: when it is empty, too long or has characters other than ``a-z0-9-``.
     """
-    if len(identifier) > ID_MAX_LENGTH or not ID_PATTERN.match(identifier):
+    if len(identifier) > ID_MAX_LENGTH or not ID_PATTERN.fullmatch(identifier):
         raise ParameterError(
-            f"invalid {what} {identifier!r}: use lowercase letters, digits and single hyphens",
+            f"invalid {what} {identifier!r}: {ID_RULE}",
             parameter=what.replace(" ", "_"),
         )
     return identifier

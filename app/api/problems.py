@@ -11,12 +11,17 @@ import logging
 import uuid
 from typing import Any
 
-from fastapi import FastAPI, Request
+import annotated_types
+from fastapi import FastAPI, Request, params
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic.fields import FieldInfo
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 
+from app.api.params import PATTERN_MESSAGES
 from app.errors import (
     AuthenticationError,
     BusyError,
@@ -202,14 +207,72 @@ async def problem_for(request: Request, exc: MosaicError) -> JSONResponse:
     return await _mosaic_error(request, exc)
 
 
+#: Where a request parameter sits, as FastAPI names it first in an error's ``loc``.
+_PARAMETER_SOURCES = ("path", "query", "header")
+_RANGE_ERRORS = ("greater_than_equal", "less_than_equal", "greater_than", "less_than")
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's refusal of a request, in the one error format.
+
+    A parameter value that breaks its published constraint (pattern, range) is answered as the
+    handler would answer it, a ``ParameterError``: ``invalid-parameter`` with ``parameter``
+    naming it and the handler's wording. Anything else (a missing parameter, a body that is not
+    the model) is ``invalid-request``; both list FastAPI's ``errors``.
+    """
     assert isinstance(exc, RequestValidationError)  # noqa: S101
+    raw = list(exc.errors())
     errors = [
         {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-        for e in exc.errors()
+        for e in raw
     ]
+    if raw and all(_is_bad_parameter_value(e) for e in raw):
+        status, slug = STATUS_TABLE[ParameterError]
+        detail = "; ".join(_parameter_message(request, e) for e in raw)
+        parameter = str(raw[0]["loc"][1])
+        return problem(
+            request, status, slug, ParameterError.title, detail, parameter=parameter, errors=errors
+        )
     detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
     return problem(request, 400, "invalid-request", "Invalid request", detail, errors=errors)
+
+
+def _is_bad_parameter_value(error: Any) -> bool:
+    loc = error.get("loc", ())
+    return len(loc) == 2 and loc[0] in _PARAMETER_SOURCES and error.get("type") != "missing"
+
+
+def _parameter_message(request: Request, error: Any) -> str:
+    """The handler's wording for a value FastAPI refused (``limit must be between 1 and 100``)."""
+    source, name = error["loc"]
+    value = error.get("input")
+    info = _parameter_info(request, source, name)
+    what = info.title if info is not None and info.title else name
+    pattern = (error.get("ctx") or {}).get("pattern")
+    if error["type"] == "string_pattern_mismatch" and pattern in PATTERN_MESSAGES:
+        return PATTERN_MESSAGES[pattern].format(what=what, value=value)
+    if error["type"] in _RANGE_ERRORS and info is not None:
+        low = next((m.ge for m in info.metadata if isinstance(m, annotated_types.Ge)), None)
+        high = next((m.le for m in info.metadata if isinstance(m, annotated_types.Le)), None)
+        if low is not None and high is not None:
+            return f"{what} must be between {low} and {high}, not {value}"
+    return f"invalid {what} {value!r}: {error.get('msg', '')}"
+
+
+def _parameter_info(request: Request, source: str, name: str) -> FieldInfo | None:
+    """The declaration of a parameter of the route that refused the request."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return None
+    kind = {"path": params.Path, "query": params.Query, "header": params.Header}[source]
+    return next(
+        (
+            f.field_info
+            for f in get_flat_params(route.dependant)
+            if f.alias == name and isinstance(f.field_info, kind)
+        ),
+        None,
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -99,8 +99,8 @@ def test_filters(api: TestClient, params: dict[str, str], expected: int) -> None
     [
         ({"predicate": "skos:broader"}, "predicate"),
         ({"subject": "nope:A1"}, "subject"),
-        ({"initiative": "../x"}, "initiative_id"),
-        ({"mapping_set": "Bad Set"}, "mapping_set_id"),
+        ({"initiative": "../x"}, "initiative"),
+        ({"mapping_set": "Bad Set"}, "mapping_set"),
         ({"format": "csv"}, "format"),
         ({"limit": "0"}, "limit"),
     ],

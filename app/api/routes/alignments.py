@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from app.align import (
     DEFAULT_LIMIT,
@@ -16,6 +16,7 @@ from app.align import (
     to_sssom_tsv,
 )
 from app.api.deps import LabelIndexDep
+from app.api.params import AcceptHeader, choice_query, id_query
 from app.api.problems import problem_responses
 from app.errors import ParameterError
 from app.negotiation import negotiate
@@ -36,19 +37,21 @@ FORMATS = {"json": "application/json", "sssom": SSSOM_TSV}
 )
 def list_alignments(
     index: LabelIndexDep,
-    source: Annotated[str, Query(description="Initiative id the mappings start from.")],
-    target: Annotated[str, Query(description="Initiative id the mappings point to.")],
-    min_score: Annotated[float, Query(description="Lowest confidence kept, 0 to 1.")] = (
-        DEFAULT_MIN_SCORE
-    ),
-    limit: Annotated[int, Query(description=f"At most this many rows (1-{MAX_LIMIT}).")] = (
-        DEFAULT_LIMIT
-    ),
+    source: Annotated[str, id_query("The initiative the mappings start from.")],
+    target: Annotated[str, id_query("The initiative the mappings point to.")],
+    min_score: Annotated[
+        float, Query(description="Lowest confidence kept.", ge=0.0, le=1.0)
+    ] = DEFAULT_MIN_SCORE,
+    limit: Annotated[
+        int, Query(description="At most this many rows.", ge=1, le=MAX_LIMIT)
+    ] = DEFAULT_LIMIT,
     per_concept: Annotated[
-        int, Query(description=f"Candidates per source concept (1-{MAX_PER_CONCEPT}).")
+        int, Query(description="Candidates per source concept.", ge=1, le=MAX_PER_CONCEPT)
     ] = DEFAULT_PER_CONCEPT,
-    format: Annotated[str | None, Query(description="json or sssom (wins over Accept).")] = None,
-    accept: Annotated[str | None, Header()] = None,
+    format: Annotated[
+        str | None, choice_query(FORMATS, "The representation; wins over the Accept header.")
+    ] = None,
+    accept: AcceptHeader = None,
 ) -> Response | AlignmentSet:
     """Computed candidate mappings from one initiative's concepts to another's.
 

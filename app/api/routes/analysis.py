@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 
 from app.analysis import Analysis, Conflicts, Coverage, Gaps
+from app.api.params import id_query
 from app.api.problems import problem_responses
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
@@ -34,8 +35,10 @@ def read_coverage(analysis: AnalysisDep) -> Coverage:
 @router.get("/gaps", response_model=Gaps, responses=problem_responses(400, 404, 429))
 def read_gaps(
     analysis: AnalysisDep,
-    initiative: Annotated[str, Query(description="The initiative checked for gaps.")],
-    reference: Annotated[str, Query(description="The initiative whose concepts are expected.")],
+    initiative: Annotated[str, id_query("The initiative checked for gaps.")],
+    reference: Annotated[
+        str, id_query("The initiative whose concepts are expected; not `initiative`.")
+    ],
 ) -> Gaps:
     """Concepts of `reference` with no counterpart in `initiative`.
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from app.api.deps import CatalogDep, ConverterDep, StoreDep
+from app.api.params import AcceptHeader, CuriePath, choice_query
 from app.api.problems import problem_responses
 from app.concepts import read_concept
 from app.errors import ParameterError
@@ -43,14 +44,14 @@ FORMATS = {name: media_type for media_type, name in OFFERS}
     },
 )
 def read_concept_route(
-    curie: str,
+    curie: CuriePath,
     request: Request,
     store: StoreDep,
     catalog: CatalogDep,
     converter: ConverterDep,
-    accept: Annotated[str | None, Header()] = None,
+    accept: AcceptHeader = None,
     format: Annotated[
-        str | None, Query(description="json, html, jsonld, turtle, ntriples or rdfxml")
+        str | None, choice_query(FORMATS, "The representation; wins over the Accept header.")
     ] = None,
 ) -> Concept | Response:
     """One concept by CURIE (``atlas:AML.T0051``).

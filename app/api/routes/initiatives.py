@@ -5,13 +5,20 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app import audit
 from app.api.deps import CatalogDep, ConverterDep, SettingsDep, StoreDep, TokensDep
+from app.api.params import (
+    AcceptHeader,
+    ContentTypeHeader,
+    InitiativeIdPath,
+    InitiativeIdWritePath,
+    choice_query,
+)
 from app.api.problems import problem_responses, status_of
 from app.api.uploads import UPLOAD_MEDIA_TYPES, read_body, upload_format
 from app.auth import Identity, authorize
@@ -20,7 +27,7 @@ from app.errors import MosaicError, ParameterError
 from app.initiatives import initiative_graph, list_initiatives, read_initiative
 from app.models import GraphReplaced, InitiativeDetail, InitiativeList
 from app.negotiation import negotiate
-from app.rdf_io import RDF_SYNTAXES, RdfSyntax, serialize_quads, syntax_for_name
+from app.rdf_io import FORMAT_NAMES, RDF_SYNTAXES, RdfSyntax, serialize_quads, syntax_for_name
 from app.settings import Settings
 from app.store import GraphStore, validate_id
 from app.web.pages import initiative_page, prefers_html
@@ -49,12 +56,12 @@ def list_initiatives_route(store: StoreDep, catalog: CatalogDep) -> InitiativeLi
     responses={200: {"content": {"text/html": {}}}, **problem_responses(400, 404)},
 )
 def read_initiative_route(
-    initiative_id: str,
+    initiative_id: InitiativeIdPath,
     request: Request,
     store: StoreDep,
     catalog: CatalogDep,
     converter: ConverterDep,
-    accept: Annotated[str | None, Header()] = None,
+    accept: AcceptHeader = None,
 ) -> InitiativeDetail | Response:
     """One initiative, with its provenance, schemes and concepts per kind.
 
@@ -76,12 +83,12 @@ def read_initiative_route(
     },
 )
 def export_initiative_graph(
-    initiative_id: str,
+    initiative_id: InitiativeIdPath,
     store: StoreDep,
     catalog: CatalogDep,
-    accept: Annotated[str | None, Header()] = None,
+    accept: AcceptHeader = None,
     format: Annotated[
-        str | None, Query(description="turtle, trig, ntriples, nquads, rdfxml or jsonld")
+        str | None, choice_query(FORMAT_NAMES, "The syntax; wins over the Accept header.")
     ] = None,
 ) -> Response:
     """The initiative's named graph as RDF.
@@ -137,13 +144,13 @@ def _replace_from_upload(
     },
 )
 async def replace_initiative_graph(
-    initiative_id: str,
+    initiative_id: InitiativeIdWritePath,
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
     tokens: TokensDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)] = None,
-    content_type: Annotated[str | None, Header()] = None,
+    content_type: ContentTypeHeader = None,
 ) -> JSONResponse:
     """Replace the initiative's vocabulary with the uploaded file, in one atomic update.
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from app import audit
 from app.api.deps import LabelIndexDep, TokensDep
+from app.api.params import AcceptHeader, choice_query, curie_or_iri_query, id_query
 from app.api.problems import status_of
 from app.api.routes.initiatives import bearer
 from app.auth import Identity
-from app.curation import Curation, expand, mapping_predicate
+from app.curation import MAPPING_PREDICATES, Curation, expand, mapping_predicate
 from app.curation_models import (
     MAX_LIMIT,
     MappingFilter,
@@ -29,7 +30,6 @@ from app.errors import MosaicError, ParameterError
 from app.label_index import LabelIndex
 from app.mapping_export import to_sssom_tsv
 from app.negotiation import negotiate
-from app.store import validate_id
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,13 @@ router = APIRouter(prefix="/mappings", tags=["mappings"])
 SSSOM_TSV = "text/tab-separated-values"
 OFFERS: list[tuple[str, str]] = [("application/json", "json"), (SSSOM_TSV, "sssom")]
 FORMATS = {"json": "application/json", "sssom": SSSOM_TSV}
+#: How a predicate filter may be written: CURIE, bare name or IRI; empty is no filter.
+PREDICATE_SPELLINGS = [
+    *(f"skos:{name}" for name in MAPPING_PREDICATES),
+    *MAPPING_PREDICATES,
+    *MAPPING_PREDICATES.values(),
+    "",
+]
 
 
 async def get_curation(request: Request) -> Curation:
@@ -92,21 +99,25 @@ def _iri(index: LabelIndex, value: str | None, parameter: str) -> str | None:
 def list_mappings(
     curation: CurationDep,
     index: LabelIndexDep,
-    subject: Annotated[str | None, Query(description="Subject CURIE or IRI.")] = None,
-    object: Annotated[str | None, Query(description="Object CURIE or IRI.")] = None,
-    initiative: Annotated[str | None, Query(description="Initiative id of either end.")] = None,
-    predicate: Annotated[str | None, Query(description="e.g. skos:closeMatch")] = None,
+    subject: Annotated[str | None, curie_or_iri_query("Subject CURIE or IRI.")] = None,
+    object: Annotated[str | None, curie_or_iri_query("Object CURIE or IRI.")] = None,
+    initiative: Annotated[str | None, id_query("The initiative of either end.")] = None,
+    predicate: Annotated[
+        str | None, choice_query(PREDICATE_SPELLINGS, "A SKOS mapping predicate.")
+    ] = None,
     status: Annotated[ReviewStatus | None, Query(description="proposed, accepted, rejected")] = (
         None
     ),
     author: Annotated[
         str | None, Query(description="ORCID iD or name of an author or reviewer.")
     ] = None,
-    mapping_set: Annotated[str | None, Query(description="Mapping set id.")] = None,
-    limit: Annotated[int, Query(description=f"Rows per page (1-{MAX_LIMIT}).")] = 100,
-    offset: Annotated[int, Query(description="Rows to skip.")] = 0,
-    format: Annotated[str | None, Query(description="json or sssom (wins over Accept).")] = None,
-    accept: Annotated[str | None, Header()] = None,
+    mapping_set: Annotated[str | None, id_query("The mapping set.", what="mapping set id")] = None,
+    limit: Annotated[int, Query(description="Rows per page.", ge=1, le=MAX_LIMIT)] = 100,
+    offset: Annotated[int, Query(description="Rows to skip.", ge=0)] = 0,
+    format: Annotated[
+        str | None, choice_query(FORMATS, "The representation; wins over the Accept header.")
+    ] = None,
+    accept: AcceptHeader = None,
 ) -> MappingList | Response:
     """Curated mappings: the bundled crosswalks and every proposal and review since.
 
@@ -121,10 +132,6 @@ def list_mappings(
         chosen = format
     else:
         chosen = negotiate(accept, OFFERS)[1]
-    if mapping_set is not None:
-        validate_id(mapping_set, "mapping set id")
-    if initiative is not None:
-        validate_id(initiative)
     flt = MappingFilter(
         subject=_iri(index, subject, "subject"),
         object=_iri(index, object, "object"),
@@ -156,9 +163,9 @@ def list_mappings(
 def mapping_history(
     curation: CurationDep,
     index: LabelIndexDep,
-    subject: Annotated[str | None, Query(description="Subject CURIE or IRI.")] = None,
-    object: Annotated[str | None, Query(description="Object CURIE or IRI.")] = None,
-    limit: Annotated[int, Query(description=f"Events (1-{MAX_LIMIT}).")] = 100,
+    subject: Annotated[str | None, curie_or_iri_query("Subject CURIE or IRI.")] = None,
+    object: Annotated[str | None, curie_or_iri_query("Object CURIE or IRI.")] = None,
+    limit: Annotated[int, Query(description="Events.", ge=1, le=MAX_LIMIT)] = 100,
 ) -> ReviewHistory:
     """The audit trail of the reviews: who proposed, accepted or rejected what, and when."""
     return curation.history(

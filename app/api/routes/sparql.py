@@ -30,7 +30,7 @@ from app.errors import (
 from app.executor import QueryExecutor, QueryOutcome
 from app.negotiation import negotiate
 from app.query_worker import Term
-from app.service_description import render_query_page, service_description
+from app.service_description import EXAMPLES, render_query_page, service_description
 from app.sparql_results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES
 from app.sparql_text import screen_query
 
@@ -42,6 +42,26 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 TRUNCATED_HEADER = "MOSAIC-Result-Truncated"
+
+#: The two bodies a query may come in (SPARQL 1.1 Protocol, 2.1.2 and 2.1.3).
+QUERY_BODY = {
+    "required": True,
+    "content": {
+        SPARQL_QUERY: {"schema": {"type": "string"}, "example": EXAMPLES[0][1]},
+        FORM: {
+            "schema": {
+                "type": "object",
+                "required": ["query"],
+                "properties": {
+                    "query": {"type": "string", "description": "The SPARQL query."},
+                    "default-graph-uri": {"type": "string", "format": "iri"},
+                    "named-graph-uri": {"type": "string", "format": "iri"},
+                },
+            },
+            "example": {"query": EXAMPLES[0][1]},
+        },
+    },
+}
 
 
 async def run_gated(request: Request, function: Callable[[], Response]) -> Response:
@@ -229,6 +249,7 @@ async def query_by_get(
     response_class=Response,
     summary="SPARQL query by POST",
     responses=problem_responses(400, 403, 406, 408, 413, 415, 429, 503),
+    openapi_extra={"requestBody": QUERY_BODY},
 )
 async def query_by_post(request: Request, executor: ExecutorDep) -> Response:
     """SPARQL 1.1 Protocol query via POST, URL-encoded form or `application/sparql-query`."""

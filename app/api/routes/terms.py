@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.api.deps import LabelIndexDep
+from app.api.params import choice_query, curie_query, id_query, term_query
 from app.api.problems import problem_responses
 from app.compare import compare
 from app.resolve import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, resolve_term
 from app.term_models import Comparison, TermResolution
+from loaders.base import KINDS
 
 router = APIRouter(prefix="/terms", tags=["terms"])
 
@@ -20,21 +22,17 @@ async def resolve_term_route(
     index: LabelIndexDep,
     q: Annotated[
         str,
-        Query(
-            description="A term, label, notation (AML.T0051), CURIE (atlas:AML.T0051) or IRI; "
+        term_query(
+            "A term, label, notation (AML.T0051), CURIE (atlas:AML.T0051) or IRI; "
             f"at most {MAX_QUERY_LENGTH} characters.",
-            examples=["prompt injection"],
+            MAX_QUERY_LENGTH,
         ),
     ],
-    initiative: Annotated[
-        str | None, Query(description="Only concepts of this initiative id.")
-    ] = None,
-    kind: Annotated[
-        str | None, Query(description="Only concepts of this kind (threat, control...).")
-    ] = None,
-    limit: Annotated[int, Query(description=f"At most this many concepts (1-{MAX_LIMIT}).")] = (
-        DEFAULT_LIMIT
-    ),
+    initiative: Annotated[str | None, id_query("Only concepts of this initiative.")] = None,
+    kind: Annotated[str | None, choice_query(KINDS, "Only concepts of this kind.")] = None,
+    limit: Annotated[
+        int, Query(description="At most this many concepts.", ge=1, le=MAX_LIMIT)
+    ] = DEFAULT_LIMIT,
 ) -> TermResolution:
     """Every concept of every initiative that a term or identifier may denote.
 
@@ -50,11 +48,12 @@ async def resolve_term_route(
 @router.get("/compare", response_model=Comparison, responses=problem_responses(400, 404, 429))
 async def compare_terms_route(
     index: LabelIndexDep,
-    q: Annotated[str | None, Query(description="A term: compares every concept it names.")] = (
-        None
-    ),
+    q: Annotated[
+        str | None,
+        term_query("A term: compares every concept it names.", MAX_QUERY_LENGTH),
+    ] = None,
     concept: Annotated[
-        str | None, Query(description="A CURIE: compares the concepts of its sense.")
+        str | None, curie_query("A CURIE: compares the concepts of its sense.")
     ] = None,
 ) -> Comparison:
     """Definitions of equivalent concepts side by side, with their differences.

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from app.api.deps import SettingsDep, StoreDep
+from app.api.params import AcceptHeader, ContentTypeHeader, choice_query, id_query
 from app.api.problems import problem_responses
 from app.api.uploads import UPLOAD_MEDIA_TYPES, read_body, upload_format
 from app.dataset import SourceFile
@@ -40,7 +41,7 @@ _REPORT_CONTENT: dict[int | str, dict[str, Any]] = {
 }
 
 FormatQuery = Annotated[
-    str | None, Query(description="json, turtle or text; wins over the Accept header")
+    str | None, choice_query(_BY_NAME, "The report format; wins over the Accept header.")
 ]
 
 
@@ -78,11 +79,9 @@ def report_response(
 def read_validation(
     store: StoreDep,
     settings: SettingsDep,
-    initiative: Annotated[
-        str | None, Query(description="report on this initiative's graph only")
-    ] = None,
+    initiative: Annotated[str | None, id_query("Report on this initiative's graph only.")] = None,
     format: FormatQuery = None,
-    accept: Annotated[str | None, Header()] = None,
+    accept: AcceptHeader = None,
 ) -> Response:
     """The SHACL validation report of the whole graph, or of one initiative's graph.
 
@@ -116,14 +115,14 @@ async def validate_upload(
     settings: SettingsDep,
     initiative: Annotated[
         str | None,
-        Query(
-            description="validate the file as the new content of this initiative, against the "
-            "rest of the graph (needed for CSV)"
+        id_query(
+            "Validate the file as the new content of this initiative, against the rest of the "
+            "graph (needed for CSV)."
         ),
     ] = None,
     format: FormatQuery = None,
-    accept: Annotated[str | None, Header()] = None,
-    content_type: Annotated[str | None, Header()] = None,
+    accept: AcceptHeader = None,
+    content_type: ContentTypeHeader = None,
 ) -> Response:
     """The SHACL validation report of an uploaded vocabulary; nothing is stored.
 
