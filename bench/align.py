@@ -168,8 +168,15 @@ def synthetic_pair(count: int, seed: int) -> tuple[bytes, bytes, dict[str, str]]
     return _turtle("bench-a", a_concepts), _turtle("bench-b", b_concepts), truth
 
 
-def end_to_end(count: int, seed: int) -> dict[str, Any]:
-    """Load two synthetic vocabularies, index, align, write SSSOM; times and memory per stage."""
+def end_to_end(
+    count: int, seed: int, *, trace: bool = True, baseline: bool = False
+) -> dict[str, Any]:
+    """Load two synthetic vocabularies, index, align, write SSSOM; times and memory per stage.
+
+    ``trace``: align again under tracemalloc for the step's own peak allocation (slow: the
+    step runs twice); ``baseline``: also time plain TF-IDF cosine over the same texts (dense
+    numpy: keep it to a few thousand concepts).
+    """
     from app.align import align, to_sssom_tsv
     from app.catalog import Catalog
     from app.dataset import SourceFile, load_into_initiative
@@ -213,11 +220,22 @@ def end_to_end(count: int, seed: int) -> dict[str, Any]:
         started = time.perf_counter()
         sssom = to_sssom_tsv(index, alignment)
         stage("write SSSOM TSV", started)
-        # Again under tracemalloc (which slows Python down), for the step's own allocations.
-        tracemalloc.start()
-        default = align(index, "bench-a", "bench-b")
-        align_peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
+        if baseline:
+            # Not a stage: plain TF-IDF cosine over the same texts, the speed baseline.
+            started = time.perf_counter()
+            tfidf_cosine(
+                [c.text for c in index.concepts_of("bench-a")],
+                [c.text for c in index.concepts_of("bench-b")],
+            )
+            figures["tfidf_seconds"] = time.perf_counter() - started
+        align_peak = None
+        default_rows = None
+        if trace:
+            # Again under tracemalloc (which slows Python down), for the step's own allocations.
+            tracemalloc.start()
+            default_rows = len(align(index, "bench-a", "bench-b").items)
+            align_peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
     hits = sum(
         1
         for item in alignment.items
@@ -227,7 +245,7 @@ def end_to_end(count: int, seed: int) -> dict[str, Any]:
         stages=stages,
         align_peak_mib=align_peak,
         rows_top1=len(alignment.items),
-        rows_default=len(default.items),
+        rows_default=default_rows,
         sssom_bytes=len(sssom.encode()),
         synthetic_hit1=hits / count,
         rss_peak=_rss_mib(),
@@ -484,22 +502,33 @@ def report(e2e: dict[str, Any], scores: dict[str, Any] | None, args: argparse.Na
     return "\n".join(lines) + "\n"
 
 
+def spawn_end_to_end(
+    count: int,
+    seed: int,
+    *,
+    trace: bool = True,
+    baseline: bool = False,
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """:func:`end_to_end` in a fresh interpreter (so the peak RSS is its own); its figures.
+
+    :raises subprocess.TimeoutExpired: when it runs past ``timeout`` seconds (it is killed).
+    """
+    command = [sys.executable, "-m", "bench.align", "--case", "e2e"]
+    command += ["--concepts", str(count), "--seed", str(seed)]
+    command += [] if trace else ["--no-trace"]
+    command += ["--tfidf"] if baseline else []
+    done = subprocess.run(
+        command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True, timeout=timeout
+    )
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
 def run(args: argparse.Namespace) -> str:
     """Run the end-to-end case in a subprocess, then the quality case here; the report."""
-    command = [
-        sys.executable,
-        "-m",
-        "bench.align",
-        "--case",
-        "e2e",
-        "--concepts",
-        str(args.concepts),
-        "--seed",
-        str(args.seed),
-    ]
     print("end to end (subprocess)...", file=sys.stderr, flush=True)
-    done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
-    e2e = json.loads(done.stdout.strip().splitlines()[-1])
+    e2e = spawn_end_to_end(args.concepts, args.seed)
     scores = None
     if (args.upstream / "cosai-risk-map").is_dir():
         print("quality...", file=sys.stderr, flush=True)
@@ -513,6 +542,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=8477)
     parser.add_argument("--upstream", type=Path, default=UPSTREAM)
     parser.add_argument("--case", choices=["e2e"], default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--no-trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--tfidf", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -520,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     args = _parser().parse_args(argv)
     if args.case == "e2e":
-        figures = end_to_end(args.concepts, args.seed)
+        figures = end_to_end(args.concepts, args.seed, trace=not args.no_trace, baseline=args.tfidf)
         print(json.dumps(figures))
         return 0
     text = run(args)

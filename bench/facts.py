@@ -25,7 +25,11 @@ def version(package: str) -> str:
         return "not installed"
 
 
-def machine() -> dict[str, str]:
+#: The packages whose versions :func:`machine` reports unless told otherwise.
+PACKAGES = ("fastapi", "uvicorn", "pyoxigraph", "rapidfuzz", "wordllama", "numpy")
+
+
+def machine(packages: tuple[str, ...] = PACKAGES) -> dict[str, str]:
     """CPU, cores, memory, OS and the versions of the packages the figures depend on."""
     cpu = platform.processor() or platform.machine()
     cpuinfo = Path("/proc/cpuinfo")
@@ -37,7 +41,6 @@ def machine() -> dict[str, str]:
     memory = ""
     if "SC_PHYS_PAGES" in os.sysconf_names:
         memory = f", {os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.1f} GiB"
-    packages = ("fastapi", "uvicorn", "pyoxigraph", "rapidfuzz", "wordllama", "numpy")
     return {
         "machine": f"{cpu}, {os.cpu_count()} cores{memory}; {platform.platform()}",
         "python": platform.python_version(),

@@ -8,6 +8,8 @@ flatter or penalise the next, and so that the peak RSS of each case can be measu
 The cases:
 
 * ``bulk-nt`` / ``bulk-ttl``: ``Store.bulk_load`` + ``flush``, the floor of what the store can do;
+* ``rdflib-nt`` (opt-in): ``rdflib.Graph().parse`` of the N-Triples file into memory, the other
+  baseline (what an rdflib-based tool pays just to read the file; nothing is stored);
 * ``loader-nt`` / ``loader-ttl``: ``app.dataset.load_into_initiative`` into an empty graph, the
   path of ``mosaic load`` and of the upload API (parse into memory, check, one ``Store.extend``);
 * ``replace-nt``: a second ``load_into_initiative`` of a file where about 1% of the triples
@@ -80,7 +82,7 @@ class Case:
     """One benchmark case: what it runs, on which file, and its baseline for the ratio."""
 
     name: str
-    kind: str  # "bulk", "loader", "replace", "extend" or "bulk-extend"
+    kind: str  # "bulk", "loader", "replace", "extend", "bulk-extend" or "rdflib"
     fmt: str  # "ntriples" or "turtle"
     baseline: str | None
     default: bool = True
@@ -96,6 +98,7 @@ CASES: dict[str, Case] = {
         Case("replace-nt", "replace", "ntriples", "bulk-nt"),
         Case("extend-nt", "extend", "ntriples", "bulk-nt", default=False),
         Case("bulk-extend-nt", "bulk-extend", "ntriples", "bulk-nt", default=False),
+        Case("rdflib-nt", "rdflib", "ntriples", "bulk-nt", default=False),
     )
 }
 
@@ -154,7 +157,8 @@ def _vocabulary(concepts: int, seed: int, changed: frozenset[int]) -> Iterator[o
         yield ox.Triple(iri, SKOS["notation"], ox.Literal(f"B-{i:07d}"))
         label = _text(rng, 2, 4)
         yield ox.Triple(iri, SKOS["prefLabel"], ox.Literal(f"{label} {i}", language=en))
-        yield ox.Triple(iri, SKOS["altLabel"], ox.Literal(_text(rng, 1, 3), language=en))
+        alt_label = f"{_text(rng, 1, 3)} (variant {i})"  # distinct: a shared label is a warning
+        yield ox.Triple(iri, SKOS["altLabel"], ox.Literal(alt_label, language=en))
         definition = _text(rng, 8, 20).capitalize() + "."
         if i in changed:
             definition += " Revised."
@@ -167,10 +171,12 @@ def _vocabulary(concepts: int, seed: int, changed: frozenset[int]) -> Iterator[o
             yield ox.Triple(iri, SKOS["narrower"], iris[child])
 
 
-def generate(folder: Path, triples: int, seed: int) -> Dataset:
+def generate(folder: Path, triples: int, seed: int, *, only_ntriples: bool = False) -> Dataset:
     """Write the vocabulary (N-Triples and Turtle) and its ~1% modified twin (N-Triples).
 
     Written with ``pyoxigraph.serialize`` so the files are exactly what the parsers expect.
+    With ``only_ntriples`` just the base N-Triples file is written (for cases that need no
+    other; ``bench.sparql`` loads it as its larger graph).
     """
     concepts = max(10, triples // TRIPLES_PER_CONCEPT)
     # Each changed definition is one triple removed and one added: 1% of triples differ.
@@ -191,6 +197,8 @@ def generate(folder: Path, triples: int, seed: int) -> Dataset:
         dataset.path("ntriples"),
         ox.RdfFormat.N_TRIPLES,
     )
+    if only_ntriples:
+        return Dataset(folder, count, concepts, changed_count)
     ox.serialize(
         _vocabulary(concepts, seed, frozenset()),
         dataset.path("turtle"),
@@ -264,6 +272,17 @@ def _run_raw(case: Case, data: Path, store_dir: Path) -> Measurement:
     return Measurement(case.name, end - start, len(store), parsed - start, end - parsed)
 
 
+def _run_rdflib(case: Case, data: Path) -> Measurement:
+    """The other baseline: rdflib parsing the file into an in-memory ``Graph`` (no store)."""
+    import rdflib
+
+    start = time.perf_counter()
+    graph = rdflib.Graph()
+    graph.parse(data, format="nt" if case.fmt == "ntriples" else "turtle")
+    seconds = time.perf_counter() - start
+    return Measurement(case.name, seconds, len(graph))
+
+
 def _load(
     store_dir: Path, data: Path, fmt: str, name: str
 ) -> tuple[float, float, float, int, int, int]:
@@ -319,6 +338,8 @@ def run_case(case: Case, dataset: Dataset, store_dir: Path) -> Measurement:
         result = _run_loader(case, data, store_dir)
     elif case.kind in ("extend", "bulk-extend"):
         result = _run_raw(case, data, store_dir)
+    elif case.kind == "rdflib":
+        result = _run_rdflib(case, data)
     else:
         result = _run_replace(case, data, dataset.path(case.fmt, modified=True), store_dir)
     # ru_maxrss is in KiB on Linux, bytes on macOS.
@@ -327,7 +348,7 @@ def run_case(case: Case, dataset: Dataset, store_dir: Path) -> Measurement:
     return result
 
 
-def _spawn(case: Case, dataset: Dataset, store_dir: Path) -> Measurement:
+def spawn(case: Case, dataset: Dataset, store_dir: Path) -> Measurement:
     """Run one case in a fresh interpreter; its last stdout line is the JSON measurement."""
     command = [
         sys.executable,
@@ -445,7 +466,7 @@ def _parser() -> argparse.ArgumentParser:
         "--cases",
         default=",".join(n for n, c in CASES.items() if c.default),
         help=f"comma-separated cases, or 'all' (known: {', '.join(CASES)}; "
-        "default: all but the extend ones)",
+        "default: all but the extend and rdflib ones)",
     )
     parser.add_argument("--workdir", type=Path, help="where to put the temporary folder")
     parser.add_argument("--keep", action="store_true", help="keep the generated files and stores")
@@ -454,6 +475,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--store-dir", type=Path, help=argparse.SUPPRESS)
     return parser
+
+
+def write_manifest(dataset: Dataset) -> None:
+    """Note the dataset's figures in its folder, where a case's subprocess reads them."""
+    figures = {"triples": dataset.triples, "concepts": dataset.concepts, "changed": dataset.changed}
+    (dataset.folder / "manifest.json").write_text(json.dumps(figures))
 
 
 def _child(args: argparse.Namespace) -> int:
@@ -484,15 +511,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         start = time.perf_counter()
         dataset = generate(work, args.triples, args.seed)
-        (work / "manifest.json").write_text(
-            json.dumps(
-                {
-                    "triples": dataset.triples,
-                    "concepts": dataset.concepts,
-                    "changed": dataset.changed,
-                }
-            )
-        )
+        write_manifest(dataset)
         print(
             f"generated {dataset.triples:,} triples in {time.perf_counter() - start:.1f} s "
             f"into {work}",
@@ -503,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
         for run in range(1, args.repeat + 1):
             for name in names:
                 store_dir = work / f"store-{name}-{run}"
-                measurement = _spawn(CASES[name], dataset, store_dir)
+                measurement = spawn(CASES[name], dataset, store_dir)
                 results[name].append(measurement)
                 print(f"{name} run {run}: {measurement.seconds:.2f} s", file=sys.stderr)
                 if not args.keep:

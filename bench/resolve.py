@@ -29,6 +29,7 @@ import tempfile
 import time
 import urllib.parse
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.facts import git_state, machine, results_file
@@ -243,7 +244,9 @@ def report(
         lines.append(
             f"| {kind} | {len(times)} | {percentile(times, 50):.2f} | {percentile(times, 99):.2f} |"
         )
-    index = local.pop("index")
+    index = local.pop("index", None)
+    if index is None:
+        return "\n".join(lines) + "\n"
     lines += [
         "",
         f"`resolve_term` in-process (index of {index['concepts']:.0f} concepts built in "
@@ -260,9 +263,30 @@ def report(
     return "\n".join(lines) + "\n"
 
 
-def run(args: argparse.Namespace) -> str:
-    """Start the server, measure, stop it, time in-process; the report."""
-    mix = term_mix(args.per_kind, args.seed)
+@dataclass
+class Figures:
+    """What :func:`measure` measured."""
+
+    loads: list[LoadResult]  # bare route, then the resolve mix
+    latency: dict[str, list[float]]  # sequential ms per kind of term, warm
+    cold_ms: float  # the first resolve after the start (it builds the label index)
+    local: dict[str, dict[str, float]] | None  # in-process figures, when asked for
+
+
+def measure(
+    *,
+    seconds: float,
+    warmup: float,
+    connections: int,
+    threads: int,
+    per_kind: int,
+    repeat: int,
+    seed: int,
+    local_repeat: int | None,
+) -> Figures:
+    """Start the server, measure cold, warm and under load, stop it; then (optionally) time
+    ``resolve_term`` in-process over the same store for ``local_repeat`` rounds."""
+    mix = term_mix(per_kind, seed)
     paths = [resolve_path(term) for kind in KINDS for term in mix[kind]]
     with tempfile.TemporaryDirectory(prefix="bench-resolve-") as folder:
         work = Path(folder)
@@ -280,9 +304,10 @@ def run(args: argparse.Namespace) -> str:
         print("starting the server (seeding the store)...", file=sys.stderr, flush=True)
         server = start_server("MOSAIC", command, port, "/health", work, wait=180)
         try:
-            sequential(server, paths, 1)  # builds the label index and warms every path
+            cold_ms = sequential(server, paths[:1], 1)[0]  # builds the label index
+            sequential(server, paths, 1)  # warms every path
             latency = {
-                kind: sequential(server, [resolve_path(t) for t in mix[kind]], args.repeat)
+                kind: sequential(server, [resolve_path(t) for t in mix[kind]], repeat)
                 for kind in KINDS
             }
             loads = []
@@ -296,18 +321,36 @@ def run(args: argparse.Namespace) -> str:
                     server,
                     case,
                     script,
-                    seconds=args.seconds,
-                    connections=args.connections,
-                    threads=args.threads,
-                    warmup=args.warmup,
+                    seconds=seconds,
+                    connections=connections,
+                    threads=threads,
+                    warmup=warmup,
                 )
                 loads.append(result)
         finally:
             stop_server(server)
-        local = in_process(store, mix, args.local_repeat)
+        local = in_process(store, mix, local_repeat) if local_repeat else None
+    return Figures(loads, latency, cold_ms, local)
+
+
+def run(args: argparse.Namespace) -> str:
+    """Start the server, measure, stop it, time in-process; the report."""
+    figures = measure(
+        seconds=args.seconds,
+        warmup=args.warmup,
+        connections=args.connections,
+        threads=args.threads,
+        per_kind=args.per_kind,
+        repeat=args.repeat,
+        seed=args.seed,
+        local_repeat=args.local_repeat,
+    )
     facts = machine()
     facts["MOSAIC code"] = git_state()
-    return report(facts, loads, latency, local, args)
+    facts["cold"] = (
+        f"first resolve after the start (builds the label index): {figures.cold_ms:.0f} ms"
+    )
+    return report(facts, figures.loads, figures.latency, figures.local or {}, args)
 
 
 def _parser() -> argparse.ArgumentParser:

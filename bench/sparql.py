@@ -92,6 +92,13 @@ HEAVY_QUERY = (
 )
 #: How many parameter values per small-query kind (the mix rotates over kinds x values).
 VARIANTS = 5
+#: Parameters are picked among at most this many labels or concepts (the first, in order): the
+#: bundled dataset has fewer, and a generated graph would otherwise pass the result row cap.
+PICK_LIMIT = 10_000
+#: The benchmark measures serving, not the rate limiter (its defaults would answer 429 here).
+NO_RATE_LIMITS = {"MOSAIC_RATE_LIMIT_WRITES": "", "MOSAIC_RATE_LIMIT_EXPENSIVE": ""}
+#: The graph a generated vocabulary (``--extra-triples``) is put in, on both servers.
+EXTRA_GRAPH = "https://w3id.org/mosaic/graph/bench"
 
 #: wrk's Lua script: rotate over the paths; at the end print one machine-readable line.
 LUA_TEMPLATE = """\
@@ -164,16 +171,25 @@ def free_port() -> int:
 
 
 def start_server(
-    name: str, command: Sequence[str], port: int, ready_path: str, workdir: Path, wait: float
+    name: str,
+    command: Sequence[str],
+    port: int,
+    ready_path: str,
+    workdir: Path,
+    wait: float,
+    *,
+    poll: float = 0.2,
+    env: dict[str, str] | None = None,
 ) -> Server:
     """Start ``command`` in a new process group, logging to a file, and wait until it answers.
 
     A file (not a pipe) takes the output, since nobody reads it during the run and a full pipe
-    would block a server that logs every request.
+    would block a server that logs every request. ``poll`` is the pause between two readiness
+    checks (make it small to time the start itself); ``env`` is added to the environment.
     """
     log = workdir / f"{name}.log"
     with log.open("wb") as out:
-        env = {**os.environ, "MOSAIC_LOG_LEVEL": "info"}
+        env = {**os.environ, "MOSAIC_LOG_LEVEL": "info", **(env or {})}
         process = subprocess.Popen(
             list(command),
             stdout=out,
@@ -185,14 +201,14 @@ def start_server(
         )
     server = Server(name, process, f"http://127.0.0.1:{port}", log)
     try:
-        _wait_ready(server, ready_path, wait)
+        _wait_ready(server, ready_path, wait, poll)
     except BaseException:
         stop_server(server)
         raise
     return server
 
 
-def _wait_ready(server: Server, path: str, wait: float) -> None:
+def _wait_ready(server: Server, path: str, wait: float, poll: float = 0.2) -> None:
     deadline = time.monotonic() + wait
     while True:
         if server.process.poll() is not None:
@@ -205,7 +221,7 @@ def _wait_ready(server: Server, path: str, wait: float) -> None:
             pass
         if time.monotonic() > deadline:
             raise RuntimeError(f"{server.name} not ready after {wait:g} s:\n{_tail(server.log)}")
-        time.sleep(0.2)
+        time.sleep(poll)
 
 
 def stop_server(server: Server) -> None:
@@ -290,7 +306,8 @@ def pick_parameters(mosaic: Server) -> dict[str, list[str]]:
         return _bindings(sparql_get(mosaic, query_path("/sparql", query))[0])
 
     labels = rows(
-        "SELECT DISTINCT ?label WHERE { ?c a skos:Concept ; skos:prefLabel ?label } ORDER BY ?label"
+        "SELECT DISTINCT ?label WHERE { ?c a skos:Concept ; skos:prefLabel ?label } "
+        f"ORDER BY ?label LIMIT {PICK_LIMIT}"
     )
     schemes = rows(
         "SELECT ?scheme WHERE { ?c skos:inScheme ?scheme } GROUP BY ?scheme "
@@ -300,7 +317,7 @@ def pick_parameters(mosaic: Server) -> dict[str, list[str]]:
         "SELECT ?c WHERE { ?c skos:narrower ?n } GROUP BY ?c ORDER BY DESC(COUNT(?n)) ?c LIMIT "
         + str(VARIANTS)
     )
-    concepts = rows("SELECT ?c WHERE { ?c a skos:Concept } ORDER BY ?c")
+    concepts = rows(f"SELECT ?c WHERE {{ ?c a skos:Concept }} ORDER BY ?c LIMIT {PICK_LIMIT}")
     return {
         "label": _spread([_literal(r["label"]) for r in labels], VARIANTS),
         "scheme": _spread([f"<{r['scheme']['value']}>" for r in schemes], VARIANTS),
@@ -663,7 +680,8 @@ def oxigraph_binary() -> str:
     return found
 
 
-def _check_tools() -> None:
+def check_tools() -> None:
+    """Exit with a hint when wrk or the oxigraph binary is missing."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk not found: apt-get install -y wrk")
     oxigraph_binary()
@@ -683,25 +701,39 @@ class Servers:
     quads: int
 
 
-def prepare_data(work: Path) -> tuple[Path, Path, int]:
+def prepare_data(work: Path, extra: Path | None = None) -> tuple[Path, Path, int]:
     """Seed a fresh MOSAIC store, export it, load the export into an Oxigraph store.
 
     ``mosaic export`` seeds a new store exactly as ``mosaic serve`` does (``ensure_seeded``), and
     runs before the server because RocksDB lets one process at a time open a store read-write.
+    With ``extra`` (an N-Triples file, e.g. ``bench.load``'s generated vocabulary), the file is
+    bulk-loaded into :data:`EXTRA_GRAPH` of the seeded store, and the Oxigraph server gets a
+    copy of that store (the same storage format; one bulk load instead of two).
     """
     store, dump, oxigraph_dir = work / "store", work / "all.nq", work / "oxigraph"
     export = ["export", "-o", str(dump), "--format", "nquads", "--store", str(store)]
     _run([sys.executable, "-m", "app", *export])
-    _run([oxigraph_binary(), "load", "--location", str(oxigraph_dir), "--file", str(dump)])
     with dump.open("rb") as lines:
         quads = sum(1 for line in lines if line.strip())
+    if extra is None:
+        _run([oxigraph_binary(), "load", "--location", str(oxigraph_dir), "--file", str(dump)])
+        return store, oxigraph_dir, quads
+    load = [oxigraph_binary(), "load", "--location", str(store), "--file", str(extra)]
+    _run([*load, "--format", "nt", "--graph", EXTRA_GRAPH])
+    shutil.copytree(store, oxigraph_dir)
+    with extra.open("rb") as lines:
+        quads += sum(1 for line in lines if line.strip())
     return store, oxigraph_dir, quads
 
 
 @contextlib.contextmanager
-def running_servers(work: Path) -> Iterator[Servers]:
-    """Start bare FastAPI, MOSAIC and Oxigraph; every one started is stopped on the way out."""
-    store, oxigraph_dir, quads = prepare_data(work)
+def running_servers(work: Path, extra: Path | None = None) -> Iterator[Servers]:
+    """Start bare FastAPI, MOSAIC and Oxigraph; every one started is stopped on the way out.
+
+    ``extra``: an N-Triples file both servers hold besides the bundled dataset (see
+    :func:`prepare_data`).
+    """
+    store, oxigraph_dir, quads = prepare_data(work, extra)
     started: list[Server] = []
     try:
         port = free_port()
@@ -713,7 +745,13 @@ def running_servers(work: Path) -> Iterator[Servers]:
         serve = ["serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)]
         started.append(
             start_server(
-                "MOSAIC", [sys.executable, "-m", "app", *serve], port, "/health", work, 120
+                "MOSAIC",
+                [sys.executable, "-m", "app", *serve],
+                port,
+                "/health",
+                work,
+                120,
+                env=NO_RATE_LIMITS,
             )
         )
         port = free_port()
@@ -770,9 +808,36 @@ def load_scripts(small: Sequence[tuple[str, str]], work: Path) -> dict[tuple[str
     }
 
 
+def load_runs(
+    servers: Servers,
+    scripts: dict[tuple[str, str], Path],
+    *,
+    seconds: float,
+    warmup: float,
+    connections: int,
+    threads: int,
+    heavy_connections: int | None = None,
+) -> dict[tuple[str, str], LoadResult]:
+    """wrk on each (case, server name) of ``scripts`` in turn (see :func:`load_scripts`)."""
+    by_name = {s.name: s for s in (servers.bare, servers.mosaic, servers.oxigraph)}
+    results: dict[tuple[str, str], LoadResult] = {}
+    for (case, name), script in scripts.items():
+        _log(f"wrk: {case} on {name} ({warmup:g} s warm-up + {seconds:g} s)")
+        results[case, name] = run_wrk(
+            by_name[name],
+            case,
+            script,
+            seconds=seconds,
+            connections=heavy_connections if case == "heavy" and heavy_connections else connections,
+            threads=threads,
+            warmup=warmup,
+        )
+    return results
+
+
 def run(args: argparse.Namespace) -> str:
     """Start the three servers, verify, measure, and return the Markdown report."""
-    _check_tools()
+    check_tools()
     facts = machine()
     load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="mosaic-bench-sparql-"))
@@ -788,23 +853,15 @@ def run(args: argparse.Namespace) -> str:
             latencies = measure_latencies(servers, everything, args.repeat)
             floor_ms = sequential_latency(servers.bare, "/bare", repeat=args.repeat)
 
-            by_name = {s.name: s for s in (servers.bare, servers.mosaic, servers.oxigraph)}
-            results: dict[tuple[str, str], LoadResult] = {}
-            for (case, name), script in load_scripts(small, work).items():
-                _log(f"wrk: {case} on {name} ({args.warmup:g} s warm-up + {args.seconds:g} s)")
-                results[case, name] = run_wrk(
-                    by_name[name],
-                    case,
-                    script,
-                    seconds=args.seconds,
-                    connections=(
-                        args.heavy_connections
-                        if case == "heavy" and args.heavy_connections
-                        else args.connections
-                    ),
-                    threads=args.threads,
-                    warmup=args.warmup,
-                )
+            results = load_runs(
+                servers,
+                load_scripts(small, work),
+                seconds=args.seconds,
+                warmup=args.warmup,
+                connections=args.connections,
+                threads=args.threads,
+                heavy_connections=args.heavy_connections,
+            )
             quads = servers.quads
     finally:
         if args.keep:
@@ -823,7 +880,8 @@ def run(args: argparse.Namespace) -> str:
         "fresh store; Oxigraph loaded that export (`oxigraph load`)",
         f"MOSAIC: `mosaic serve`, {settings.query_workers} query worker processes, "
         f"query timeout {settings.query_timeout:g} s, queue wait "
-        f"{settings.query_queue_wait:g} s, log level info (access log on, to a file)",
+        f"{settings.query_queue_wait:g} s, log level info (access log on, to a file), "
+        "rate limits off",
         "Oxigraph: `oxigraph serve-read-only --union-default-graph`; bare FastAPI: "
         "`python -m bench.bare_app` (uvicorn.run with the same arguments as mosaic serve)",
         f"load: wrk, {args.threads} thread(s), {args.connections} connections "
