@@ -101,8 +101,17 @@ def read_concept(
             key = compress_iri(converter, prop) or prop
             other[key].append(term_text(value))
 
+    records = {
+        (
+            term_text(r["graph"]),
+            term_text(r["source"]),
+            term_text(r["predicate"]),
+            term_text(r["target"]),
+        ): r
+        for r in store.select(catalog["concept-mapping-records"].sparql, {"concept": node})
+    }
     mappings = [
-        _mapping(row, converter)
+        _mapping(row, records, converter)
         for row in store.select(catalog["concept-mappings"].sparql, {"concept": node})
     ]
     return Concept(
@@ -139,10 +148,16 @@ def _optional_text(row: Row, key: str) -> str | None:
     return None if term is None else term_text(term)
 
 
-def _mapping(row: Row, converter: curies.Converter) -> MappingRef:
-    other = term_text(row["other"])
+def _mapping(
+    row: Row, records: dict[tuple[str, str, str, str], Row], converter: curies.Converter
+) -> MappingRef:
+    """One mapping of a concept, with the SSSOM metadata of its record when it has one."""
+    concept, other = term_text(row["concept"]), term_text(row["other"])
     predicate = term_text(row["predicate"])
-    confidence = row.get("confidence")
+    outgoing = term_text(row["direction"]) == "outgoing"
+    subject, obj = (concept, other) if outgoing else (other, concept)
+    record = records.get((term_text(row["graph"]), subject, predicate, obj), {})
+    confidence = record.get("confidence")
     return MappingRef(
         direction=term_text(row["direction"]),
         predicate=compress_iri(converter, predicate) or predicate,
@@ -152,8 +167,8 @@ def _mapping(row: Row, converter: curies.Converter) -> MappingRef:
             label=_optional_text(row, "other_label"),
         ),
         graph=term_text(row["graph"]),
-        justification=_optional_text(row, "justification"),
+        justification=_optional_text(record, "justification"),
         confidence=None if confidence is None else float(term_text(confidence)),
-        author=_optional_text(row, "author"),
-        ir8477_relation=_optional_text(row, "ir8477_relation"),
+        author=_optional_text(record, "author"),
+        ir8477_relation=_optional_text(record, "ir8477_relation"),
     )

@@ -34,6 +34,9 @@ def test_mapping_is_seen_from_the_other_side(client: TestClient) -> None:
     [mapping] = client.get("/concepts/be:B7").json()["mappings"]
     assert mapping["direction"] == "incoming"
     assert mapping["concept"]["label"] == "Prompt injection"
+    # The record's SSSOM metadata is found from this side too.
+    assert mapping["confidence"] == 0.9
+    assert mapping["author"] == "https://orcid.org/0000-0002-1825-0097"
 
 
 def test_concept_without_kind_is_a_term(client: TestClient) -> None:
