@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.api.deps import LabelIndexDep
 from app.api.params import choice_query, curie_query, id_query, term_query
@@ -33,7 +33,7 @@ async def resolve_term_route(
     limit: Annotated[
         int, Query(description="At most this many concepts.", ge=1, le=MAX_LIMIT)
     ] = DEFAULT_LIMIT,
-) -> TermResolution:
+) -> Response:
     """Every concept of every initiative that a term or identifier may denote.
 
     Matches labels, notations, CURIEs and IRIs exactly, after normalisation (case, punctuation,
@@ -42,7 +42,10 @@ async def resolve_term_route(
     linked by exact or close mappings. Served from an in-memory index, fast enough for
     type-ahead. An empty query or a limit out of range is 400; an unknown initiative 404.
     """
-    return resolve_term(index, q, initiative=initiative, kind=kind, limit=limit)
+    resolution = resolve_term(index, q, initiative=initiative, kind=kind, limit=limit)
+    # Built from validated parts by resolve_term: serialised once, not validated again by
+    # FastAPI's response_model pass (which cost as much as the matching on a type-ahead).
+    return Response(resolution.model_dump_json(), media_type="application/json")
 
 
 @router.get("/compare", response_model=Comparison, responses=problem_responses(400, 404, 429))
