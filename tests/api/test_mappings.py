@@ -43,6 +43,21 @@ def api(settings: Settings, store: GraphStore, tokens_file: Path) -> Iterator[Te
         yield client
 
 
+def review(
+    action: str,
+    predicate: str | None = None,
+    *,
+    subject: str = "al:A2",
+    obj: str = "be:B7",
+    **extra: str,
+) -> dict[str, str]:
+    """A review body; al:A2 -> be:B7 unless said otherwise."""
+    body = {"subject": subject, "object": obj, "action": action, **extra}
+    if predicate is not None:
+        body["predicate"] = predicate
+    return body
+
+
 def post(client: TestClient, body: dict[str, Any], token: str | None) -> Response:
     headers = {} if token is None else {"authorization": f"Bearer {token}"}
     return client.post("/mappings", json=body, headers=headers)
@@ -117,13 +132,7 @@ def test_propose_then_accept_with_another_predicate(
 ) -> None:
     proposed = post(
         api,
-        {
-            "subject": "al:A2",
-            "object": "be:B7",
-            "predicate": "skos:relatedMatch",
-            "action": "propose",
-            "comment": "both about model abuse",
-        },
+        review("propose", "skos:relatedMatch", comment="both about model abuse"),
         curator,
     )
     assert proposed.status_code == 201, proposed.text
@@ -140,7 +149,7 @@ def test_propose_then_accept_with_another_predicate(
 
     accepted = post(
         api,
-        {"subject": "al:A2", "object": "be:B7", "predicate": "skos:broadMatch", "action": "accept"},
+        review("accept", "skos:broadMatch"),
         curator,
     )
     assert accepted.status_code == 200, accepted.text
@@ -173,7 +182,7 @@ def test_reject_keeps_a_negative_mapping_and_align_reports_it(
 ) -> None:
     response = post(
         api,
-        {"subject": "al:A1", "object": "be:B7", "action": "reject", "comment": "different scope"},
+        review("reject", subject="al:A1", comment="different scope"),
         curator,
     )
     assert response.status_code == 200, response.text
@@ -204,12 +213,7 @@ def test_proposing_a_reviewed_pair_is_409(api: TestClient, store: GraphStore, cu
     before = store_checksum(store)
     response = post(
         api,
-        {
-            "subject": "al:A1",
-            "object": "be:B7",
-            "predicate": "skos:closeMatch",
-            "action": "propose",
-        },
+        review("propose", "skos:closeMatch", subject="al:A1"),
         curator,
     )
     assert response.status_code == 409, response.text
@@ -218,7 +222,7 @@ def test_proposing_a_reviewed_pair_is_409(api: TestClient, store: GraphStore, cu
 
 
 def test_repeating_a_review_changes_nothing(api: TestClient, curator: str) -> None:
-    body = {"subject": "al:A1", "object": "be:B7", "action": "accept"}
+    body = review("accept", subject="al:A1")
     response = post(api, body, curator)
     assert response.status_code == 200
     assert response.json()["changed"] is False
@@ -229,13 +233,7 @@ def test_repeating_a_review_changes_nothing(api: TestClient, curator: str) -> No
 def test_confirming_a_gap_with_no_term_found(api: TestClient, curator: str) -> None:
     response = post(
         api,
-        {
-            "subject": "al:A2",
-            "object": "sssom:NoTermFound",
-            "object_source": "beta",
-            "predicate": "skos:exactMatch",
-            "action": "accept",
-        },
+        review("accept", "skos:exactMatch", obj="sssom:NoTermFound", object_source="beta"),
         curator,
     )
     assert response.status_code == 201, response.text
@@ -249,50 +247,24 @@ def test_confirming_a_gap_with_no_term_found(api: TestClient, curator: str) -> N
     ("body", "parameter"),
     [
         (
-            {
-                "subject": "al:NOPE",
-                "object": "be:B7",
-                "action": "accept",
-                "predicate": "skos:closeMatch",
-            },
+            review("accept", "skos:closeMatch", subject="al:NOPE"),
             "subject",
         ),
         (
-            {
-                "subject": "al:A2",
-                "object": "be:B7",
-                "action": "accept",
-                "predicate": "skos:broader",
-            },
+            review("accept", "skos:broader"),
             "predicate",
         ),
         (
-            {
-                "subject": "al:A2",
-                "object": "al:A1",
-                "action": "accept",
-                "predicate": "skos:closeMatch",
-            },
+            review("accept", "skos:closeMatch", obj="al:A1"),
             "object",
         ),
-        ({"subject": "al:A2", "object": "be:B7", "action": "propose"}, "predicate"),
+        (review("propose"), "predicate"),
         (
-            {
-                "subject": "al:A2",
-                "object": "sssom:NoTermFound",
-                "action": "accept",
-                "predicate": "skos:exactMatch",
-            },
+            review("accept", "skos:exactMatch", obj="sssom:NoTermFound"),
             "object_source",
         ),
         (
-            {
-                "subject": "al:A2",
-                "object": "be:B7",
-                "action": "accept",
-                "object_source": "beta",
-                "predicate": "skos:exactMatch",
-            },
+            review("accept", "skos:exactMatch", object_source="beta"),
             "object_source",
         ),
     ],
@@ -339,12 +311,7 @@ def test_unauthenticated_reviews_are_refused(
     api: TestClient, store: GraphStore, headers: dict[str, str], status: int
 ) -> None:
     before = store_checksum(store)
-    body = {
-        "subject": "al:A2",
-        "object": "be:B7",
-        "action": "accept",
-        "predicate": "skos:closeMatch",
-    }
+    body = review("accept", "skos:closeMatch")
     response = api.post("/mappings", json=body, headers=headers)
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM
@@ -355,12 +322,7 @@ def test_token_in_the_query_string_is_refused(
     api: TestClient, store: GraphStore, curator: str
 ) -> None:
     before = store_checksum(store)
-    body = {
-        "subject": "al:A2",
-        "object": "be:B7",
-        "action": "accept",
-        "predicate": "skos:closeMatch",
-    }
+    body = review("accept", "skos:closeMatch")
     response = api.post(f"/mappings?access_token={curator}", json=body)
     assert response.status_code == 401, response.text
     assert store_checksum(store) == before
@@ -368,12 +330,7 @@ def test_token_in_the_query_string_is_refused(
 
 def test_other_initiative_token_is_403(api: TestClient, store: GraphStore, outsider: str) -> None:
     before = store_checksum(store)
-    body = {
-        "subject": "al:A2",
-        "object": "be:B7",
-        "action": "accept",
-        "predicate": "skos:closeMatch",
-    }
+    body = review("accept", "skos:closeMatch")
     response = post(api, body, outsider)
     assert response.status_code == 403, response.text
     assert store_checksum(store) == before
@@ -381,12 +338,7 @@ def test_other_initiative_token_is_403(api: TestClient, store: GraphStore, outsi
 
 def test_writes_disabled_without_a_tokens_file(client: TestClient, store: GraphStore) -> None:
     before = store_checksum(store)
-    body = {
-        "subject": "al:A2",
-        "object": "be:B7",
-        "action": "accept",
-        "predicate": "skos:closeMatch",
-    }
+    body = review("accept", "skos:closeMatch")
     response = client.post("/mappings", json=body, headers={"authorization": "Bearer x"})
     assert response.status_code == 403, response.text
     assert store_checksum(store) == before
@@ -395,7 +347,7 @@ def test_writes_disabled_without_a_tokens_file(client: TestClient, store: GraphS
 def test_sssom_export_reads_back(api: TestClient, curator: str) -> None:
     post(
         api,
-        {"subject": "al:A2", "object": "be:B7", "action": "reject", "predicate": "skos:closeMatch"},
+        review("reject", "skos:closeMatch"),
         curator,
     )
     response = api.get("/mappings", params={"format": "sssom"})
@@ -418,12 +370,7 @@ def test_sssom_export_reads_back(api: TestClient, curator: str) -> None:
 def test_a_proposal_awaits_review_and_links_no_sense(api: TestClient, curator: str) -> None:
     response = post(
         api,
-        {
-            "subject": "al:A2",
-            "object": "be:B7",
-            "predicate": "skos:exactMatch",
-            "action": "propose",
-        },
+        review("propose", "skos:exactMatch"),
         curator,
     )
     assert response.status_code == 201
@@ -443,12 +390,7 @@ def test_a_proposal_awaits_review_and_links_no_sense(api: TestClient, curator: s
 def test_every_review_attempt_is_in_the_audit_log(
     api: TestClient, settings: Settings, curator: str
 ) -> None:
-    body = {
-        "subject": "al:A2",
-        "object": "be:B7",
-        "action": "propose",
-        "predicate": "skos:closeMatch",
-    }
+    body = review("propose", "skos:closeMatch")
     assert post(api, body, None).status_code == 401
     assert post(api, body, curator).status_code == 201
     assert post(api, body | {"predicate": "skos:broader"}, curator).status_code == 400
@@ -489,12 +431,7 @@ def test_accepting_what_another_curated_set_contradicts_is_409(
 ) -> None:
     _add_set(store, "other-set", "beta/B7", "relatedMatch", "alpha/A2")
     before = store_checksum(store)
-    body = {
-        "subject": "al:A2",
-        "object": "be:B7",
-        "action": "accept",
-        "predicate": "skos:exactMatch",
-    }
+    body = review("accept", "skos:exactMatch")
     response = post(api, body, curator)
     assert response.status_code == 409, response.text
     assert "other-set" in response.json()["detail"]
@@ -507,12 +444,7 @@ def test_a_review_overrides_a_declared_mapping_it_contradicts(
     api: TestClient, store: GraphStore, curator: str
 ) -> None:
     _add_set(store, "beta-declared", "beta/B7", "relatedMatch", "alpha/A2")
-    body = {
-        "subject": "al:A2",
-        "object": "be:B7",
-        "action": "accept",
-        "predicate": "skos:exactMatch",
-    }
+    body = review("accept", "skos:exactMatch")
     response = post(api, body, curator)
     assert response.status_code == 201, response.text
     declared = only(api, mapping_set="beta-declared")
