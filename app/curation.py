@@ -51,7 +51,7 @@ from app.curation_rdf import (
 )
 from app.errors import ConflictError, ForbiddenError, ParameterError
 from app.label_index import LabelIndex
-from app.relations import relation_of
+from app.relations import contradicting_mappings, relation_of
 from app.store import GraphStore, Row, term_text, validate_id
 from loaders.base import MOSAIC, OWL, SKOS, SSSOM
 
@@ -392,20 +392,12 @@ class Curation:
             is broad/narrow/related, or the other way round.
         """
         demoted: list[StoredRecord] = []
-        exact = MAPPING_PREDICATES["exactMatch"]
-        rows = self._store.select(
-            self._catalog["pair-mappings"].sparql,
-            {"a": ox.NamedNode(pair.subject), "b": ox.NamedNode(pair.object)},
-        )
-        for row in rows:
-            graph, held = term_text(row["graph"]), term_text(row["predicate"])
-            if graph == target or held == predicate:
-                continue
-            if exact not in (held, predicate) or MAPPING_PREDICATES["closeMatch"] in (
-                held,
-                predicate,
-            ):
-                continue
+        subject, obj = ox.NamedNode(pair.subject), ox.NamedNode(pair.object)
+        for graph, held in contradicting_mappings(
+            self._store, self._catalog, subject, obj, predicate
+        ):
+            if graph == target:
+                continue  # the review rewrites this set's record anyway
             if self._is_declared(graph):
                 demoted += [
                     r

@@ -20,12 +20,13 @@ from app.changes import concept_changes
 from app.errors import LoadError, LoadIssue, ShapeViolationError
 from app.identifiers import load_converter
 from app.models import ConceptChanges, ValidationReport
+from app.relations import contradicting_mappings
 from app.settings import Settings
 from app.shacl import validate_replacement
 from app.shapes import load_shapes
 from app.store import GraphNames, GraphStore, ReplaceSummary, Term, term_text, validate_id
 from loaders import read_source
-from loaders.base import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS, XSD, LoadResult, Namespace
+from loaders.base import DCTERMS, MOSAIC, OWL, RDF_TYPE, XSD, LoadResult, Namespace
 from loaders.declared import DeclaredSet, declared_mapping_set
 from loaders.registry import (
     ONTOLOGY_FILE,
@@ -261,25 +262,15 @@ class GraphReplacement:
     declared: ReplaceSummary | None = None
 
 
-#: Mapping predicates that SKOS (S46) forbids together with exactMatch on one pair.
-_NOT_WITH_EXACT = frozenset(SKOS[name] for name in ("broadMatch", "narrowMatch", "relatedMatch"))
-
-
 def _contradiction(
     store: GraphStore, catalog: Catalog, graph: ox.NamedNode, triple: ox.Triple
 ) -> str | None:
     """The graph of a held mapping that ``triple`` would contradict (SKOS S46), if any."""
-    if triple.predicate == SKOS["exactMatch"]:
-        wanted: frozenset[ox.NamedNode] = _NOT_WITH_EXACT
-    elif triple.predicate in _NOT_WITH_EXACT:
-        wanted = frozenset({SKOS["exactMatch"]})
-    else:
+    s, o = triple.subject, triple.object
+    if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode):
         return None
-    rows = store.select(catalog["pair-mappings"].sparql, {"a": triple.subject, "b": triple.object})
-    for row in rows:
-        if row["predicate"] in wanted and row["graph"] != graph:
-            return term_text(row["graph"])
-    return None
+    held = contradicting_mappings(store, catalog, s, o, triple.predicate.value)
+    return next((other for other, _ in held if other != graph.value), None)
 
 
 #: What a triple's subject can be (a mapping record is a named node).

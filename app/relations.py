@@ -23,7 +23,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
+from app.catalog import Catalog
 from app.label_index import IndexedConcept, content_words, normalise, word_set_key
+from app.store import GraphStore, term_text
 from app.term_models import Ir8477Relation
 from loaders.base import SKOS
 
@@ -86,6 +90,33 @@ def relation_of(predicate: str, *, is_negated: bool = False) -> Ir8477Relation:
     if is_negated:
         return NOT_RELATED
     return PREDICATE_RELATION.get(predicate, INTERSECTS)
+
+
+#: SKOS integrity condition S46: exactMatch is disjoint with these on one pair of concepts.
+_DISJOINT_WITH_EXACT = frozenset(
+    SKOS[name].value for name in ("broadMatch", "narrowMatch", "relatedMatch")
+)
+
+
+def skos_disjoint(a: str, b: str) -> bool:
+    """Whether SKOS (S46) forbids mapping predicates ``a`` and ``b`` on one pair of concepts."""
+    exact = SKOS["exactMatch"].value
+    return (a == exact and b in _DISJOINT_WITH_EXACT) or (b == exact and a in _DISJOINT_WITH_EXACT)
+
+
+def contradicting_mappings(
+    store: GraphStore, catalog: Catalog, subject: ox.NamedNode, obj: ox.NamedNode, predicate: str
+) -> list[tuple[str, str]]:
+    """The held mappings of a pair (either direction) that ``predicate`` would contradict.
+
+    Used wherever a mapping is about to be asserted without the SHACL gate's full run (a
+    review, an upstream's declared crosswalks), so that S46 is checked the same way.
+
+    :returns: ``(graph, predicate)`` of each, as IRIs.
+    """
+    rows = store.select(catalog["pair-mappings"].sparql, {"a": subject, "b": obj})
+    held = [(term_text(row["graph"]), term_text(row["predicate"])) for row in rows]
+    return [(graph, other) for graph, other in held if skos_disjoint(predicate, other)]
 
 
 def skos_curie(predicate: str) -> str:

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app import audit
+from app.api.auditing import failures_audited
 from app.api.deps import CatalogDep, ConverterDep, SettingsDep, StoreDep, TokensDep
 from app.api.params import (
     AcceptHeader,
@@ -19,11 +20,11 @@ from app.api.params import (
     InitiativeIdWritePath,
     choice_query,
 )
-from app.api.problems import problem_responses, status_of
+from app.api.problems import problem_responses
 from app.api.uploads import UPLOAD_MEDIA_TYPES, read_body, upload_format
-from app.auth import Identity, authorize
+from app.auth import authorize
 from app.dataset import GraphReplacement, SourceFile, read_sources, replace_initiative
-from app.errors import MosaicError, ParameterError
+from app.errors import ParameterError
 from app.initiatives import initiative_graph, list_initiatives, read_initiative
 from app.models import GraphReplaced, InitiativeDetail, InitiativeList
 from app.negotiation import negotiate
@@ -162,10 +163,11 @@ async def replace_initiative_graph(
     and nothing changes; Warnings are reported and accepted. The answer says which concepts
     were added, removed and changed (201 when the initiative had no graph).
     """
-    identity: Identity | None = None
-    try:
+    with failures_audited(request, action="replace-graph", target=initiative_id) as attempt:
         authorization = f"Bearer {credentials.credentials}" if credentials else None
-        identity = tokens.authenticate(authorization, list(request.query_params.keys()))
+        identity = attempt.identity = tokens.authenticate(
+            authorization, list(request.query_params.keys())
+        )
         validate_id(initiative_id)
         authorize(identity, initiative_id)
         fmt = upload_format(content_type)
@@ -174,17 +176,6 @@ async def replace_initiative_graph(
         replaced = await run_in_threadpool(
             _replace_from_upload, store, settings, initiative_id, source
         )
-    except Exception as exc:  # every refused or failed write is audited, then answered as usual
-        failed = status_of(exc)[0] if isinstance(exc, MosaicError) else 500
-        audit.record(
-            request,
-            identity,
-            action="replace-graph",
-            target=initiative_id,
-            outcome=failed,
-            error=exc.title if isinstance(exc, MosaicError) else "Internal error",
-        )
-        raise
     status = 201 if replaced.created else 200
     audit.record(
         request,

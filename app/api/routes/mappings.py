@@ -11,9 +11,9 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from app import audit
+from app.api.auditing import failures_audited
 from app.api.deps import LabelIndexDep, TokensDep
 from app.api.params import AcceptHeader, choice_query, curie_or_iri_query, id_query
-from app.api.problems import status_of
 from app.api.routes.initiatives import bearer
 from app.auth import Identity
 from app.curation import MAPPING_PREDICATES, Curation, expand, mapping_predicate
@@ -26,7 +26,7 @@ from app.curation_models import (
     ReviewRequest,
     ReviewStatus,
 )
-from app.errors import MosaicError, ParameterError
+from app.errors import ParameterError
 from app.label_index import LabelIndex
 from app.mapping_export import to_sssom_tsv
 from app.negotiation import negotiate
@@ -64,18 +64,8 @@ async def require_identity(
     :raises ReadOnlyError: writes are disabled (no tokens file) (403).
     """
     authorization = f"Bearer {credentials.credentials}" if credentials else None
-    try:
+    with failures_audited(request, action="review-mapping", target=None):
         return tokens.authenticate(authorization, list(request.query_params.keys()))
-    except MosaicError as exc:  # a refused write is audited too
-        audit.record(
-            request,
-            None,
-            action="review-mapping",
-            target=None,
-            outcome=status_of(exc)[0],
-            error=exc.title,
-        )
-        raise
 
 
 CurationDep = Annotated[Curation, Depends(get_curation)]
@@ -209,20 +199,12 @@ async def record_review(
     """
     request_id = getattr(request.state, "request_id", None)
     target = f"{review.subject} {review.object}"
-    try:
+    with failures_audited(
+        request, action=f"{review.action}-mapping", target=target, identity=identity
+    ):
         outcome = await run_in_threadpool(
             curation.review, index, identity, review, request_id=request_id
         )
-    except Exception as exc:  # every refused or failed write is audited, then answered as usual
-        audit.record(
-            request,
-            identity,
-            action=f"{review.action}-mapping",
-            target=target,
-            outcome=status_of(exc)[0] if isinstance(exc, MosaicError) else 500,
-            error=exc.title if isinstance(exc, MosaicError) else "Internal error",
-        )
-        raise
     audit.record(
         request,
         identity,
