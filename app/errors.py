@@ -26,6 +26,7 @@ imports FastAPI or click.
     ├── BusyError                     every query worker is taken (HTTP 503 + Retry-After)
     ├── RateLimitError                the client passed its rate limit (HTTP 429 + Retry-After)
     ├── QueryTimeoutError             a query ran past its budget and was killed (HTTP 503)
+    ├── ModelUnavailableError         a model file or model weights are missing (server fault)
     └── StoreError                    a storage fault; the detail shown to clients is generic (500)
 """
 
@@ -277,3 +278,13 @@ class StoreError(MosaicError):
     """The store failed (I/O, RocksDB); clients see a generic message and a request id."""
 
     title = "Store failure"
+
+
+class ModelUnavailableError(MosaicError):
+    """A model the service needs (the aligner's ranker, wordllama's weights) cannot be loaded.
+
+    Raised instead of falling back silently to a weaker method: an answer must never change
+    meaning because a file went missing. The detail names the missing file and how to restore it.
+    """
+
+    title = "Model unavailable"

@@ -1,0 +1,163 @@
+"""Why the ranker proposed a candidate, in words a glossary maintainer can check.
+
+LightGBM gives each feature's contribution to a pair's score (``pred_contrib``: SHAP values).
+The 45 features are grouped into themes (definitions, labels, label against definition, the
+texts as a whole, other initiatives' names for the target, linked concepts, the parent, the
+kinds), the contributions summed per theme, and the strongest positive themes rendered with
+their evidence: the words two texts share (the highest products of their word TF-IDF weights,
+2-grams before the words inside them) or the names involved, e.g.
+``definitions share "training data", "poison"; other initiatives call it "Data poisoning"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from app.terms.features import FEATURE_NAMES
+from app.terms.signals import full_text
+
+if TYPE_CHECKING:
+    from app.terms.model import AlignmentModel
+    from app.terms.ranking import SourceRows
+
+#: Feature name endings by theme; features of no theme (pool size...) are never reasons.
+THEMES: dict[str, tuple[str, ...]] = {
+    "definitions": ("def_def",),
+    "labels": ("label_label",),
+    "label-definition": ("label_def", "def_label"),
+    "text": ("full_full", "full_gap", "full_logrank"),
+    "names": ("full_enriched", "label_enriched", "enriched_gap", "enriched_logrank"),
+    "linked": ("linked_max", "log_linked"),
+    "parent": ("full_parent", "is_sub_concept"),
+    "kind": ("kind_compatibility", "target_kind"),
+}
+MAX_REASONS = 3
+MAX_WORDS = 3
+_THEME_OF = {
+    i: theme
+    for i, name in enumerate(FEATURE_NAMES)
+    for theme, endings in THEMES.items()
+    if name.endswith(endings)
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One theme that raised the candidate's score, by how much, in words."""
+
+    theme: str
+    weight: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The reasons of a candidate, strongest first, and them as one line."""
+
+    reasons: tuple[Reason, ...]
+
+    @property
+    def text(self) -> str:
+        """The reasons joined: ``definitions share "a", "b"; labels share "c"``."""
+        return "; ".join(r.text for r in self.reasons) or "no single strong reason"
+
+
+_NAMES: dict[int, npt.NDArray[Any]] = {}
+
+
+def shared_terms(vectorizer: Any, a: str, b: str, limit: int = MAX_WORDS) -> list[str]:
+    """The word 1- and 2-grams two texts share, most weighty first.
+
+    >>> from sklearn.feature_extraction.text import TfidfVectorizer
+    >>> v = TfidfVectorizer(stop_words="english", ngram_range=(1, 2)).fit(
+    ...     ["poisoned training data corrupts a model", "an unrelated text", "training data"])
+    >>> shared_terms(v, "Corrupting training data", "Poisoned training data")
+    ['training data']
+    """
+    if not a.strip() or not b.strip():
+        return []
+    names = _NAMES.get(id(vectorizer))
+    if names is None:
+        names = _NAMES[id(vectorizer)] = vectorizer.get_feature_names_out()
+    rows = vectorizer.transform([a, b])
+    product = rows[0].multiply(rows[1]).tocoo()
+    order = np.argsort(-product.data, kind="stable")
+    chosen: list[str] = []
+    for position in order.tolist():
+        term = str(names[product.col[position]])
+        if any(term in other.split() or term == other for other in chosen):
+            continue
+        if " " in term:
+            chosen = [c for c in chosen if c not in term.split()]
+        chosen.append(term)
+    return chosen[:limit]
+
+
+def _quoted(terms: list[str]) -> str:
+    return ", ".join(f'"{t}"' for t in terms)
+
+
+def _render(theme: str, rows: SourceRows, column: int, vectorizer: Any) -> str:
+    source = rows.source
+    target = rows.targets.concepts[column]
+    linked = rows.targets.linked_labels[column][:2]
+    if theme == "definitions":
+        words = shared_terms(vectorizer, source.definition or "", target.definition or "")
+        return f"definitions share {_quoted(words)}" if words else "definitions mean much the same"
+    if theme == "labels":
+        words = shared_terms(vectorizer, source.label or "", target.label)
+        return f"labels share {_quoted(words)}" if words else "labels mean much the same"
+    if theme == "label-definition":
+        words = shared_terms(vectorizer, source.label or "", target.definition or "")
+        words = words or shared_terms(vectorizer, source.definition or "", target.label)
+        return (
+            f"one's label is in the other's definition: {_quoted(words)}"
+            if words
+            else "one's label matches the other's definition"
+        )
+    if theme == "text":
+        words = shared_terms(vectorizer, source.text, full_text(target.label, target.definition))
+        return f"label and definition share {_quoted(words)}" if words else "texts match as a whole"
+    if theme == "names":
+        if linked:
+            return f"other initiatives call it {_quoted(linked)}"
+        return "matches its other labels and its parent's"
+    if theme == "linked":
+        return f"close to {_quoted(linked)}, mapped to it" if linked else "mapped to few concepts"
+    if theme == "parent":
+        parents = rows.targets.parent_labels[column][:1]
+        return f"its parent {_quoted(parents)} matches too" if parents else "a top-level concept"
+    return f"kinds fit ({source.kind} → {target.kind})"
+
+
+def explain_pairs(
+    model: AlignmentModel, rows: SourceRows, order: npt.NDArray[np.int64], vectorizer: Any
+) -> Iterator[Explanation]:
+    """The explanation of each row in ``order`` (positions in ``rows``).
+
+    :param model: the model that scored the rows.
+    :param rows: one source's candidate pairs.
+    :param order: the rows to explain (the returned candidates).
+    :param vectorizer: the word TF-IDF vectorizer (for the shared words).
+    """
+    contributions = model.contributions(rows.features[order])
+    for row, values in zip(order.tolist(), contributions, strict=True):
+        sums: dict[str, float] = {}
+        for column, theme in _THEME_OF.items():
+            sums[theme] = sums.get(theme, 0.0) + float(values[column])
+        strongest = sorted(
+            ((weight, theme) for theme, weight in sums.items() if weight > 0),
+            key=lambda item: (-item[0], item[1]),
+        )[:MAX_REASONS]
+        column = int(rows.cols[row])
+        yield Explanation(
+            tuple(
+                Reason(theme, round(weight, 4), _render(theme, rows, column, vectorizer))
+                for weight, theme in strongest
+            )
+        )
