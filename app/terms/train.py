@@ -36,7 +36,12 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import minimize_scalar
 
-from app.label_index import LabelIndex
+from app.catalog import Catalog
+from app.dataset import ensure_seeded
+from app.identifiers import load_converter
+from app.label_index import LabelIndex, LabelIndexHolder
+from app.settings import Settings
+from app.store import open_store
 from app.terms.devsets import (
     DEFAULT_TARGETS,
     DEFINITION_ONLY,
@@ -79,8 +84,23 @@ class TrainingRun:
     folds: list[str]
     positives: dict[str, list[Scored]]
     negatives: dict[str, list[Scored]]
+    boosters: dict[str, lgb.Booster] = field(default_factory=dict)
+    learned_from: list[Scored] = field(default_factory=list)
     abstained: dict[int, bool] = field(default_factory=dict)
     seconds: float = 0.0
+
+    def score_out_of_fold(self, index: LabelIndex, queries: Sequence[Query]) -> list[Scored]:
+        """Score other queries (e.g. declared crosswalks) with the ranker of their fold.
+
+        A query whose initiative was in training is scored by the ranker trained without it,
+        and its "no match" decision comes from a model fitted without its fold.
+        """
+        scored = [
+            _score(self.boosters.get(q.fold, self.model.booster), q, rows)
+            for q, rows in zip(queries, featurize_queries(index, queries), strict=True)
+        ]
+        self.abstained.update(_abstained_out_of_fold(self.learned_from, scored))
+        return scored
 
     def figures(self) -> str:
         """The leave-one-initiative-out figures as a Markdown table."""
@@ -215,20 +235,18 @@ def train(
     final = fit_ranker(*training_arrays(training, rejected))
     folds = sorted({q.fold for q in queries})
     positives: dict[str, list[Scored]] = {v: [] for v in VARIANTS}
+    boosters: dict[str, lgb.Booster] = {}
     scored_negatives: dict[str, list[Scored]] = {v: [] for v in TRAINING_VARIANTS}
     for fold in folds:
         kept = [(q, r) for q, r in training if q.fold != fold]
         booster = fit_ranker(*training_arrays(kept, rejected)) if kept else final
+        boosters[fold] = booster
         for variant, items in positive_items.items():
             positives[variant] += [_score(booster, q, r) for q, r in items if q.fold == fold]
         for variant, items in negative_items.items():
-            scored_negatives[variant] += [
-                _score(booster, q, r) for q, r in items if q.fold == fold
-            ]
+            scored_negatives[variant] += [_score(booster, q, r) for q, r in items if q.fold == fold]
     for variant, items in negative_items.items():
-        scored_negatives[variant] += [
-            _score(final, q, r) for q, r in items if q.fold not in folds
-        ]
+        scored_negatives[variant] += [_score(final, q, r) for q, r in items if q.fold not in folds]
     learn = [s for v in TRAINING_VARIANTS for s in (*positives[v], *scored_negatives[v])]
     temperature = fit_temperature([s for v in TRAINING_VARIANTS for s in positives[v]])
     no_match = _fit(learn, temperature)
@@ -237,6 +255,8 @@ def train(
         folds=folds,
         positives=positives,
         negatives=scored_negatives,
+        boosters=boosters,
+        learned_from=learn,
     )
     run.abstained = _abstained_out_of_fold(learn, [*positives[FULL], *scored_negatives[FULL]])
     run.seconds = time.perf_counter() - started
@@ -263,14 +283,7 @@ def _abstained_out_of_fold(learn: Sequence[Scored], judged: Sequence[Scored]) ->
 
 def seeded_index() -> LabelIndex:
     """The label index of a fresh in-memory store seeded with the bundle."""
-    from app.catalog import Catalog  # noqa: PLC0415 - only the command needs a store
-    from app.dataset import ensure_seeded  # noqa: PLC0415
-    from app.identifiers import load_converter  # noqa: PLC0415
-    from app.label_index import LabelIndexHolder  # noqa: PLC0415
-    from app.settings import Settings  # noqa: PLC0415
-    from app.store import open_store  # noqa: PLC0415
-
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     store = open_store(None, settings.base_iri)
     ensure_seeded(store, settings)
     return LabelIndexHolder(
@@ -283,9 +296,7 @@ def seeded_index() -> LabelIndex:
 def main(argv: list[str] | None = None) -> int:
     """Train on the seeded bundle, write the model files, print the figures."""
     parser = argparse.ArgumentParser(prog="python -m app.terms.train", description=__doc__)
-    parser.add_argument(
-        "--output", type=Path, default=MODELS_DIR, help="folder of the model files"
-    )
+    parser.add_argument("--output", type=Path, default=MODELS_DIR, help="folder of the model files")
     args = parser.parse_args(argv)
     index = seeded_index()
     run = train(index)
