@@ -22,7 +22,6 @@ from app.terms.features import FEATURE_NAMES
 from app.terms.signals import full_text
 
 if TYPE_CHECKING:
-    from app.terms.model import AlignmentModel
     from app.terms.ranking import SourceRows
 
 #: Feature name endings by theme; features of no theme (pool size...) are never reasons.
@@ -67,61 +66,68 @@ class Explanation:
         return "; ".join(r.text for r in self.reasons) or "no single strong reason"
 
 
-_NAMES: dict[int, npt.NDArray[Any]] = {}
-
-
-def shared_terms(vectorizer: Any, a: str, b: str, limit: int = MAX_WORDS) -> list[str]:
-    """The word 1- and 2-grams two texts share, most weighty first.
+class SharedTerms:
+    """The word 1- and 2-grams two texts share, most weighty first (texts encoded once each).
 
     >>> from sklearn.feature_extraction.text import TfidfVectorizer
     >>> v = TfidfVectorizer(stop_words="english", ngram_range=(1, 2)).fit(
     ...     ["poisoned training data corrupts a model", "an unrelated text", "training data"])
-    >>> shared_terms(v, "Corrupting training data", "Poisoned training data")
+    >>> SharedTerms(v)("Corrupting training data", "Poisoned training data")
     ['training data']
     """
-    if not a.strip() or not b.strip():
-        return []
-    names = _NAMES.get(id(vectorizer))
-    if names is None:
-        names = _NAMES[id(vectorizer)] = vectorizer.get_feature_names_out()
-    rows = vectorizer.transform([a, b])
-    product = rows[0].multiply(rows[1]).tocoo()
-    order = np.argsort(-product.data, kind="stable")
-    chosen: list[str] = []
-    for position in order.tolist():
-        term = str(names[product.col[position]])
-        if any(term in other.split() or term == other for other in chosen):
-            continue
-        if " " in term:
-            chosen = [c for c in chosen if c not in term.split()]
-        chosen.append(term)
-    return chosen[:limit]
+
+    def __init__(self, vectorizer: Any) -> None:
+        self._vectorizer = vectorizer
+        self._names: npt.NDArray[Any] = vectorizer.get_feature_names_out()
+        self._rows: dict[str, Any] = {}
+
+    def _row(self, text: str) -> Any:
+        row = self._rows.get(text)
+        if row is None:
+            row = self._rows[text] = self._vectorizer.transform([text])
+        return row
+
+    def __call__(self, a: str, b: str, limit: int = MAX_WORDS) -> list[str]:
+        """The shared terms of ``a`` and ``b``, at most ``limit``."""
+        if not a.strip() or not b.strip():
+            return []
+        product = self._row(a).multiply(self._row(b)).tocoo()
+        order = np.argsort(-product.data, kind="stable")
+        chosen: list[str] = []
+        for position in order.tolist():
+            term = str(self._names[product.col[position]])
+            if any(term in other.split() or term == other for other in chosen):
+                continue
+            if " " in term:
+                chosen = [c for c in chosen if c not in term.split()]
+            chosen.append(term)
+        return chosen[:limit]
 
 
 def _quoted(terms: list[str]) -> str:
     return ", ".join(f'"{t}"' for t in terms)
 
 
-def _render(theme: str, rows: SourceRows, column: int, vectorizer: Any) -> str:
+def _render(theme: str, rows: SourceRows, column: int, shared: SharedTerms) -> str:
     source = rows.source
     target = rows.targets.concepts[column]
     linked = rows.targets.linked_labels[column][:2]
     if theme == "definitions":
-        words = shared_terms(vectorizer, source.definition or "", target.definition or "")
+        words = shared(source.definition or "", target.definition or "")
         return f"definitions share {_quoted(words)}" if words else "definitions mean much the same"
     if theme == "labels":
-        words = shared_terms(vectorizer, source.label or "", target.label)
+        words = shared(source.label or "", target.label)
         return f"labels share {_quoted(words)}" if words else "labels mean much the same"
     if theme == "label-definition":
-        words = shared_terms(vectorizer, source.label or "", target.definition or "")
-        words = words or shared_terms(vectorizer, source.definition or "", target.label)
+        words = shared(source.label or "", target.definition or "")
+        words = words or shared(source.definition or "", target.label)
         return (
             f"one's label is in the other's definition: {_quoted(words)}"
             if words
             else "one's label matches the other's definition"
         )
     if theme == "text":
-        words = shared_terms(vectorizer, source.text, full_text(target.label, target.definition))
+        words = shared(source.text, full_text(target.label, target.definition))
         return f"label and definition share {_quoted(words)}" if words else "texts match as a whole"
     if theme == "names":
         if linked:
@@ -135,17 +141,20 @@ def _render(theme: str, rows: SourceRows, column: int, vectorizer: Any) -> str:
     return f"kinds fit ({source.kind} → {target.kind})"
 
 
-def explain_pairs(
-    model: AlignmentModel, rows: SourceRows, order: npt.NDArray[np.int64], vectorizer: Any
+def explain_rows(
+    contributions: npt.NDArray[np.float64],
+    rows: SourceRows,
+    order: npt.NDArray[np.int64],
+    shared: SharedTerms,
 ) -> Iterator[Explanation]:
     """The explanation of each row in ``order`` (positions in ``rows``).
 
-    :param model: the model that scored the rows.
+    :param contributions: the ranker's feature contributions of those rows, in that order
+        (:meth:`app.terms.model.AlignmentModel.contributions`).
     :param rows: one source's candidate pairs.
     :param order: the rows to explain (the returned candidates).
-    :param vectorizer: the word TF-IDF vectorizer (for the shared words).
+    :param shared: finds the words two texts share.
     """
-    contributions = model.contributions(rows.features[order])
     for row, values in zip(order.tolist(), contributions, strict=True):
         sums: dict[str, float] = {}
         for column, theme in _THEME_OF.items():
@@ -157,7 +166,7 @@ def explain_pairs(
         column = int(rows.cols[row])
         yield Explanation(
             tuple(
-                Reason(theme, round(weight, 4), _render(theme, rows, column, vectorizer))
+                Reason(theme, round(weight, 4), _render(theme, rows, column, shared))
                 for weight, theme in strongest
             )
         )

@@ -23,8 +23,8 @@ import numpy as np
 import numpy.typing as npt
 
 from app.label_index import IndexedConcept, LabelIndex
-from app.terms.explain import Explanation, explain_pairs
-from app.terms.features import compute_features
+from app.terms.explain import Explanation, SharedTerms, explain_rows
+from app.terms.features import FEATURE_NAMES, compute_features
 from app.terms.model import AlignmentModel, shipped_model
 from app.terms.nomatch import INPUTS
 from app.terms.sides import SourceTerm, TargetSide, prepare_sources, prepare_targets
@@ -163,24 +163,35 @@ def rank_candidates(
     """
     index.require_initiative(target, "target")
     model = model or shipped_model()
-    results: list[SourceResult] = []
-    for rows in featurize(index, sources, target):
-        scores = model.score(rows.features)
+    found = featurize(index, sources, target)
+    sizes = [len(rows.cols) for rows in found]
+    stacked = (
+        np.concatenate([rows.features for rows in found])
+        if found
+        else np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
+    )
+    all_scores = np.split(model.score(stacked), np.cumsum(sizes)[:-1]) if found else []
+    chosen: list[tuple[SourceRows, npt.NDArray[np.float64], Ints, float]] = []
+    for rows, scores in zip(found, all_scores, strict=True):
         inputs = no_match_inputs(rows, scores)[None]
         probability = float(model.no_match.match_probability(inputs)[0])
-        answered = probability >= model.no_match.threshold
-        order = np.argsort(-scores, kind="stable")[:k]
+        chosen.append((rows, scores, np.argsort(-scores, kind="stable")[:k], probability))
+    threshold = model.no_match.threshold
+    wanted = [
+        explain and len(order) > 0 and (probability >= threshold or not abstain)
+        for _rows, _scores, order, probability in chosen
+    ]
+    explanations = _explanations(index, model, chosen, wanted)
+    results: list[SourceResult] = []
+    for (rows, scores, order, probability), reasons in zip(chosen, explanations, strict=True):
+        answered = probability >= threshold
         shares = softmax(scores, model.no_match.temperature)
-        explanations: list[Explanation | None] = [None] * len(order)
-        if explain and (answered or not abstain) and len(order):
-            word = index_signals(index).signals.word
-            explanations = list(explain_pairs(model, rows, order, word))
         candidates = [
             RankedCandidate(
                 concept=rows.targets.concepts[int(rows.cols[i])],
                 score=round(float(scores[i]), 6),
                 confidence=round(probability * float(shares[i]), 6),
-                explanation=explanations[n],
+                explanation=reasons[n] if reasons else None,
             )
             for n, i in enumerate(order.tolist())
         ]
@@ -193,3 +204,25 @@ def rank_candidates(
             )
         )
     return results
+
+
+def _explanations(
+    index: LabelIndex,
+    model: AlignmentModel,
+    chosen: Sequence[tuple[SourceRows, npt.NDArray[np.float64], Ints, float]],
+    wanted: Sequence[bool],
+) -> list[list[Explanation] | None]:
+    """The explanations of the chosen candidates, with one ``pred_contrib`` call for all."""
+    picked = [
+        (rows, order) for (rows, _s, order, _p), want in zip(chosen, wanted, strict=True) if want
+    ]
+    if not picked:
+        return [None] * len(chosen)
+    contributions = model.contributions(np.concatenate([rows.features[o] for rows, o in picked]))
+    parts = np.split(contributions, np.cumsum([len(o) for _r, o in picked])[:-1])
+    words = SharedTerms(index_signals(index).signals.word)
+    explained = iter(
+        list(explain_rows(values, rows, order, words))
+        for (rows, order), values in zip(picked, parts, strict=True)
+    )
+    return [next(explained) if want else None for want in wanted]
