@@ -67,7 +67,10 @@ class Explanation:
 
 
 class SharedTerms:
-    """The word 1- and 2-grams two texts share, most weighty first (texts encoded once each).
+    """The word 1- and 2-grams two texts share, most weighty first.
+
+    Texts are encoded in one batch (:meth:`prime`) and then compared as sorted index arrays,
+    so explaining thousands of candidates costs one ``transform``.
 
     >>> from sklearn.feature_extraction.text import TfidfVectorizer
     >>> v = TfidfVectorizer(stop_words="english", ngram_range=(1, 2)).fit(
@@ -79,23 +82,30 @@ class SharedTerms:
     def __init__(self, vectorizer: Any) -> None:
         self._vectorizer = vectorizer
         self._names: npt.NDArray[Any] = vectorizer.get_feature_names_out()
-        self._rows: dict[str, Any] = {}
+        self._rows: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]] = {}
 
-    def _row(self, text: str) -> Any:
-        row = self._rows.get(text)
-        if row is None:
-            row = self._rows[text] = self._vectorizer.transform([text])
-        return row
+    def prime(self, texts: list[str]) -> None:
+        """Encode the texts not seen yet, in one batch."""
+        new = [t for t in dict.fromkeys(texts) if t not in self._rows]
+        if not new:
+            return
+        matrix = self._vectorizer.transform(new).tocsr()
+        matrix.sort_indices()
+        for i, text in enumerate(new):
+            span = slice(matrix.indptr[i], matrix.indptr[i + 1])
+            self._rows[text] = (matrix.indices[span], matrix.data[span])
 
     def __call__(self, a: str, b: str, limit: int = MAX_WORDS) -> list[str]:
         """The shared terms of ``a`` and ``b``, at most ``limit``."""
         if not a.strip() or not b.strip():
             return []
-        product = self._row(a).multiply(self._row(b)).tocoo()
-        order = np.argsort(-product.data, kind="stable")
+        self.prime([a, b])
+        (left, left_weight), (right, right_weight) = self._rows[a], self._rows[b]
+        common, i, j = np.intersect1d(left, right, assume_unique=True, return_indices=True)
+        weights = left_weight[i] * right_weight[j]
         chosen: list[str] = []
-        for position in order.tolist():
-            term = str(self._names[product.col[position]])
+        for position in np.argsort(-weights, kind="stable").tolist():
+            term = str(self._names[common[position]])
             if any(term in other.split() or term == other for other in chosen):
                 continue
             if " " in term:

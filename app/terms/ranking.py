@@ -28,7 +28,7 @@ from app.terms.features import FEATURE_NAMES, compute_features
 from app.terms.model import AlignmentModel, shipped_model
 from app.terms.nomatch import INPUTS
 from app.terms.sides import SourceTerm, TargetSide, prepare_sources, prepare_targets
-from app.terms.signals import CHAR, WORD, WORDLLAMA, index_signals
+from app.terms.signals import CHAR, WORD, WORDLLAMA, full_text, index_signals
 
 DEFAULT_K = 5
 Floats = npt.NDArray[np.float32]
@@ -221,6 +221,18 @@ def _explanations(
     contributions = model.contributions(np.concatenate([rows.features[o] for rows, o in picked]))
     parts = np.split(contributions, np.cumsum([len(o) for _r, o in picked])[:-1])
     words = SharedTerms(index_signals(index).signals.word)
+    texts: list[str] = []
+    for rows, order in picked:
+        source = rows.source
+        texts += [source.label or "", source.definition or "", source.text]
+        for column in rows.cols[order].tolist():
+            concept = rows.targets.concepts[column]
+            texts += [
+                concept.label,
+                concept.definition or "",
+                full_text(concept.label, concept.definition),
+            ]
+    words.prime(texts)
     explained = iter(
         list(explain_rows(values, rows, order, words))
         for (rows, order), values in zip(picked, parts, strict=True)
