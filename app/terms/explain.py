@@ -5,7 +5,8 @@ The 45 features are grouped into themes (definitions, labels, label against defi
 texts as a whole, other initiatives' names for the target, linked concepts, the parent, the
 kinds), the contributions summed per theme, and the strongest positive themes rendered with
 their evidence: the words two texts share (the highest products of their word TF-IDF weights,
-2-grams before the words inside them) or the names involved, e.g.
+2-grams before the words inside them), the names involved, or else the wordllama similarity
+behind the theme, e.g.
 ``definitions share "training data", "poison"; other initiatives call it "Data poisoning"``.
 """
 
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from app.terms.features import FEATURE_NAMES
+from app.terms.features import COLUMN, FEATURE_NAMES
 from app.terms.signals import full_text
 
 if TYPE_CHECKING:
@@ -118,33 +119,50 @@ def _quoted(terms: list[str]) -> str:
     return ", ".join(f'"{t}"' for t in terms)
 
 
-def _render(theme: str, rows: SourceRows, column: int, shared: SharedTerms) -> str:
+def _similarity(rows: SourceRows, row: int, name: str) -> str:
+    value = float(rows.features[row, COLUMN[f"wordllama_{name}"]])
+    return "n/a" if np.isnan(value) else f"{value:.2f}"
+
+
+def _render(theme: str, rows: SourceRows, row: int, shared: SharedTerms) -> str:
+    """One theme's reason, with its evidence (shared words, names, or the similarity)."""
     source = rows.source
+    column = int(rows.cols[row])
     target = rows.targets.concepts[column]
     linked = rows.targets.linked_labels[column][:2]
     if theme == "definitions":
         words = shared(source.definition or "", target.definition or "")
-        return f"definitions share {_quoted(words)}" if words else "definitions mean much the same"
+        if words:
+            return f"definitions share {_quoted(words)}"
+        return f"definitions: similarity {_similarity(rows, row, 'def_def')}"
     if theme == "labels":
         words = shared(source.label or "", target.label)
-        return f"labels share {_quoted(words)}" if words else "labels mean much the same"
+        if words:
+            return f"labels share {_quoted(words)}"
+        return f"labels: similarity {_similarity(rows, row, 'label_label')}"
     if theme == "label-definition":
         words = shared(source.label or "", target.definition or "")
         words = words or shared(source.definition or "", target.label)
-        return (
-            f"one's label is in the other's definition: {_quoted(words)}"
-            if words
-            else "one's label matches the other's definition"
-        )
+        if words:
+            return f"one's label is in the other's definition: {_quoted(words)}"
+        return f"definition to label: similarity {_similarity(rows, row, 'def_label')}"
     if theme == "text":
         words = shared(source.text, full_text(target.label, target.definition))
-        return f"label and definition share {_quoted(words)}" if words else "texts match as a whole"
+        if words:
+            return f"label and definition share {_quoted(words)}"
+        return f"label and definition: similarity {_similarity(rows, row, 'full_full')}"
     if theme == "names":
         if linked:
             return f"other initiatives call it {_quoted(linked)}"
-        return "matches its other labels and its parent's"
+        others = [e.text for e in target.labels if e.property == "altLabel"][:2]
+        others += rows.targets.parent_labels[column][:1]
+        if others:
+            return f"also known as or under {_quoted(others)}"
+        return f"text with its other names: similarity {_similarity(rows, row, 'full_enriched')}"
     if theme == "linked":
-        return f"close to {_quoted(linked)}, mapped to it" if linked else "mapped to few concepts"
+        if linked:
+            return f"close to {_quoted(linked)}, mapped to it"
+        return "no curated mapping points elsewhere"
     if theme == "parent":
         parents = rows.targets.parent_labels[column][:1]
         return f"its parent {_quoted(parents)} matches too" if parents else "a top-level concept"
@@ -173,10 +191,9 @@ def explain_rows(
             ((weight, theme) for theme, weight in sums.items() if weight > 0),
             key=lambda item: (-item[0], item[1]),
         )[:MAX_REASONS]
-        column = int(rows.cols[row])
         yield Explanation(
             tuple(
-                Reason(theme, round(weight, 4), _render(theme, rows, column, shared))
+                Reason(theme, round(weight, 4), _render(theme, rows, row, shared))
                 for weight, theme in strongest
             )
         )
