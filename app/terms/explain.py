@@ -37,6 +37,8 @@ THEMES: dict[str, tuple[str, ...]] = {
     "kind": ("kind_compatibility", "target_kind"),
 }
 MAX_REASONS = 3
+#: Contributions below this (in score units) are too small to count as a reason.
+MIN_WEIGHT = 0.01
 MAX_WORDS = 3
 _THEME_OF = {
     i: theme
@@ -188,7 +190,7 @@ def explain_rows(
         for column, theme in _THEME_OF.items():
             sums[theme] = sums.get(theme, 0.0) + float(values[column])
         strongest = sorted(
-            ((weight, theme) for theme, weight in sums.items() if weight > 0),
+            ((weight, theme) for theme, weight in sums.items() if weight >= MIN_WEIGHT),
             key=lambda item: (-item[0], item[1]),
         )[:MAX_REASONS]
         yield Explanation(

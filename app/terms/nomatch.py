@@ -18,7 +18,7 @@ temperature): a few numbers, readable and diffable, no pickle.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +34,8 @@ INPUTS = (
     "top_margin",
 )
 Floats = npt.NDArray[np.float64]
+#: Decimals kept in the file (and in memory, so both agree).
+DECIMALS = 10
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,9 @@ class NoMatchModel:
             "inputs": list(INPUTS),
             **{
                 key: (
-                    [round(v, 10) for v in value]
+                    [round(v, DECIMALS) for v in value]
                     if isinstance(value, tuple)
-                    else round(float(value), 10)
+                    else round(float(value), DECIMALS)
                 )
                 for key, value in asdict(self).items()
             },
@@ -137,19 +139,17 @@ def fit_no_match(
     regression = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
     regression.fit(z, has_match.astype(int))
     model = NoMatchModel(
-        mean=tuple(float(v) for v in mean),
-        scale=tuple(float(v) for v in scale),
-        coefficients=tuple(float(v) for v in regression.coef_[0]),
-        intercept=float(regression.intercept_[0]),
+        mean=_rounded(mean),
+        scale=_rounded(scale),
+        coefficients=_rounded(regression.coef_[0]),
+        intercept=round(float(regression.intercept_[0]), DECIMALS),
         threshold=0.5,
         temperature=temperature,
     )
     threshold = best_threshold(model.match_probability(x), has_match)
-    return NoMatchModel(
-        mean=model.mean,
-        scale=model.scale,
-        coefficients=model.coefficients,
-        intercept=model.intercept,
-        threshold=threshold,
-        temperature=temperature,
-    )
+    return replace(model, threshold=round(threshold, DECIMALS))
+
+
+def _rounded(values: npt.NDArray[np.floating]) -> tuple[float, ...]:
+    """Rounded as in the file, so the model in memory is the model that is loaded back."""
+    return tuple(round(float(v), DECIMALS) for v in values)
