@@ -276,9 +276,10 @@ def compute_features(sources: SourceSide, targets: TargetSide) -> FeatureBlock:
                 _pool_columns(x, s, "full", full[s], rows, cols)
                 _pool_columns(x, s, "enriched", enriched[s], rows, cols)
                 best_enriched[s][chunk] = _finite_max(enriched[s])
-            linked = _pair_columns(x, s, sources, targets, (chunk, rows, cols), dense, s in exact)
-            if s == WORDLLAMA:
-                best_linked[chunk] = _finite_max(linked)
+            _pair_columns(x, s, sources, targets, (chunk, rows, cols), dense, s in exact)
+        best_linked[chunk] = _best_per_source(
+            x[:, COLUMN[f"{WORDLLAMA}_linked_max"]], rows, chunk.stop - chunk.start
+        )
         _pair_facts(x, sources, targets, chunk, rows, cols)
         parts.append((rows + start, cols, x))
     rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
@@ -323,11 +324,8 @@ def _pair_columns(
     pairs_of: tuple[slice, Ints, Ints],
     dense: bool,
     pool_done: bool,
-) -> Floats:
-    """The cosines that need no pool statistics: labels, definitions, parents, links.
-
-    :returns: the chunk's best cosine to a linked concept per target (-inf: none).
-    """
+) -> None:
+    """The cosines that need no pool statistics: labels, definitions, parents, links."""
     chunk, rows, cols = pairs_of
     label = sources.label[signal][chunk]
     definition = sources.definition[signal][chunk]
@@ -350,31 +348,53 @@ def _pair_columns(
         x[:, COLUMN[f"{signal}_full_enriched"]] = _values(
             full, targets.enriched[signal], rows, cols, dense
         )
-    linked = _linked(full, targets, signal)
-    x[:, COLUMN[f"{signal}_linked_max"]] = _gather(linked, rows, cols)
-    parents = _parents(full, targets, signal)
-    x[:, COLUMN[f"{signal}_full_parent"]] = _gather(parents, rows, cols)
-    return linked
-
-
-def _gather(matrix: Floats, rows: Ints, cols: Ints) -> Floats:
-    values = matrix[rows, cols]
-    return np.where(np.isfinite(values), values, np.nan).astype(np.float32)
-
-
-def _linked(full: Matrix, targets: TargetSide, signal: str) -> Floats:
-    """Per source and target, the best cosine to a concept linked to the target (-inf: none)."""
-    scores = _product(full, targets.linked[signal])
-    return _grouped_max(scores, targets.link_of, len(targets))
-
-
-def _parents(full: Matrix, targets: TargetSide, signal: str) -> Floats:
-    """Per source and target, the best cosine to a parent of the target (-inf: none)."""
-    if len(targets.parent_row) == 0:
-        return np.full((full.shape[0], len(targets)), -np.inf, dtype=np.float32)
+    x[:, COLUMN[f"{signal}_linked_max"]] = _owned_max(
+        full, targets.linked[signal], targets.link_of, (rows, cols), dense
+    )
     parent_texts = targets.full[signal][targets.parent_row]
-    scores = _product(full, parent_texts)
-    return _grouped_max(scores, targets.parent_of, len(targets))
+    x[:, COLUMN[f"{signal}_full_parent"]] = _owned_max(
+        full, parent_texts, targets.parent_of, (rows, cols), dense
+    )
+
+
+def _best_per_source(values: Floats, rows: Ints, size: int) -> Floats:
+    """Per source of a chunk, the best of its pairs' values (0 when none is known)."""
+    best = np.full(size, -np.inf, dtype=np.float32)
+    finite = ~np.isnan(values)
+    np.maximum.at(best, rows[finite], values[finite])
+    return np.where(np.isfinite(best), best, 0.0).astype(np.float32)
+
+
+def _owned_max(
+    full: Matrix, owned: Matrix, owner: Ints, pairs: tuple[Ints, Ints], dense: bool
+) -> Floats:
+    """Per pair, the best cosine of the source to a row ``owned`` by the target (NaN: none).
+
+    ``owner`` (sorted) names the target of each row of ``owned`` (its linked concepts, or its
+    parents). A small pool takes one product; a blocked one only the pairs' own rows.
+    """
+    rows, cols = pairs
+    result = np.full(len(rows), np.nan, dtype=np.float32)
+    if len(owner) == 0 or len(rows) == 0:
+        return result
+    count = max(int(cols.max()) + 1, int(owner.max()) + 1)
+    if dense:
+        best = _grouped_max(_product(full, owned), owner, count)
+        values = best[rows, cols]
+        return np.where(np.isfinite(values), values, np.nan).astype(np.float32)
+    counts = np.bincount(owner, minlength=count)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    per_pair = counts[cols]
+    has = np.flatnonzero(per_pair)
+    if len(has) == 0:
+        return result
+    repeat = np.repeat(has, per_pair[has])
+    first = np.repeat(np.cumsum(per_pair[has]) - per_pair[has], per_pair[has])
+    members = np.repeat(starts[cols[has]], per_pair[has]) + np.arange(len(repeat)) - first
+    values = _pairwise(full, owned, rows[repeat], members)
+    group_starts = np.flatnonzero(np.r_[True, repeat[1:] != repeat[:-1]])
+    result[has] = np.maximum.reduceat(values, group_starts)
+    return result
 
 
 def _pair_facts(
