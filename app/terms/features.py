@@ -185,15 +185,30 @@ def _grouped_max(scores: Dense, owner: Ints, count: int) -> Floats:
     return result
 
 
-def _ranks(matrix: Dense, rows: Ints, values: Floats) -> Floats:
-    """Rank of each value in its row of ``matrix``: 1 + how many are greater, capped.
+Top = tuple[Ints, Dense]
 
-    Only each row's best :data:`RANK_CAP` values are sorted (a partition finds them); one
-    ``searchsorted`` over all rows at once, each row shifted by its own offset, counts them.
+
+def _top(matrix: Dense) -> Top:
+    """Each row's best :data:`RANK_CAP` columns and their values, in no order.
+
+    One partition serves both the ranks and the candidates.
     """
     pool = matrix.shape[1]
     keep = min(RANK_CAP, pool)
-    top = np.partition(matrix, pool - keep, axis=1)[:, pool - keep :] if pool > keep else matrix
+    if pool > keep:
+        columns = np.argpartition(matrix, pool - keep, axis=1)[:, pool - keep :]
+    else:
+        columns = np.broadcast_to(np.arange(pool, dtype=np.int64), matrix.shape).copy()
+    return columns.astype(np.int64), np.take_along_axis(matrix, columns, axis=1)
+
+
+def _ranks(top: Dense, rows: Ints, values: Floats) -> Floats:
+    """Rank of each value in its row: 1 + how many are greater, capped at ``RANK_CAP + 1``.
+
+    ``top`` holds each row's best :data:`RANK_CAP` values; they are sorted and one
+    ``searchsorted`` over all rows at once, each row shifted by its own offset, counts them.
+    """
+    keep = top.shape[1]
     ordered = np.where(np.isfinite(top), top, -2.0).astype(np.float64)
     ordered.sort(axis=1)
     offsets = np.arange(ordered.shape[0], dtype=np.float64) * 8.0
@@ -224,7 +239,7 @@ def _plan(sources: SourceSide, targets: TargetSide) -> _Plan:
     )
 
 
-def _candidates(chunk: slice, rankers: list[Dense], plan: _Plan, pool: int) -> tuple[Ints, Ints]:
+def _candidates(chunk: slice, rankers: list[Top], plan: _Plan, pool: int) -> tuple[Ints, Ints]:
     """Local rows and columns of a chunk's candidate pairs, sorted, self pairs left out."""
     size = chunk.stop - chunk.start
     if plan.exhaustive or pool <= CANDIDATES_PER_RANKER:
@@ -233,7 +248,11 @@ def _candidates(chunk: slice, rankers: list[Dense], plan: _Plan, pool: int) -> t
     else:
         k = CANDIDATES_PER_RANKER
         picked = np.concatenate(
-            [np.argpartition(-matrix, k - 1, axis=1)[:, :k] for matrix in rankers], axis=1
+            [
+                np.take_along_axis(columns, np.argpartition(-values, k - 1, axis=1)[:, :k], 1)
+                for columns, values in rankers
+            ],
+            axis=1,
         )
         picked.sort(axis=1)
         keep = np.ones(picked.shape, dtype=np.bool_)
@@ -267,14 +286,19 @@ def compute_features(sources: SourceSide, targets: TargetSide) -> FeatureBlock:
         for s in exact:
             _mask_self(full[s], plan, chunk)
             _mask_self(enriched[s], plan, chunk)
-        rankers = [full[WORD], enriched[WORD], full[WORDLLAMA], enriched[WORDLLAMA]]
+        tops = {
+            (s, k): _top(m)
+            for k, ms in (("full", full), ("enriched", enriched))
+            for s, m in ms.items()
+        }
+        rankers = [tops[(s, k)] for s in (WORD, WORDLLAMA) for k in ("full", "enriched")]
         rows, cols = _candidates(chunk, rankers, plan, pool)
         x = np.full((len(rows), len(FEATURE_NAMES)), np.nan, dtype=np.float32)
         dense = plan.exhaustive or len(rows) >= (chunk.stop - chunk.start) * pool // 4
         for s in SIGNALS:
             if s in exact:
-                _pool_columns(x, s, "full", full[s], rows, cols)
-                _pool_columns(x, s, "enriched", enriched[s], rows, cols)
+                _pool_columns(x, s, "full", (full[s], tops[(s, "full")][1]), rows, cols)
+                _pool_columns(x, s, "enriched", (enriched[s], tops[(s, "enriched")][1]), rows, cols)
                 best_enriched[s][chunk] = _finite_max(enriched[s])
             _pair_columns(x, s, sources, targets, (chunk, rows, cols), dense, s in exact)
         best_linked[chunk] = _best_per_source(
@@ -307,13 +331,16 @@ def _finite_max(matrix: Dense) -> Floats:
     return np.where(np.isfinite(best), best, 0.0).astype(np.float32)
 
 
-def _pool_columns(x: Floats, signal: str, kind: str, matrix: Dense, rows: Ints, cols: Ints) -> None:
+def _pool_columns(
+    x: Floats, signal: str, kind: str, matrix_top: tuple[Dense, Dense], rows: Ints, cols: Ints
+) -> None:
     """Fill the pair's cosine, gap and log rank for one pool-wide matrix (full or enriched)."""
+    matrix, top = matrix_top
     values = matrix[rows, cols]
-    best = matrix.max(axis=1)[rows]
+    best = top.max(axis=1)[rows]
     x[:, COLUMN[f"{signal}_full_{kind}"]] = values
     x[:, COLUMN[f"{signal}_{kind}_gap"]] = best - values
-    x[:, COLUMN[f"{signal}_{kind}_logrank"]] = np.log(_ranks(matrix, rows, values))
+    x[:, COLUMN[f"{signal}_{kind}_logrank"]] = np.log(_ranks(top, rows, values))
 
 
 def _pair_columns(
