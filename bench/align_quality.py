@@ -222,6 +222,11 @@ def run(upstream: Path, note: Callable[[str], None]) -> str:
     table2 = evaluate(index, scored2, note)
     answered = np.asarray([not training.abstained[id(s)] for s in scored2[FULL]], dtype=float)
     share = bootstrap(lambda idx: float(answered[idx].mean()), len(answered))
+    first = hits([s.ranking for s in scored2[FULL]], [s.query.gold for s in scored2[FULL]], 1)
+    when_answered = bootstrap(
+        lambda idx: float(first[idx][answered[idx] > 0].mean()) if answered[idx].any() else np.nan,
+        len(answered),
+    )
     per_direction: dict[tuple[str, str], int] = defaultdict(int)
     for q in dev2:
         per_direction[(q.fold, q.target)] += 1
@@ -233,7 +238,7 @@ def run(upstream: Path, note: Callable[[str], None]) -> str:
         *_table(table2),
         "",
         f"No match on dev set 2 (every source has a declared counterpart): the learned ranker "
-        f"answers {share} of them.",
+        f"answers {share} of them, with hit@1 {when_answered} on those it answers.",
         "",
         f"Variants: `{FULL}` label and definition; `{DEFINITION_ONLY}` label removed; "
         f"`{PARAPHRASE}` label replaced by a phrase of the definition sharing no word with it. "
