@@ -9,7 +9,8 @@ from app.catalog import Catalog
 from app.dataset import SourceFile, load_into_initiative
 from app.embedding import Embedder
 from app.identifiers import load_converter
-from app.label_index import LabelIndex, LabelIndexHolder
+from app.index_holder import LabelIndexHolder
+from app.label_index import LabelIndex
 from app.settings import Settings
 from app.store import GraphStore
 from tests.conftest import DATA

@@ -27,7 +27,6 @@ from app.cli import cli
 from app.dataset import ensure_seeded
 from app.errors import StoreError
 from app.remote_store import (
-    WRITE_STAMP,
     Endpoints,
     RemoteGraphStore,
     open_remote_store,
@@ -35,7 +34,7 @@ from app.remote_store import (
 )
 from app.settings import PROJECT_ROOT, Settings, get_settings
 from app.sparql_text import bind_values
-from app.store import GraphNames, GraphStore, open_store
+from app.store import WRITE_STAMP, GraphNames, GraphStore, open_store
 from app.workers import OxigraphServer, oxigraph_server
 from tests.conftest import DATA, empty_remote_store
 from tests.live_server import live_server

@@ -1,0 +1,220 @@
+"""The label index persisted beside the store, so that a start or a CLI call need not rebuild it.
+
+Building the index reads every concept and embeds every label: 0.5 s for the bundle, several
+seconds for 16k concepts. The built index is saved in one ``.npz`` file (numpy's zip of
+arrays, read with ``allow_pickle=False``):
+
+- ``key``: JSON of what the index was built from (see :func:`index_key`);
+- ``label_vectors``, ``label_owner``, ``text_vectors``: the embedding matrices as they are;
+- ``tables``: the concepts and the label dictionaries, pickled. Unpickling is restricted to
+  builtin containers and the four record classes of :mod:`app.label_index`, so a doctored file
+  cannot name any other callable; a file that fails to load is ignored and rebuilt.
+
+The key holds the store's write stamp (:meth:`GraphStore.change_stamp`, replaced in the same
+transaction as every write), the format version, the embedder's name, the base IRI, and
+digests of the code and queries that build the index and of the CURIE prefixes. A file whose
+key differs from the store's current one is never loaded. Writes go to a temporary file in the
+same folder, flushed, then renamed over the old file: a reader sees the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import pickle
+import uuid
+import zipfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import curies
+import numpy as np
+
+import app.label_index as label_index_module
+from app.catalog import Catalog
+from app.embedding import CachedEmbedder
+from app.label_index import (
+    HeldMapping,
+    IndexedConcept,
+    InitiativeInfo,
+    LabelEntry,
+    LabelIndex,
+    label_texts,
+)
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: Bump when the saved layout changes (the code digest covers changes to how it is built).
+INDEX_FORMAT = 1
+FILE_NAME = "label-index.npz"
+#: The queries the index is built from (their text is part of the key).
+INDEX_QUERIES = ("initiatives", "label-index", "mapping-index")
+_ARRAYS = ("label_vectors", "label_owner", "text_vectors")
+#: The LabelIndex fields kept in ``tables`` (the embedder and converter come from the process).
+_TABLES = (
+    "concepts",
+    "initiatives",
+    "base_iri",
+    "by_iri",
+    "exact",
+    "normalised",
+    "word_sets",
+    "fuzzy_keys",
+    "fuzzy_postings",
+    "word_postings",
+    "vocabulary",
+    "sense_of",
+    "senses",
+    "mappings",
+    "acronyms",
+    "built_seconds",
+)
+_ALLOWED = {
+    ("app.label_index", cls.__name__): cls
+    for cls in (IndexedConcept, LabelEntry, HeldMapping, InitiativeInfo)
+}
+
+
+def index_folder(settings: Settings) -> Path | None:
+    """Where the label index is persisted, or ``None`` for nowhere.
+
+    ``cache_dir`` when set; else beside the embedded store's folder (``<store>-cache``); a
+    remote store (``store_url``) has no local folder, so it persists only with ``cache_dir``.
+    """
+    if not settings.persist_index:
+        return None
+    if settings.cache_dir is not None:
+        return settings.cache_dir
+    if settings.store_url is not None:
+        return None
+    return settings.store_path.with_name(settings.store_path.name + "-cache")
+
+
+@cache
+def _code_digest() -> str:
+    """A digest of the module that builds the index: a changed rule means a new key."""
+    source = Path(label_index_module.__file__).read_bytes()
+    return hashlib.sha256(source).hexdigest()[:16]
+
+
+def index_key(
+    stamp: str, embedder_name: str, base_iri: str, catalog: Catalog, converter: curies.Converter
+) -> dict[str, Any]:
+    """What a persisted index must have been built from to serve the store now."""
+    digest = hashlib.sha256()
+    for name in INDEX_QUERIES:
+        digest.update(catalog[name].sparql.encode())
+    prefixes = json.dumps(sorted(converter.bimap.items())).encode()
+    return {
+        "format": INDEX_FORMAT,
+        "stamp": stamp,
+        "embedder": embedder_name,
+        "base_iri": base_iri,
+        "code": _code_digest(),
+        "queries": digest.hexdigest()[:16],
+        "prefixes": hashlib.sha256(prefixes).hexdigest()[:16],
+    }
+
+
+class _RestrictedUnpickler(pickle.Unpickler):
+    """Loads builtin containers and the index's record classes, nothing else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        allowed = _ALLOWED.get((module, name))
+        if allowed is None:
+            raise pickle.UnpicklingError(f"refusing {module}.{name} in a persisted index")
+        return allowed
+
+
+def _bytes_array(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.uint8)
+
+
+def save_index(index: LabelIndex, key: dict[str, Any], folder: Path) -> Path | None:
+    """Write ``index`` under ``key`` to ``folder``, atomically; ``None`` when it cannot.
+
+    A cache that cannot be written (read-only folder, full disk) is logged and skipped: the
+    index in memory is what serves.
+    """
+    target = folder / FILE_NAME
+    temporary = folder / f".{FILE_NAME}.{uuid.uuid4().hex[:8]}.tmp"
+    tables = {name: getattr(index, name) for name in _TABLES}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as handle:
+            np.savez(
+                handle,
+                key=_bytes_array(json.dumps(key, sort_keys=True).encode()),
+                tables=_bytes_array(pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)),
+                **{name: getattr(index, name) for name in _ARRAYS},
+            )
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(target)
+    except OSError as exc:
+        log.warning("cannot persist the label index in %s: %s", folder, exc)
+        temporary.unlink(missing_ok=True)
+        return None
+    log.debug("label index persisted: %s (%d bytes)", target, target.stat().st_size)
+    return target
+
+
+def read_key(path: Path) -> dict[str, Any] | None:
+    """The key a persisted index was saved under, or ``None`` when unreadable."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            loaded: dict[str, Any] = json.loads(data["key"].tobytes())
+            return loaded
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+        return None
+
+
+def load_index(
+    folder: Path, key: dict[str, Any], embedder: CachedEmbedder, converter: curies.Converter
+) -> LabelIndex | None:
+    """The persisted index when its key equals ``key``; ``None`` when absent, stale or broken.
+
+    The vectors are also handed to the embedder's memo, so the next rebuild (after a write)
+    embeds only the texts that are new, as it would after a build.
+    """
+    path = folder / FILE_NAME
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            found = json.loads(data["key"].tobytes())
+            if found != key:
+                log.info("the persisted label index is of another store state; rebuilding")
+                return None
+            arrays = {name: data[name] for name in _ARRAYS}
+            tables = _RestrictedUnpickler(io.BytesIO(data["tables"].tobytes())).load()
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError, pickle.PickleError) as exc:
+        log.warning("ignoring the unreadable persisted label index %s: %s", path, exc)
+        return None
+    if not isinstance(tables, dict) or set(tables) != set(_TABLES):
+        log.warning("ignoring the persisted label index %s: unexpected content", path)
+        return None
+    index = LabelIndex(
+        concepts=tables.pop("concepts"),
+        initiatives=tables.pop("initiatives"),
+        embedder=embedder,
+        base_iri=tables.pop("base_iri"),
+        converter=converter,
+        **tables,
+        **arrays,
+    )
+    _remember_vectors(index, embedder)
+    return index
+
+
+def _remember_vectors(index: LabelIndex, embedder: CachedEmbedder) -> None:
+    """Give the embedder's memo the loaded vectors of every label and concept text."""
+    texts, _owners = label_texts(index.concepts)
+    if len(texts) == len(index.label_vectors):
+        embedder.remember(texts, index.label_vectors)
+    embedder.remember([c.text for c in index.concepts], index.text_vectors)
