@@ -17,9 +17,8 @@ remote store when another server's write stamp is seen) moves on. The rules:
 - in the background (``background=True``, :meth:`DerivedCache.latest`): after each write a
   thread builds the new value while readers keep getting the previous one. One build runs at a
   time; a write during a build means one more build after it, never a queue of them. A
-  reader that arrives before any value exists waits for the first build. The first value is
-  kept even when a write overtook its build (there is nothing older to serve), marked stale,
-  and the next build follows at once.
+  reader that arrives before any value exists waits for the first build that no write
+  overtook.
 
 So a background cache lags a write by at most the time of one build (more while writes keep
 arriving faster than builds finish), and an on-demand cache never lags.
@@ -96,13 +95,16 @@ class DerivedCache(Generic[T]):
         return self._value is not None
 
     def _keep(self, value: T, generation: int) -> bool:
-        """Keep ``value`` built for ``generation``; whether it is the fresh value. Under lock."""
-        if generation == self._generation:
-            self._value, self._value_generation = value, generation
-            return True
-        if self.background and self._value is None:
-            self._value, self._value_generation = value, generation
-        return False
+        """Keep ``value`` if it was built for the current generation; whether it was. Under lock.
+
+        A value a write overtook may mix the states before and after the write (its queries
+        ran on both sides of it), so it is never kept, not even as a background cache's first
+        value: the readers waiting for that one wait for the next build.
+        """
+        if generation != self._generation:
+            return False
+        self._value, self._value_generation = value, generation
+        return True
 
     # --- on demand -----------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ same folder, flushed, then renamed over the old file: a reader sees the old file
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -158,7 +159,8 @@ def save_index(index: LabelIndex, key: dict[str, Any], folder: Path) -> Path | N
         temporary.replace(target)
     except OSError as exc:
         log.warning("cannot persist the label index in %s: %s", folder, exc)
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
         return None
     log.debug("label index persisted: %s (%d bytes)", target, target.stat().st_size)
     return target
