@@ -138,6 +138,16 @@ class DerivedCache(Generic[T]):
                 self._state.notify_all()
         return value
 
+    def offer(self, value: T, generation: int) -> bool:
+        """Keep a value obtained elsewhere (a persisted copy) for ``generation``, if current.
+
+        :returns: whether it was kept (the generation had not moved since ``generation``).
+        """
+        with self._state:
+            kept = self._keep(value, generation)
+            self._state.notify_all()
+            return kept
+
     # --- in the background ---------------------------------------------------------------------
 
     def start(self) -> None:

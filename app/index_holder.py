@@ -111,8 +111,16 @@ class LabelIndexHolder:
         return self._cache.latest()
 
     def start(self) -> None:
-        """Start loading or building the first index in the background (app startup)."""
-        self._cache.start()
+        """At app startup: load the persisted index now, else build it in the background.
+
+        Loading takes a fraction of a build, so a server whose store has a persisted index
+        answers its first request from it without waiting; without one, requests that come
+        before the first build is done wait for it.
+        """
+        generation = self._cache.generation
+        loaded = self._load_persisted(self._key())
+        if loaded is None or not self._cache.offer(loaded, generation):
+            self._cache.start()
 
     def close(self) -> None:
         """Stop rebuilding; wait for a running build, which reads the store."""
@@ -128,15 +136,24 @@ class LabelIndexHolder:
             stamp, self.embedder.name, self._store.names.base, self._catalog, self._converter
         )
 
+    def _load_persisted(self, key: dict[str, Any] | None) -> LabelIndex | None:
+        if key is None or self.folder is None:
+            return None
+        # A server rebuilds after writes: give its embedder the saved vectors to reuse.
+        loaded = load_index(
+            self.folder, key, self.embedder, self._converter, remember=self._cache.background
+        )
+        if loaded is not None:
+            self.loaded += 1
+            log.info("label index: %d concepts loaded from %s", len(loaded), self.folder)
+        return loaded
+
     def _produce(self) -> LabelIndex:
         """Load the persisted index of the store's state, else build it (and persist it)."""
         key = self._key()
-        if key is not None and self.folder is not None:
-            loaded = load_index(self.folder, key, self.embedder, self._converter)
-            if loaded is not None:
-                self.loaded += 1
-                log.info("label index: %d concepts loaded from %s", len(loaded), self.folder)
-                return loaded
+        loaded = self._load_persisted(key)
+        if loaded is not None:
+            return loaded
         index = build_label_index(self._store, self._catalog, self._converter, self.embedder)
         self.built += 1
         log.info("label index: %d concepts built in %.3f s", len(index), index.built_seconds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -11,11 +12,11 @@ import pyoxigraph as ox
 import pytest
 
 from app.catalog import Catalog
-from app.embedding import CachedEmbedder, load_embedder
+from app.embedding import CachedEmbedder, Vectors, load_embedder
 from app.identifiers import load_converter
 from app.index_file import FILE_NAME, index_folder, index_key, load_index, read_key, save_index
 from app.index_holder import LabelIndexHolder
-from app.label_index import LabelIndex
+from app.label_index import LabelIndex, build_label_index
 from app.resolve import resolve_term
 from app.settings import Settings
 from app.store import GraphStore, open_store
@@ -204,3 +205,27 @@ def test_holder_loads_the_persisted_index_until_the_store_changes(
     assert third.current().concept(GAMMA_G1) is not None
     assert (third.built, third.loaded) == (1, 0)
     assert read_key(folder / FILE_NAME) == key_for(store, settings)
+
+
+def test_a_server_load_lets_the_next_rebuild_reuse_the_saved_vectors(
+    store: GraphStore, settings: Settings, tmp_path: Path
+) -> None:
+    built = holder(store, settings, None).current()
+    key = key_for(store, settings)
+    save_index(built, key, tmp_path)
+    model = load_embedder()
+    embedded: list[str] = []
+
+    class Counting:
+        name = model.name
+
+        def embed(self, texts: Sequence[str]) -> Vectors:
+            embedded.extend(texts)
+            return model.embed(texts)
+
+    embedder = CachedEmbedder(Counting())
+    assert load_index(tmp_path, key, embedder, built.converter, remember=True) is not None
+    catalog = Catalog.from_folder(settings.queries_dir)
+    rebuilt = build_label_index(store, catalog, built.converter, embedder)
+    assert embedded == []  # every label and text came from the saved vectors
+    assert np.array_equal(rebuilt.text_vectors, built.text_vectors)

@@ -72,7 +72,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
             folder=index_folder(settings),
             background=True,
         )
-        app.state.label_index.start()
+        # A persisted index of this store state is loaded before the first request.
+        await anyio.to_thread.run_sync(app.state.label_index.start)
         try:
             yield
         finally:
