@@ -173,7 +173,8 @@ def test_an_unwritable_cache_folder_is_skipped(
     assert save_index(built, key_for(store, settings), blocker) is None
 
 
-def test_index_folder_follows_the_settings(settings: Settings, tmp_path: Path) -> None:
+def test_index_folder_follows_the_settings(tmp_path: Path) -> None:
+    settings = Settings(store_path=tmp_path / "store", _env_file=None)
     assert index_folder(settings) == settings.store_path.with_name("store-cache")
     assert index_folder(settings.with_overrides(cache_dir=tmp_path / "c")) == tmp_path / "c"
     remote = settings.with_overrides(store_url="http://127.0.0.1:1/query")
