@@ -89,6 +89,16 @@ class DerivedCache(Generic[T]):
         """Whether a value is held for the current generation."""
         return self._value is not None and self._value_generation == self._generation
 
+    def peek(self, *, fresh: bool) -> T | None:
+        """The held value (only if fresh, with ``fresh``), or ``None``: never waits or builds.
+
+        For callers on an event loop, which must not block: ``None`` means "ask in a thread".
+        """
+        with self._state:
+            if fresh and self._value_generation != self._generation:
+                return None
+            return self._value
+
     @property
     def has_value(self) -> bool:
         """Whether any value is held, fresh or not."""
@@ -218,8 +228,7 @@ class DerivedCache(Generic[T]):
                 if self._closed or fresh:
                     self._building = False
                     return
-                if not fresh:
-                    log.info("the store changed while the %s was built; building again", self.name)
+            log.info("the store changed while the %s was built; building again", self.name)
 
     def close(self) -> None:
         """Stop rebuilding and wait for a running build (it holds the store)."""

@@ -94,6 +94,10 @@ class LabelIndexHolder:
             self._embedder = load_embedder()
         return self._embedder
 
+    def peek(self, *, fresh: bool = False) -> LabelIndex | None:
+        """The index if one is held (the current one, with ``fresh``), without ever waiting."""
+        return self._cache.peek(fresh=fresh)
+
     def current(self) -> LabelIndex:
         """The index of the store as of now: built (or loaded) first when the store changed.
 

@@ -51,9 +51,8 @@ async def get_label_index(request: Request) -> LabelIndex:
     Only a request that comes before the first index exists waits (off the event loop).
     """
     holder: LabelIndexHolder = request.app.state.label_index
-    if holder.has_index:
-        return holder.latest()
-    return await run_in_threadpool(holder.latest)
+    index = holder.peek()
+    return index if index is not None else await run_in_threadpool(holder.latest)
 
 
 async def get_current_label_index(request: Request) -> LabelIndex:
@@ -63,9 +62,8 @@ async def get_current_label_index(request: Request) -> LabelIndex:
     graph upload may have added a moment ago.
     """
     holder: LabelIndexHolder = request.app.state.label_index
-    if holder.is_fresh:
-        return holder.current()
-    return await run_in_threadpool(holder.current)
+    index = holder.peek(fresh=True)
+    return index if index is not None else await run_in_threadpool(holder.current)
 
 
 def get_tokens(request: Request) -> TokenRegistry:
