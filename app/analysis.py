@@ -158,8 +158,10 @@ def _overlap(a: str | None, b: str | None) -> float:
 class Analysis:
     """Coverage, gaps and conflicts over one store, recomputed after every write.
 
-    The facts are read on demand (three queries, well under the label index's build time), not
-    in the background: an answer about coverage or gaps right after a review must count it.
+    The facts are read on demand, not in the background like the label index: an answer about
+    coverage or gaps right after a review must count it, and a background rebuild would spend
+    its time (three queries: 0.4 s on the bundle, seconds at 16k concepts) after every write,
+    each review included, even when nobody asks for an analysis.
     """
 
     def __init__(self, store: GraphStore, catalog: Catalog) -> None:

@@ -91,7 +91,8 @@ class Curation:
     """Curated mappings of one store: read (cached until the next write) and reviewed.
 
     The records are read on demand, not in the background: a review reads them to decide
-    what it changes, so they must be the store's as of now (and one query is cheap).
+    what it changes, so they must be the store's as of now; one query, whose time grows with
+    the mappings, not with the concepts.
     """
 
     def __init__(self, store: GraphStore, catalog: Catalog) -> None:
