@@ -557,13 +557,19 @@ def _export_mappings(
 
 
 def _label_index(settings: Settings, store: GraphStore) -> LabelIndex:
-    """Build the in-memory label index over the opened store (resolve and align read it)."""
+    """The label index of the opened store, persisted for the next call.
+
+    Loaded from the file beside the store when the store has not changed since it was saved,
+    else built (and saved).
+    """
     from app.identifiers import load_converter
-    from app.label_index import LabelIndexHolder
+    from app.index_file import index_folder
+    from app.index_holder import LabelIndexHolder
 
     converter = load_converter(settings.ontology_dir / "prefixes.json")
     catalog = Catalog.from_folder(settings.queries_dir)
-    return LabelIndexHolder(store, catalog, converter).current()
+    holder = LabelIndexHolder(store, catalog, converter, folder=index_folder(settings))
+    return holder.current()
 
 
 def _as_bad_argument(exc: NotFoundError, parameter: str) -> ParameterError:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from app.auth import Identity
+from app.cache import DerivedCache
 from app.catalog import Catalog
 from app.curation_models import (
     MAX_LIMIT,
@@ -87,29 +88,34 @@ def _status(raw: str | None, negated: bool) -> ReviewStatus:
 
 
 class Curation:
-    """Curated mappings of one store: read (cached until the next write) and reviewed."""
+    """Curated mappings of one store: read (cached until the next write) and reviewed.
+
+    The records are read on demand, not in the background: a review reads them to decide
+    what it changes, so they must be the store's as of now; one query, whose time grows with
+    the mappings, not with the concepts.
+    """
 
     def __init__(self, store: GraphStore, catalog: Catalog) -> None:
         self._store = store
         self._catalog = catalog
-        self._cache_lock = threading.Lock()
         self._review_lock = threading.Lock()
-        self._records: list[StoredRecord] | None = None
+        self._records: DerivedCache[list[StoredRecord]] = DerivedCache(
+            "curated mappings", self._read_records
+        )
         self.log_graph = ox.NamedNode(f"{store.names.base}graph/curation-log")
         self._set_prefix = f"{store.names.base}graph/mappings/"
         store.add_listener(self.invalidate)
 
     def invalidate(self) -> None:
         """Forget the cached records; the next read queries the store."""
-        with self._cache_lock:
-            self._records = None
+        self._records.invalidate()
 
     # --- reading -------------------------------------------------------------------------------
 
     def _all(self) -> list[StoredRecord]:
-        with self._cache_lock:
-            if self._records is not None:
-                return self._records
+        return self._records.get()
+
+    def _read_records(self) -> list[StoredRecord]:
         records = []
         for row in self._store.select(self._catalog["mapping-records"].sparql):
             graph = term_text(row["graph"])
@@ -145,8 +151,6 @@ class Curation:
                 )
             )
         records.sort(key=lambda r: (r.graph, r.subject, r.object, r.predicate))
-        with self._cache_lock:
-            self._records = records
         return records
 
     def _set_id(self, graph: str) -> str:

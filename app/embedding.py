@@ -129,6 +129,14 @@ class CachedEmbedder:
                 return self._inner.embed([])
             return np.stack([self._cache[t] for t in texts])
 
+    def remember(self, texts: Sequence[str], vectors: Vectors) -> None:
+        """Take vectors this model made earlier (a persisted index), as if just embedded."""
+        with self._lock:
+            if len(self._cache) + len(texts) > self._max:
+                return
+            for text, vector in zip(texts, vectors, strict=True):
+                self._cache.setdefault(text, vector)
+
     def embed_uncached(self, texts: Sequence[str]) -> Vectors:
         """Embed without remembering: for queries, which would otherwise grow the cache."""
         return self._inner.embed(texts)

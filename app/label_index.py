@@ -16,9 +16,10 @@ Senses are the connected components of the positive ``skos:exactMatch``/``skos:c
 mappings: concepts linked by them are one meaning, so a label two initiatives use for different
 things gives two senses. A negative mapping (SSSOM ``predicate_modifier: Not``) never links.
 
-The bundled graph has a few thousand concepts; a full build takes a fraction of a second and
-embedding is memoised per text, so the index is simply rebuilt after every write:
-:class:`LabelIndexHolder` listens to the store and rebuilds on the next read.
+A build takes 0.5 s for the bundled graph and several seconds for 16k concepts (embedding is
+memoised per text, so a rebuild embeds only new texts). :class:`app.index_holder.LabelIndexHolder`
+keeps the index of a store current: rebuilt in the background after every write, persisted
+beside the store (:mod:`app.index_file`) so that a start or a CLI call loads it instead.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-import threading
 import time
 import unicodedata
 from collections import defaultdict
@@ -39,7 +39,7 @@ import numpy as np
 import pyoxigraph as ox
 
 from app.catalog import Catalog
-from app.embedding import CachedEmbedder, Embedder, Vectors, load_embedder
+from app.embedding import CachedEmbedder, Embedder, Vectors
 from app.errors import NotFoundError, ParameterError
 from app.identifiers import CURIE_LOCAL, expand_curie
 from app.store import GraphStore, term_text, validate_id
@@ -629,14 +629,20 @@ def _fill_dictionaries(index: LabelIndex, acronyms: Mapping[str, set[str]]) -> N
     index.vocabulary = sorted(word_postings)
 
 
-def _fill_vectors(index: LabelIndex, embedder: Embedder) -> None:
+def label_texts(concepts: Sequence[IndexedConcept]) -> tuple[list[str], list[int]]:
+    """The texts of the label vectors (each concept's distinct names) and their owners."""
     owners: list[int] = []
     texts: list[str] = []
-    for concept in index.concepts:
+    for concept in concepts:
         names = list(dict.fromkeys(e.text for e in concept.name_labels)) or [concept.label]
         for name in names:
             owners.append(concept.position)
             texts.append(name)
+    return texts, owners
+
+
+def _fill_vectors(index: LabelIndex, embedder: Embedder) -> None:
+    texts, owners = label_texts(index.concepts)
     index.label_vectors = embedder.embed(texts)
     index.label_owner = np.asarray(owners, dtype=np.int64)
     index.text_vectors = embedder.embed([c.text for c in index.concepts])
@@ -670,76 +676,3 @@ def _fill_senses(index: LabelIndex, held: Sequence[HeldMapping]) -> None:
         members[root(position)].append(position)
     index.sense_of = [root(p) for p in range(len(index.concepts))]
     index.senses = dict(members)
-
-
-# --- keeping it fresh --------------------------------------------------------------------------
-
-
-class LabelIndexHolder:
-    """The current :class:`LabelIndex` of a store, rebuilt on the first read after a write.
-
-    The store calls :meth:`invalidate` after every successful write (``add_listener``). The
-    rebuild happens lazily, under a lock, on the next :meth:`current`: a burst of writes costs
-    one rebuild, readers never see a half-built index, and no background thread outlives the
-    store. The embedder is loaded on the first build, so an app that never resolves a term never
-    loads a model.
-    """
-
-    def __init__(
-        self,
-        store: GraphStore,
-        catalog: Catalog,
-        converter: curies.Converter,
-        embedder: Embedder | None = None,
-    ) -> None:
-        self._store = store
-        self._catalog = catalog
-        self._converter = converter
-        self._embedder = (
-            embedder
-            if embedder is None or isinstance(embedder, CachedEmbedder)
-            else CachedEmbedder(embedder)
-        )
-        self._index: LabelIndex | None = None
-        self._generation = 0
-        self._built_generation = -1
-        self._lock = threading.Lock()
-        store.add_listener(self.invalidate)
-
-    def invalidate(self) -> None:
-        """Mark the index stale (called by the store after a write)."""
-        self._generation += 1
-
-    @property
-    def is_fresh(self) -> bool:
-        """Whether :meth:`current` would answer without rebuilding."""
-        return self._index is not None and self._built_generation == self._generation
-
-    @property
-    def embedder(self) -> CachedEmbedder:
-        """The embedder, loaded on first use."""
-        if self._embedder is None:
-            self._embedder = load_embedder()
-        return self._embedder
-
-    def current(self) -> LabelIndex:
-        """The index of the store as of now, rebuilt first if the store changed.
-
-        :raises StoreError: when the store fails while the index is rebuilt.
-        """
-        index = self._index
-        if index is not None and self._built_generation == self._generation:
-            return index
-        with self._lock:
-            generation = self._generation
-            if self._index is None or self._built_generation != generation:
-                self._index = build_label_index(
-                    self._store, self._catalog, self._converter, self.embedder
-                )
-                self._built_generation = generation
-                log.info(
-                    "label index: %d concepts in %.3f s",
-                    len(self._index),
-                    self._index.built_seconds,
-                )
-            return self._index

@@ -47,7 +47,7 @@ from app.errors import (
 from app.query_worker import Term
 from app.rdf_io import sparql_error_position
 from app.sparql_text import bind_values
-from app.store import GraphNames, GraphStore, ReplaceSummary, Row, term_text
+from app.store import WRITE_STAMP, GraphNames, GraphStore, ReplaceSummary, Row, term_text
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,6 @@ SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 #: What a query asks for: SPARQL JSON for SELECT/ASK, N-Triples (or Turtle) for graphs.
 ACCEPT = f"{SPARQL_JSON}, {N_TRIPLES};q=0.9, text/turtle;q=0.8"
-#: The predicate of the write stamp (in the system graph, about the system graph).
-WRITE_STAMP = ox.NamedNode("https://w3id.org/mosaic/ontology#writeStamp")
 #: Seconds the internal requests (reads of the caches, writes of whole graphs) may take.
 REQUEST_TIMEOUT = 300.0
 REMOTE_BACKUP = (
@@ -91,7 +89,7 @@ class Endpoints:
 
 def system_graph(names: GraphNames) -> ox.NamedNode:
     """The graph of the remote store's bookkeeping (the write stamp); never user data."""
-    return ox.NamedNode(f"{names.base}graph/system")
+    return names.system
 
 
 def _ntriples(triples: Iterable[ox.Triple]) -> str:
@@ -217,6 +215,21 @@ class RemoteGraphStore(GraphStore):
             log.info("the remote store changed; refreshing the caches")
             self._changed()
         return changed
+
+    def change_stamp(self) -> str | None:
+        """The write stamp as the server holds it now (one query; see :meth:`check_stamp`).
+
+        :raises StoreError: when the server cannot be reached.
+        """
+        rows = self.select(
+            "SELECT ?stamp WHERE { GRAPH ?g { ?g ?p ?stamp } }",
+            {"g": self._system, "p": WRITE_STAMP},
+        )
+        return " ".join(sorted(term_text(row["stamp"]) for row in rows)) or None
+
+    def ensure_change_stamp(self) -> str | None:
+        """The write stamp (opening the store wrote the first one)."""
+        return self.change_stamp()
 
     # --- HTTP --------------------------------------------------------------------------------
 

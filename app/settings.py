@@ -92,6 +92,16 @@ class Settings(BaseSettings):
         description="Seconds between two checks of a remote store's write stamp, which tell "
         "this server's caches that another server wrote (0: never check).",
     )
+    persist_index: bool = Field(
+        default=True,
+        description="Keep the built label index in a file (see cache_dir) and load it at start "
+        "when the store has not changed since, instead of rebuilding it.",
+    )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Folder of the persisted label index (default: beside the store folder, "
+        "<store>-cache; a remote store persists it only when this is set).",
+    )
     ontology_dir: Path = PROJECT_ROOT / "ontology"
     shapes_dir: Path = PROJECT_ROOT / "shapes"
     queries_dir: Path = PROJECT_ROOT / "queries"
@@ -144,10 +154,10 @@ class Settings(BaseSettings):
         """Resolve paths once so that a later ``chdir`` changes nothing."""
         return value.expanduser().resolve()
 
-    @field_validator("tokens_file")
+    @field_validator("tokens_file", "cache_dir")
     @classmethod
     def _absolute_tokens_file(cls, value: Path | None) -> Path | None:
-        """Resolve the tokens file path once, like the folders."""
+        """Resolve the tokens file and cache folder paths once, like the folders."""
         return None if value is None else value.expanduser().resolve()
 
     @field_validator("rate_limit_writes", "rate_limit_expensive")

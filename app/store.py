@@ -7,13 +7,22 @@ query execution into killable worker processes without touching the routes.
 Replacing a graph is one transaction: an empty graph is filled with ``Store.extend`` (all or
 nothing), a non-empty one is changed by one SPARQL update that deletes what goes and inserts
 what comes, so concurrent readers see the old or the new graph and a failure changes nothing.
+
+Every write also replaces the *write stamp*, one triple in the graph ``{base}graph/system``
+holding a fresh random value, in the same transaction as the data (as the remote store does, so
+a store folder served by the Oxigraph server and opened embedded later keeps one stamp). What is
+derived from the graph and kept across processes (the persisted label index) is keyed by it:
+equal stamps mean equal content. The system graph is bookkeeping: it is left out of the
+store's graph list, counts and exports.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +41,9 @@ ID_RULE = "use lowercase letters, digits and single hyphens"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
+
+#: The predicate of the write stamp (in the system graph, about the system graph).
+WRITE_STAMP = ox.NamedNode("https://w3id.org/mosaic/ontology#writeStamp")
 
 
 def term_text(term: Term) -> str:
@@ -76,6 +88,11 @@ class GraphNames:
         """The graph holding the MOSAIC ontology."""
         return ox.NamedNode(f"{self.base}graph/ontology")
 
+    @property
+    def system(self) -> ox.NamedNode:
+        """The graph of the store's bookkeeping (the write stamp); never user data."""
+        return ox.NamedNode(f"{self.base}graph/system")
+
 
 @dataclass(frozen=True)
 class ReplaceSummary:
@@ -109,6 +126,7 @@ class GraphStore:
         self.path = path
         self._write_lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
+        self._system = names.system
 
     def add_listener(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` after every successful write (the executor refreshes snapshots)."""
@@ -123,6 +141,61 @@ class GraphStore:
     def _changed(self) -> None:
         for callback in self._listeners:
             callback()
+
+    # --- the write stamp -------------------------------------------------------------------
+
+    def _stamp_quads(self) -> list[ox.Quad]:
+        return list(self._store.quads_for_pattern(self._system, WRITE_STAMP, None, self._system))
+
+    def _new_stamp(self) -> ox.Quad:
+        return ox.Quad(self._system, WRITE_STAMP, ox.Literal(uuid.uuid4().hex), self._system)
+
+    def _stamp_operations(self) -> list[str]:
+        """The update operations that replace the write stamp (appended to a write's update)."""
+        stamp = self._new_stamp()
+        g = f"<{self._system.value}>"
+        triple = _ntriples([ox.Triple(stamp.subject, stamp.predicate, stamp.object)])
+        return [
+            f"DELETE WHERE {{ GRAPH {g} {{ {g} <{WRITE_STAMP.value}> ?stamp }} }}",
+            f"INSERT DATA {{ GRAPH {g} {{ {triple} }} }}",
+        ]
+
+    def _extend_stamped(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads and a new write stamp in one ``extend``, the old stamp removed first.
+
+        Should the process stop between the two steps, the store has no stamp, which matches
+        nothing persisted: the safe side.
+        """
+        for quad in self._stamp_quads():
+            self._store.remove(quad)
+        self._store.extend(itertools.chain(quads, [self._new_stamp()]))
+
+    def change_stamp(self) -> str | None:
+        """The write stamp: a value that changes with every write, kept in the store itself.
+
+        ``None`` for a store written before stamps existed (see :meth:`ensure_change_stamp`).
+        """
+        values = sorted(term_text(q.object) for q in self._stamp_quads())
+        return " ".join(values) or None
+
+    def ensure_change_stamp(self) -> str | None:
+        """The write stamp, writing a first one into a store that has none.
+
+        The data does not change, so the listeners are not called. ``None`` when the store
+        cannot be written (opened read-only).
+        """
+        stamp = self.change_stamp()
+        if stamp is not None:
+            return stamp
+        with self._write_lock:
+            try:
+                if not self._stamp_quads():
+                    self._store.add(self._new_stamp())
+                    self._store.flush()
+            except (OSError, RuntimeError) as exc:
+                log.info("cannot write a first write stamp: %s", exc)
+                return None
+        return self.change_stamp()
 
     # --- reading -------------------------------------------------------------------------
 
@@ -192,8 +265,8 @@ class GraphStore:
         return list(self._store.quads_for_pattern(subject, None, None, None))
 
     def all_quads(self) -> Iterator[ox.Quad]:
-        """Every quad of the store."""
-        return iter(self._store)
+        """Every quad of the store (the system graph left out)."""
+        return (q for q in self._store if q.graph_name != self._system)
 
     def has_quad(
         self,
@@ -211,12 +284,17 @@ class GraphStore:
 
     def named_graphs(self) -> list[ox.NamedNode]:
         """The named graphs of the store, sorted."""
-        graphs = [g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
+        graphs = [
+            g
+            for g in self._store.named_graphs()
+            if isinstance(g, ox.NamedNode) and g != self._system
+        ]
         return sorted(graphs, key=lambda g: g.value)
 
     def __len__(self) -> int:
-        """Number of quads in the store."""
-        return len(self._store)
+        """Number of quads in the store (the system graph left out)."""
+        system = sum(1 for _ in self._store.quads_for_pattern(None, None, None, self._system))
+        return len(self._store) - system
 
     # --- writing -------------------------------------------------------------------------
 
@@ -255,7 +333,7 @@ class GraphStore:
             }
             try:
                 if not any(old.values()):
-                    self._store.extend(
+                    self._extend_stamped(
                         ox.Quad(t.subject, t.predicate, t.object, graph)
                         for graph, triples in new.items()
                         for t in triples
@@ -269,6 +347,7 @@ class GraphStore:
                         operations += ops
                         counts[graph] = (added, removed)
                     if operations:
+                        operations += self._stamp_operations()
                         self._store.update(" ;\n".join(operations))
                 self._store.flush()
             except (OSError, RuntimeError) as exc:
@@ -313,7 +392,7 @@ class GraphStore:
         """
         with self._write_lock:
             try:
-                self._store.extend(quads)
+                self._extend_stamped(quads)
                 self._store.flush()
             except (OSError, RuntimeError) as exc:
                 log.exception("adding quads failed")
@@ -327,7 +406,8 @@ class GraphStore:
         """
         with self._write_lock:
             try:
-                self._store.update(sparql_update)
+                operations = [sparql_update.rstrip().removesuffix(";")]
+                self._store.update(" ;\n".join(operations + self._stamp_operations()))
                 self._store.flush()
             except (OSError, RuntimeError) as exc:
                 log.exception("update failed")

@@ -35,6 +35,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from app.errors import StoreError
+from app.index_file import index_folder
 from app.settings import Settings, export_settings, get_settings
 
 #: Seconds the Oxigraph server may take to open the store and answer.
@@ -145,11 +146,17 @@ def oxigraph_server(
 
 
 def worker_settings(settings: Settings, server: OxigraphServer) -> Settings:
-    """The settings of a worker: the given ones, with the Oxigraph server as remote store."""
+    """The settings of a worker: the given ones, with the Oxigraph server as remote store.
+
+    The workers keep the label index where the embedded store would (beside its folder): the
+    Oxigraph server writes the same write stamp into that folder, so an index persisted by
+    ``serve`` with one worker serves ``serve --workers N`` and the CLI, and the reverse.
+    """
     return settings.with_overrides(
         store_url=server.query_url,
         store_update_url=server.update_url,
         store_graph_url=server.graph_url,
+        cache_dir=index_folder(settings),
     )
 
 

@@ -182,7 +182,7 @@ def end_to_end(
     from app.dataset import SourceFile, load_into_initiative
     from app.embedding import load_embedder
     from app.identifiers import load_converter
-    from app.label_index import LabelIndexHolder
+    from app.index_holder import LabelIndexHolder
     from app.settings import Settings
     from app.store import open_store
 
@@ -359,7 +359,7 @@ def quality(upstream: Path) -> dict[str, Any]:
     from app.catalog import Catalog
     from app.dataset import ensure_seeded
     from app.identifiers import load_converter
-    from app.label_index import LabelIndexHolder
+    from app.index_holder import LabelIndexHolder
     from app.settings import Settings
     from app.store import open_store
 

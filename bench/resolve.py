@@ -164,7 +164,7 @@ def in_process(store: Path, mix: dict[str, list[str]], repeat: int) -> dict[str,
     """Per kind of term: p50/p99 ms of ``resolve_term`` with and without the semantic pass."""
     from app.catalog import Catalog
     from app.identifiers import load_converter
-    from app.label_index import LabelIndexHolder
+    from app.index_holder import LabelIndexHolder
     from app.resolve import resolve_term
     from app.settings import Settings
     from app.store import open_store

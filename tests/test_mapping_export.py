@@ -23,7 +23,7 @@ from app.curation import Curation
 from app.curation_models import MappingFilter, ReviewRequest
 from app.dataset import ensure_seeded
 from app.identifiers import load_converter
-from app.label_index import LabelIndexHolder
+from app.index_holder import LabelIndexHolder
 from app.settings import Settings, get_settings
 from app.store import open_store
 

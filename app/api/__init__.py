@@ -24,7 +24,8 @@ from app.catalog import Catalog
 from app.curation import Curation
 from app.dataset import ensure_seeded
 from app.identifiers import load_converter
-from app.label_index import LabelIndexHolder
+from app.index_file import index_folder
+from app.index_holder import LabelIndexHolder
 from app.settings import Settings
 from app.store import GraphStore
 from app.web.pages import STATIC_DIR
@@ -61,11 +62,22 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         app.state.analysis = Analysis(opened, app.state.catalog)
         # Curated mappings and their reviews: records cached until the next write.
         app.state.curation = Curation(opened, app.state.catalog)
-        # Terms and alignments read the label index: built on first use, rebuilt after writes.
-        app.state.label_index = LabelIndexHolder(opened, app.state.catalog, app.state.converter)
+        # Terms and alignments read the label index: loaded (when persisted for this store
+        # state) or built in the background from now on, and again after every write while
+        # requests keep getting the previous one.
+        app.state.label_index = LabelIndexHolder(
+            opened,
+            app.state.catalog,
+            app.state.converter,
+            folder=index_folder(settings),
+            background=True,
+        )
+        # A persisted index of this store state is loaded before the first request.
+        await anyio.to_thread.run_sync(app.state.label_index.start)
         try:
             yield
         finally:
+            app.state.label_index.close()
             app.state.executor.close()
             if store is None:
                 opened.close()

@@ -15,7 +15,8 @@ from fastapi.concurrency import run_in_threadpool
 
 from app.auth import TokenRegistry
 from app.catalog import Catalog
-from app.label_index import LabelIndex, LabelIndexHolder
+from app.index_holder import LabelIndexHolder
+from app.label_index import LabelIndex
 from app.settings import Settings
 from app.store import GraphStore
 
@@ -45,11 +46,24 @@ async def get_converter(request: Request) -> curies.Converter:
 
 
 async def get_label_index(request: Request) -> LabelIndex:
-    """The label index as of now; a rebuild after a write runs off the event loop."""
+    """The newest label index, which may lag the last write by one background rebuild.
+
+    Only a request that comes before the first index exists waits (off the event loop).
+    """
     holder: LabelIndexHolder = request.app.state.label_index
-    if holder.is_fresh:
-        return holder.current()
-    return await run_in_threadpool(holder.current)
+    index = holder.peek()
+    return index if index is not None else await run_in_threadpool(holder.latest)
+
+
+async def get_current_label_index(request: Request) -> LabelIndex:
+    """The label index of the store as of now, waiting for a rebuild after a write.
+
+    For requests that must see what a write just added: recording a review names concepts a
+    graph upload may have added a moment ago.
+    """
+    holder: LabelIndexHolder = request.app.state.label_index
+    index = holder.peek(fresh=True)
+    return index if index is not None else await run_in_threadpool(holder.current)
 
 
 def get_tokens(request: Request) -> TokenRegistry:
@@ -67,4 +81,5 @@ StoreDep = Annotated[GraphStore, Depends(get_store)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 ConverterDep = Annotated[curies.Converter, Depends(get_converter)]
 LabelIndexDep = Annotated[LabelIndex, Depends(get_label_index)]
+CurrentLabelIndexDep = Annotated[LabelIndex, Depends(get_current_label_index)]
 TokensDep = Annotated[TokenRegistry, Depends(get_tokens)]

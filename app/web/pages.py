@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from app.align import DEFAULT_MIN_SCORE, align
-from app.api.deps import CatalogDep, ConverterDep, LabelIndexDep, StoreDep
+from app.api.deps import CatalogDep, ConverterDep, CurrentLabelIndexDep, LabelIndexDep, StoreDep
 from app.api.routes.analysis import AnalysisDep
 from app.catalog import Catalog
 from app.compare import compare
@@ -123,7 +123,7 @@ def concept_page(request: Request, concept: Concept) -> HTMLResponse:
     title = next((label.value for label in concept.pref_labels if label.language == "en"), None)
     title = title or (concept.pref_labels[0].value if concept.pref_labels else concept.curie)
     curation: Curation = request.app.state.curation
-    index = request.app.state.label_index.current()
+    index = request.app.state.label_index.latest()
     reviews = [
         record
         for flt in (MappingFilter(subject=concept.iri), MappingFilter(object=concept.iri))
@@ -187,7 +187,7 @@ QUEUE_SIZE = 100
 @router.get("/ui/review", response_class=HTMLResponse)
 def review_page(
     request: Request,
-    index: LabelIndexDep,
+    index: CurrentLabelIndexDep,
     source: str | None = None,
     target: str | None = None,
     min_score: float = DEFAULT_MIN_SCORE,

@@ -15,7 +15,7 @@ from app.align import (
     align,
     to_sssom_tsv,
 )
-from app.api.deps import LabelIndexDep
+from app.api.deps import CurrentLabelIndexDep
 from app.api.params import AcceptHeader, choice_query, id_query
 from app.api.problems import problem_responses
 from app.errors import ParameterError
@@ -36,7 +36,7 @@ FORMATS = {"json": "application/json", "sssom": SSSOM_TSV}
     responses={200: {"content": {SSSOM_TSV: {}}}, **problem_responses(400, 404, 406, 429)},
 )
 def list_alignments(
-    index: LabelIndexDep,
+    index: CurrentLabelIndexDep,
     source: Annotated[str, id_query("The initiative the mappings start from.")],
     target: Annotated[str, id_query("The initiative the mappings point to.")],
     min_score: Annotated[

@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from app import audit
 from app.api.auditing import failures_audited
-from app.api.deps import LabelIndexDep, TokensDep
+from app.api.deps import CurrentLabelIndexDep, LabelIndexDep, TokensDep
 from app.api.params import AcceptHeader, choice_query, curie_or_iri_query, id_query
 from app.api.routes.initiatives import bearer
 from app.auth import Identity
@@ -185,7 +185,7 @@ async def record_review(
     review: ReviewRequest,
     identity: IdentityDep,
     curation: CurationDep,
-    index: LabelIndexDep,
+    index: CurrentLabelIndexDep,
 ) -> JSONResponse:
     """Propose a mapping, or accept, reject or change the predicate of one.
 
