@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from app import __version__
 from app.catalog import Catalog
 from app.changes import concept_changes
-from app.errors import LoadError, LoadIssue, ShapeViolationError
+from app.errors import LoadError, LoadIssue, NoConceptError, ShapeViolationError
 from app.identifiers import load_converter
 from app.models import ConceptChanges, ValidationReport
 from app.relations import contradicting_mappings
@@ -26,7 +26,7 @@ from app.shacl import validate_replacement
 from app.shapes import load_shapes
 from app.store import GraphNames, GraphStore, ReplaceSummary, Term, term_text, validate_id
 from loaders import read_source
-from loaders.base import DCTERMS, MOSAIC, OWL, RDF_TYPE, XSD, LoadResult, Namespace
+from loaders.base import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS, XSD, LoadResult, Namespace
 from loaders.declared import DeclaredSet, declared_mapping_set
 from loaders.registry import (
     ONTOLOGY_FILE,
@@ -181,13 +181,38 @@ class ReadSources:
     declared: DeclaredSet | None = None
 
 
+#: Why an upload without concepts is refused (one line per source file).
+NO_CONCEPT = (
+    "the document defines no concept: no subject has rdf:type skos:Concept, so there is "
+    "nothing to load or validate"
+)
+
+
+def require_concepts(triples: Iterable[ox.Triple | ox.Quad], sources: Sequence[str]) -> None:
+    """Refuse a vocabulary upload that defines no concept: the one check every upload runs.
+
+    An empty body, a header-only CSV or a document of another kind would otherwise "conform"
+    (nothing to violate) or replace an initiative's graph with nothing.
+
+    :param triples: the upload's triples (or quads), as read.
+    :param sources: the names of the files or requests they come from.
+    :raises NoConceptError: with one issue per source.
+    """
+    concept = SKOS["Concept"]
+    if any(t.predicate == RDF_TYPE and t.object == concept for t in triples):
+        return
+    raise NoConceptError([LoadIssue(name, None, None, NO_CONCEPT, "validate") for name in sources])
+
+
 def read_upstream(settings: Settings, initiative_id: str, result: LoadResult) -> ReadSources:
     """Make a converted upstream ready to load: its vocabulary and its declared crosswalks.
 
     :raises LoadError: with every issue the converter found.
+    :raises NoConceptError: when the conversion holds no concept.
     """
     validate_id(initiative_id)
     result.raise_for_issues()
+    require_concepts(result.triples, [result.source])
     declared = declared_mapping_set(result, initiative_id, settings.base_iri)
     return ReadSources(initiative_id, result.triples, result.warnings, declared)
 
@@ -201,6 +226,7 @@ def read_sources(
     """Read and check every source of a load, touching no store.
 
     :raises LoadError: with every issue of every source.
+    :raises NoConceptError: when the sources together define no concept.
     :raises app.errors.RdfSyntaxError: for a syntax error in an RDF document.
     """
     validate_id(initiative_id)
@@ -227,6 +253,7 @@ def read_sources(
         triples += result.triples
     if issues:
         raise LoadError(issues)
+    require_concepts(triples, [source.name for source in sources])
     return ReadSources(initiative_id, triples, warnings)
 
 
