@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from app import __version__
 from app.catalog import Catalog
 from app.changes import concept_changes
-from app.errors import LoadError, LoadIssue, NoConceptError, ShapeViolationError
+from app.errors import ConflictError, LoadError, LoadIssue, NoConceptError, ShapeViolationError
 from app.identifiers import load_converter
 from app.models import ConceptChanges, ValidationReport
 from app.relations import contradicting_mappings
@@ -68,6 +68,15 @@ def catalog_iri(settings: Settings) -> ox.NamedNode:
 def is_seeded(store: GraphStore, settings: Settings) -> bool:
     """Whether the store was ever initialised (the catalog marker is in the registry graph)."""
     return store.has_quad(catalog_iri(settings), RDF_TYPE, DCAT["Catalog"], store.names.registry)
+
+
+#: ``{base}dataset mosaic:seeded false``: the store was made without the bundled dataset.
+_UNSEEDED = ox.Literal("false", datatype=XSD["boolean"])
+
+
+def is_unseeded(store: GraphStore, settings: Settings) -> bool:
+    """Whether the store was made without the bundled dataset (``--no-seed``) and remembers it."""
+    return store.has_quad(catalog_iri(settings), MOSAIC["seeded"], _UNSEEDED, store.names.registry)
 
 
 def _in_graph(
@@ -152,10 +161,64 @@ def seed(store: GraphStore, settings: Settings, progress: Progress | None = None
 def ensure_seeded(
     store: GraphStore, settings: Settings, progress: Progress | None = None
 ) -> SeedSummary | None:
-    """Seed the store when it was never initialised and seeding is enabled."""
-    if not settings.seed or is_seeded(store, settings):
+    """Seed a new, empty store when seeding is enabled; remember when it is not.
+
+    Opened with ``seed`` off (``--no-seed``), an unseeded store gets the marker
+    ``mosaic:seeded false``, so that later commands without ``--no-seed`` leave it as it is;
+    only :func:`seed_on_request` (``mosaic seed``) adds the bundle then. A store that holds
+    graphs but no dataset marker was filled without seeding too, and is left alone as well.
+    """
+    if is_seeded(store, settings):
+        return None
+    if not settings.seed:
+        if not is_unseeded(store, settings):
+            marker = ox.Quad(
+                catalog_iri(settings), MOSAIC["seeded"], _UNSEEDED, store.names.registry
+            )
+            store.add_all([marker])
+        return None
+    if is_unseeded(store, settings) or store.named_graphs():
         return None
     return seed(store, settings, progress)
+
+
+def seed_on_request(
+    store: GraphStore, settings: Settings, progress: Progress | None = None
+) -> SeedSummary | None:
+    """Add the bundled dataset to a store made without it (``mosaic seed``), in one transaction.
+
+    What the store holds stays: initiatives loaded meanwhile keep their graphs and registry
+    entries, and the ``mosaic:seeded false`` marker goes.
+
+    :returns: what was written, or None when the store was seeded already.
+    :raises ConflictError: when the store holds a graph of the bundle (an initiative loaded
+        under a bundled id): seeding would merge two versions of it. Nothing is written then.
+    """
+    if is_seeded(store, settings):
+        return None
+    start = datetime.datetime.now(datetime.UTC)
+    graphs = bundled_quads(settings, progress)
+    registry = store.names.registry
+    held = [g for g in graphs if g != registry.value and store.has_graph(ox.NamedNode(g))]
+    if held:
+        raise ConflictError(
+            f"the store already holds {', '.join(held)}; seeding would merge the bundled "
+            "graph into it. Seed a new store, or drop those graphs first."
+        )
+    marker = ox.Triple(catalog_iri(settings), MOSAIC["seeded"], _UNSEEDED)
+    kept = {ox.Triple(q.subject, q.predicate, q.object) for q in store.graph_quads(registry)}
+    contents = {
+        ox.NamedNode(graph): [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        for graph, quads in graphs.items()
+    }
+    contents[registry] = sorted((kept - {marker}) | set(contents[registry]), key=str)
+    if progress:
+        progress("writing the store", 0, 1)
+    store.replace_graphs(contents)
+    if progress:
+        progress("writing the store", 1, 1)
+    elapsed = (datetime.datetime.now(datetime.UTC) - start).total_seconds()
+    return SeedSummary({graph: len(quads) for graph, quads in graphs.items()}, elapsed)
 
 
 @dataclass(frozen=True)
