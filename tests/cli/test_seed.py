@@ -37,7 +37,7 @@ def store_settings(
     request: pytest.FixtureRequest, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> Settings:
     """The test settings over a new on-disk store, or over the module's emptied server."""
-    configured = settings.with_overrides(store_url=None, store_graph_url=None)
+    configured = settings.with_overrides(store_url="", store_graph_url="")
     if request.param == "remote":
         server: OxigraphServer = request.getfixturevalue("server")
         configured = configured.with_overrides(
