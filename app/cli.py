@@ -107,7 +107,8 @@ def store_options(func: F) -> F:
         "--no-seed",
         is_flag=True,
         default=False,
-        help="Do not seed a new store with the bundled dataset.",
+        help="Make a new store without the bundled dataset; the store remembers it, and "
+        "only `mosaic seed` adds the bundle later.",
     )(func)
     func = click.option(
         "--store",
@@ -145,6 +146,9 @@ def _progress() -> Iterator[_RichProgress]:
 def _open(settings: Settings, *, announce: bool = False) -> GraphStore:
     """Open the store, seeding it on first use; ``announce`` reports the seed on stderr."""
     store = open_configured_store(settings)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(store.close)  # a remote store's connections, when the command ends
     with _progress() as progress:
         summary = ensure_seeded(store, settings, progress)
     if summary is not None and (announce or sys.stderr.isatty()):
@@ -827,6 +831,35 @@ def token_add(
         click.echo(
             f"added a {role} token for {name} to {path}; it is shown only this once", err=True
         )
+
+
+@cli.command("seed")
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Store folder (default: setting MOSAIC_STORE, else var/store in the checkout).",
+)
+def seed_command(store_path: Path | None) -> None:
+    """Add the bundled dataset to a store made with --no-seed (or filled without it).
+
+    A new store is seeded by the first command that opens it; one made with --no-seed
+    remembers that, and only this command seeds it. What the store holds stays; a store that
+    already holds a bundled initiative's graph is refused (exit code 1).
+    """
+    from app.dataset import seed_on_request
+
+    with _reported():
+        settings = _settings(store_path, True)
+        store = _open(settings)
+        with _progress() as progress:
+            summary = seed_on_request(store, settings, progress)
+        where = settings.store_url or settings.store_path
+        if summary is None:
+            click.echo(f"{where} is already seeded; nothing to do")
+        else:
+            click.echo(f"seeded {where} with {summary.triples} triples in {summary.seconds:.2f} s")
 
 
 @cli.command()

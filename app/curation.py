@@ -18,7 +18,10 @@ confirmed by accepting a mapping to ``sssom:NoTermFound`` with the initiative se
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
 import threading
+import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -148,6 +151,15 @@ class Curation:
                     author_labels=_split(row, "author_labels"),
                     reviewers=_split(row, "reviewers"),
                     reviewer_labels=_split(row, "reviewer_labels"),
+                    creators=_split(row, "creators") or _split(row, "set_creators"),
+                    creator_labels=(
+                        _split(row, "creator_labels") or _split(row, "set_creator_labels")
+                    ),
+                    publication_date=_optional(row, "publication_date"),
+                    review_date=_optional(row, "review_date"),
+                    subject_label=_optional(row, "subject_label"),
+                    object_label=_optional(row, "object_label"),
+                    subject_source=_optional(row, "subject_source"),
                 )
             )
         records.sort(key=lambda r: (r.graph, r.subject, r.object, r.predicate))
@@ -208,13 +220,17 @@ class Curation:
         return MappingRecord(
             id=record.record,
             subject_id=_curie(index, record.subject),
-            subject_label=subject.label if subject else None,
-            subject_initiative=subject.initiative if subject else None,
+            subject_label=subject.label if subject else record.subject_label,
+            subject_initiative=(
+                subject.initiative if subject else _source_initiative(record.subject_source)
+            ),
+            subject_source=_source(index, record.subject_source),
             predicate_id=_curie(index, record.predicate),
             predicate_modifier="Not" if record.negated else None,
             object_id=_curie(index, record.object),
-            object_label=obj.label if obj else None,
+            object_label=obj.label if obj else record.object_label,
             object_initiative=(obj.initiative if obj else _source_initiative(record.object_source)),
+            object_source=_source(index, record.object_source),
             status=record.status,
             mapping_set=self._set_id(record.graph),
             mapping_justification=(
@@ -226,7 +242,11 @@ class Curation:
             author_label=list(record.author_labels),
             reviewer_id=[_curie(index, r) for r in record.reviewers],
             reviewer_label=list(record.reviewer_labels),
+            creator_id=[_curie(index, c) for c in record.creators],
+            creator_label=list(record.creator_labels),
             mapping_date=record.date,
+            publication_date=record.publication_date,
+            review_date=record.review_date or _reviewed_on(record),
             modified=record.modified,
             comment=record.comment,
         )
@@ -297,6 +317,7 @@ class Curation:
                 f"{pair.other}"
             )
         moment = now or datetime.datetime.now(datetime.UTC)
+        person = _person(identity, self._store.names.base)
         with self._review_lock:
             held = [r for r in self._all() if r.subject == pair.subject and r.object == pair.object]
             reviewable = [r for r in held if not self._is_declared(r.graph)]
@@ -339,12 +360,15 @@ class Curation:
                 relation=request.ir8477_relation
                 or relation_of(plan.predicate, is_negated=plan.status == "rejected"),
                 object_source=pair.object_source,
-                authors=_authors(current, identity),
+                authors=_authors(current, person),
                 author_labels=_author_labels(current, identity),
-                reviewers=(
-                    (_person(identity),) if request.action != "propose" and identity.orcid else ()
-                ),
+                reviewers=(person,) if request.action != "propose" else (),
                 reviewer_labels=(identity.name,) if request.action != "propose" else (),
+                creators=current.creators if current else (),
+                creator_labels=current.creator_labels if current else (),
+                publication_date=current.publication_date if current else None,
+                review_date=moment.date().isoformat() if request.action != "propose" else None,
+                subject_source=current.subject_source if current else None,
             )
             event = ReviewEvent(
                 id=f"{self._store.names.base}review/{uuid.uuid4()}",
@@ -356,7 +380,7 @@ class Curation:
                 previous_predicate_id=current.predicate if current else None,
                 previous_status=current.status if current else None,
                 time=moment.isoformat(),
-                reviewer_id=_person(identity) if identity.orcid else None,
+                reviewer_id=person,
                 reviewer_label=identity.name,
                 comment=request.comment,
                 mapping_set=target,
@@ -517,6 +541,9 @@ def _curie(index: LabelIndex, iri: str) -> str:
         return "sssom:NoTermFound"
     if iri.startswith(ORCID_PREFIX):
         return "orcid:" + iri.removeprefix(ORCID_PREFIX)
+    curators = f"{index.base_iri}curator/"
+    if iri.startswith(curators):
+        return "curator:" + iri.removeprefix(curators)
     return index.compress(iri) or iri
 
 
@@ -637,14 +664,35 @@ def _plan(request: ReviewRequest, asked: str | None, current: StoredRecord | Non
     return _Plan(status, predicate, not unchanged)
 
 
-def _person(identity: Identity) -> str:
-    return f"{ORCID_PREFIX}{identity.orcid}"
+def _person(identity: Identity, base: str) -> str:
+    """The IRI of a token's holder: their ORCID iD, else one minted from their name.
+
+    The minted IRI (``curator:jane-doe``) gives every reviewer an SSSOM ``author_id`` /
+    ``reviewer_id``; the name itself travels as the label.
+    """
+    if identity.orcid:
+        return f"{ORCID_PREFIX}{identity.orcid}"
+    ascii_name = unicodedata.normalize("NFKD", identity.name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if not slug:
+        slug = hashlib.sha256(identity.name.encode()).hexdigest()[:12]
+    return f"{base}curator/{slug}"
 
 
-def _authors(current: StoredRecord | None, identity: Identity) -> tuple[str, ...]:
+def _authors(current: StoredRecord | None, person: str) -> tuple[str, ...]:
     if current is not None and (current.authors or current.author_labels):
         return current.authors
-    return (_person(identity),) if identity.orcid else ()
+    return (person,)
+
+
+def _source(index: LabelIndex, iri: str | None) -> str | None:
+    return None if iri is None else _curie(index, iri)
+
+
+def _reviewed_on(record: StoredRecord) -> str | None:
+    """The day of the last review of a record reviewed before review dates were kept."""
+    reviewed = record.status != "proposed" and (record.reviewers or record.reviewer_labels)
+    return record.modified[:10] if reviewed and record.modified else None
 
 
 def _author_labels(current: StoredRecord | None, identity: Identity) -> tuple[str, ...]:

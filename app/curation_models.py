@@ -60,11 +60,19 @@ class MappingRecord(BaseModel):
     subject_id: str
     subject_label: str | None = None
     subject_initiative: str | None = None
+    subject_source: str | None = Field(
+        default=None, description="The subject's source as the record states it (SSSOM)."
+    )
     predicate_id: str = Field(examples=["skos:closeMatch"])
     predicate_modifier: Literal["Not"] | None = None
     object_id: str
     object_label: str | None = None
     object_initiative: str | None = None
+    object_source: str | None = Field(
+        default=None,
+        description="The object's source as the record states it; for sssom:NoTermFound, "
+        "the initiative searched.",
+    )
     status: ReviewStatus
     mapping_set: str = Field(description="Id of the mapping set whose graph holds the record.")
     mapping_justification: str | None = None
@@ -74,7 +82,11 @@ class MappingRecord(BaseModel):
     author_label: list[str] = Field(default_factory=list)
     reviewer_id: list[str] = Field(default_factory=list)
     reviewer_label: list[str] = Field(default_factory=list)
+    creator_id: list[str] = Field(default_factory=list)
+    creator_label: list[str] = Field(default_factory=list)
     mapping_date: str | None = None
+    publication_date: str | None = None
+    review_date: str | None = None
     modified: str | None = None
     comment: str | None = None
 

@@ -1,8 +1,9 @@
 """How a review is written in RDF: the mapping record, a new set's description, the audit event.
 
 Records reuse the SSSOM loader's shape (:func:`loaders.sssom_tsv.record_triples`), so a
-reviewed mapping reads exactly like one loaded from an SSSOM file, plus its review state
-(``mosaic:reviewStatus``, ``sssom:predicate_modifier "Not"``, labels of author and reviewer).
+reviewed mapping reads exactly like one loaded from an SSSOM file with the same fields (review
+status, ``predicate_modifier "Not"``, ids and labels of author and reviewer), plus the time of
+the review (``dcterms:modified``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ class StoredRecord:
     author_labels: tuple[str, ...]
     reviewers: tuple[str, ...]
     reviewer_labels: tuple[str, ...]
+    creators: tuple[str, ...] = ()
+    creator_labels: tuple[str, ...] = ()
+    publication_date: str | None = None
+    review_date: str | None = None
+    #: The labels and sources the record states (a loaded row's); the label index's win.
+    subject_label: str | None = None
+    object_label: str | None = None
+    subject_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,27 +84,37 @@ def _literal(value: str, datatype: ox.NamedNode | None = None) -> ox.Literal:
 
 
 def as_sssom_record(index: LabelIndex, record: StoredRecord) -> SssomRecord:
-    """The record as the SSSOM loader writes one, with the review state as extensions."""
+    """The record as the SSSOM loader writes one, with its review state."""
     labels = [index.concept(record.subject), index.concept(record.object)]
-    extensions: list[tuple[ox.NamedNode, str]] = [(MOSAIC["reviewStatus"], record.status)]
-    if record.negated:
-        extensions.append((SSSOM["predicate_modifier"], "Not"))
+    extensions: list[tuple[ox.NamedNode, str]] = []
     if record.relation:
         extensions.append((MOSAIC["ir8477Relation"], record.relation))
-    extensions += [(SSSOM["author_label"], label) for label in record.author_labels]
-    extensions += [(SSSOM["reviewer_label"], label) for label in record.reviewer_labels]
+
+    def node(iri: str | None) -> ox.NamedNode | None:
+        return None if iri is None else ox.NamedNode(iri)
+
     return SssomRecord(
         subject=ox.NamedNode(record.subject),
         predicate=ox.NamedNode(record.predicate),
         object=ox.NamedNode(record.object),
         justification=ox.NamedNode(record.justification or MANUAL_CURATION),
-        subject_label=labels[0].label if labels[0] else None,
-        object_label=labels[1].label if labels[1] else None,
+        subject_label=labels[0].label if labels[0] else record.subject_label,
+        object_label=labels[1].label if labels[1] else record.object_label,
         confidence=record.confidence,
         authors=tuple(ox.NamedNode(a) for a in record.authors),
+        author_labels=record.author_labels,
         reviewers=tuple(ox.NamedNode(r) for r in record.reviewers),
+        reviewer_labels=record.reviewer_labels,
+        creators=tuple(ox.NamedNode(c) for c in record.creators),
+        creator_labels=record.creator_labels,
         mapping_date=record.date,
+        publication_date=record.publication_date,
+        review_date=record.review_date,
         comment=record.comment,
+        predicate_modifier="Not" if record.negated else None,
+        review_status=record.status,
+        subject_source=node(record.subject_source),
+        object_source=node(record.object_source),
         extensions=tuple(extensions),
     )
 
@@ -107,9 +126,6 @@ def record_quads(
     base = index.base_iri
     sssom_record = as_sssom_record(index, record)
     triples = list(record_triples(sssom_record, mapping_set_iri(base, set_id), base, set_id))
-    plain = ox.Triple(sssom_record.subject, sssom_record.predicate, sssom_record.object)
-    if record.status != "accepted" or record.object == NO_TERM_FOUND:
-        triples.remove(plain)
     node = record_iri(sssom_record, base, set_id)
     if record.modified:
         triples.append(
@@ -117,8 +133,6 @@ def record_quads(
                 node, DCTERMS["modified"], ox.Literal(record.modified, datatype=XSD["dateTime"])
             )
         )
-    if record.object_source:
-        triples.append(ox.Triple(node, SSSOM["object_source"], ox.NamedNode(record.object_source)))
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
 

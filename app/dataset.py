@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from app import __version__
 from app.catalog import Catalog
 from app.changes import concept_changes
-from app.errors import LoadError, LoadIssue, ShapeViolationError
+from app.errors import ConflictError, LoadError, LoadIssue, NoConceptError, ShapeViolationError
 from app.identifiers import load_converter
 from app.models import ConceptChanges, ValidationReport
 from app.relations import contradicting_mappings
@@ -26,7 +26,7 @@ from app.shacl import validate_replacement
 from app.shapes import load_shapes
 from app.store import GraphNames, GraphStore, ReplaceSummary, Term, term_text, validate_id
 from loaders import read_source
-from loaders.base import DCTERMS, MOSAIC, OWL, RDF_TYPE, XSD, LoadResult, Namespace
+from loaders.base import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS, XSD, LoadResult, Namespace
 from loaders.declared import DeclaredSet, declared_mapping_set
 from loaders.registry import (
     ONTOLOGY_FILE,
@@ -68,6 +68,15 @@ def catalog_iri(settings: Settings) -> ox.NamedNode:
 def is_seeded(store: GraphStore, settings: Settings) -> bool:
     """Whether the store was ever initialised (the catalog marker is in the registry graph)."""
     return store.has_quad(catalog_iri(settings), RDF_TYPE, DCAT["Catalog"], store.names.registry)
+
+
+#: ``{base}dataset mosaic:seeded false``: the store was made without the bundled dataset.
+_UNSEEDED = ox.Literal("false", datatype=XSD["boolean"])
+
+
+def is_unseeded(store: GraphStore, settings: Settings) -> bool:
+    """Whether the store was made without the bundled dataset (``--no-seed``) and remembers it."""
+    return store.has_quad(catalog_iri(settings), MOSAIC["seeded"], _UNSEEDED, store.names.registry)
 
 
 def _in_graph(
@@ -152,10 +161,64 @@ def seed(store: GraphStore, settings: Settings, progress: Progress | None = None
 def ensure_seeded(
     store: GraphStore, settings: Settings, progress: Progress | None = None
 ) -> SeedSummary | None:
-    """Seed the store when it was never initialised and seeding is enabled."""
-    if not settings.seed or is_seeded(store, settings):
+    """Seed a new, empty store when seeding is enabled; remember when it is not.
+
+    Opened with ``seed`` off (``--no-seed``), an unseeded store gets the marker
+    ``mosaic:seeded false``, so that later commands without ``--no-seed`` leave it as it is;
+    only :func:`seed_on_request` (``mosaic seed``) adds the bundle then. A store that holds
+    graphs but no dataset marker was filled without seeding too, and is left alone as well.
+    """
+    if is_seeded(store, settings):
+        return None
+    if not settings.seed:
+        if not is_unseeded(store, settings):
+            marker = ox.Quad(
+                catalog_iri(settings), MOSAIC["seeded"], _UNSEEDED, store.names.registry
+            )
+            store.add_all([marker])
+        return None
+    if is_unseeded(store, settings) or store.named_graphs():
         return None
     return seed(store, settings, progress)
+
+
+def seed_on_request(
+    store: GraphStore, settings: Settings, progress: Progress | None = None
+) -> SeedSummary | None:
+    """Add the bundled dataset to a store made without it (``mosaic seed``), in one transaction.
+
+    What the store holds stays: initiatives loaded meanwhile keep their graphs and registry
+    entries, and the ``mosaic:seeded false`` marker goes.
+
+    :returns: what was written, or None when the store was seeded already.
+    :raises ConflictError: when the store holds a graph of the bundle (an initiative loaded
+        under a bundled id): seeding would merge two versions of it. Nothing is written then.
+    """
+    if is_seeded(store, settings):
+        return None
+    start = datetime.datetime.now(datetime.UTC)
+    graphs = bundled_quads(settings, progress)
+    registry = store.names.registry
+    held = [g for g in graphs if g != registry.value and store.has_graph(ox.NamedNode(g))]
+    if held:
+        raise ConflictError(
+            f"the store already holds {', '.join(held)}; seeding would merge the bundled "
+            "graph into it. Seed a new store, or drop those graphs first."
+        )
+    marker = ox.Triple(catalog_iri(settings), MOSAIC["seeded"], _UNSEEDED)
+    kept = {ox.Triple(q.subject, q.predicate, q.object) for q in store.graph_quads(registry)}
+    contents = {
+        ox.NamedNode(graph): [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        for graph, quads in graphs.items()
+    }
+    contents[registry] = sorted((kept - {marker}) | set(contents[registry]), key=str)
+    if progress:
+        progress("writing the store", 0, 1)
+    store.replace_graphs(contents)
+    if progress:
+        progress("writing the store", 1, 1)
+    elapsed = (datetime.datetime.now(datetime.UTC) - start).total_seconds()
+    return SeedSummary({graph: len(quads) for graph, quads in graphs.items()}, elapsed)
 
 
 @dataclass(frozen=True)
@@ -181,13 +244,38 @@ class ReadSources:
     declared: DeclaredSet | None = None
 
 
+#: Why an upload without concepts is refused (one line per source file).
+NO_CONCEPT = (
+    "the document defines no concept: no subject has rdf:type skos:Concept, so there is "
+    "nothing to load or validate"
+)
+
+
+def require_concepts(triples: Iterable[ox.Triple | ox.Quad], sources: Sequence[str]) -> None:
+    """Refuse a vocabulary upload that defines no concept: the one check every upload runs.
+
+    An empty body, a header-only CSV or a document of another kind would otherwise "conform"
+    (nothing to violate) or replace an initiative's graph with nothing.
+
+    :param triples: the upload's triples (or quads), as read.
+    :param sources: the names of the files or requests they come from.
+    :raises NoConceptError: with one issue per source.
+    """
+    concept = SKOS["Concept"]
+    if any(t.predicate == RDF_TYPE and t.object == concept for t in triples):
+        return
+    raise NoConceptError([LoadIssue(name, None, None, NO_CONCEPT, "validate") for name in sources])
+
+
 def read_upstream(settings: Settings, initiative_id: str, result: LoadResult) -> ReadSources:
     """Make a converted upstream ready to load: its vocabulary and its declared crosswalks.
 
     :raises LoadError: with every issue the converter found.
+    :raises NoConceptError: when the conversion holds no concept.
     """
     validate_id(initiative_id)
     result.raise_for_issues()
+    require_concepts(result.triples, [result.source])
     declared = declared_mapping_set(result, initiative_id, settings.base_iri)
     return ReadSources(initiative_id, result.triples, result.warnings, declared)
 
@@ -201,6 +289,7 @@ def read_sources(
     """Read and check every source of a load, touching no store.
 
     :raises LoadError: with every issue of every source.
+    :raises NoConceptError: when the sources together define no concept.
     :raises app.errors.RdfSyntaxError: for a syntax error in an RDF document.
     """
     validate_id(initiative_id)
@@ -227,6 +316,7 @@ def read_sources(
         triples += result.triples
     if issues:
         raise LoadError(issues)
+    require_concepts(triples, [source.name for source in sources])
     return ReadSources(initiative_id, triples, warnings)
 
 

@@ -12,6 +12,7 @@ imports FastAPI or click.
     │   ├── SparqlSyntaxError         line, column of a malformed query
     │   ├── ParameterError            bad CURIE, initiative id, option or parameter value
     │   ├── LoadError                 a bulk load found bad rows; carries every LoadIssue
+    │   │   └── NoConceptError        the upload defines no skos:Concept (problem no-concepts)
     │   ├── UnsafeInputError          XML entity declarations, remote JSON-LD contexts
     │   ├── UnsupportedMediaTypeError (HTTP 415)
     │   ├── NotAcceptableError        (HTTP 406) lists what is offered
@@ -134,6 +135,17 @@ class LoadError(InputError):
         more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
         super().__init__(f"{first.message}{more}")
         self.issues = list(issues)
+
+
+class NoConceptError(LoadError):
+    """An uploaded vocabulary defines no concept: there is nothing to load or validate.
+
+    Refused on every path (``POST /validate``, ``PUT /initiatives/{id}/graph``, ``mosaic load``,
+    ``mosaic validate FILE``) by :func:`app.dataset.require_concepts`, so that an empty body or
+    a file of the wrong kind never "conforms" or empties an initiative's graph.
+    """
+
+    title = "No concepts"
 
 
 class UnsafeInputError(InputError):

@@ -36,7 +36,12 @@ def to_sssom_tsv(
     *,
     title: str = "MOSAIC curated mappings",
 ) -> str:
-    """The records as one SSSOM TSV document with its metadata block."""
+    """The records as one SSSOM TSV document with its metadata block.
+
+    Rows are sorted by subject, predicate and object, so an export loaded into another store
+    and exported again gives the same document.
+    """
+    records = sorted(records, key=lambda r: (r.subject_id, r.predicate_id, r.object_id, r.id))
     converter = _converter(index, records)
     mappings = [_semantic_mapping(converter, record) for record in records]
     metadata = sssom_pydantic.MappingSet(
@@ -53,9 +58,29 @@ def to_sssom_tsv(
             for name, local in EXTENSIONS
         ],
     )
+    # What sssom_pydantic.write does, with the people's labels its mappings cannot hold.
+    prefixes = set(metadata.get_prefixes())
+    for mapping in mappings:
+        prefixes.update(mapping.get_prefixes())
+    rows = [
+        _with_labels(mapping.to_record(), record)
+        for mapping, record in zip(mappings, records, strict=True)
+    ]
     out = io.StringIO()
-    sssom_pydantic.write(mappings, out, metadata=metadata, converter=converter)
+    sssom_pydantic.write_unprocessed(
+        rows, out, metadata=metadata, converter=converter, prefixes=prefixes
+    )
     return out.getvalue()
+
+
+def _with_labels(row: sssom_pydantic.Record, record: MappingRecord) -> sssom_pydantic.Record:
+    """The row with the author, reviewer and creator labels of the record."""
+    labels = {
+        "author_label": record.author_label,
+        "reviewer_label": record.reviewer_label,
+        "creator_label": record.creator_label,
+    }
+    return row.model_copy(update={name: value for name, value in labels.items() if value})
 
 
 def _identifiers(record: MappingRecord) -> Iterable[str]:
@@ -66,6 +91,8 @@ def _identifiers(record: MappingRecord) -> Iterable[str]:
         yield record.mapping_justification
     yield from record.author_id
     yield from record.reviewer_id
+    yield from record.creator_id
+    yield from (s for s in (record.subject_source, record.object_source) if s is not None)
 
 
 def _namespace(iri: str) -> str:
@@ -122,10 +149,6 @@ def _semantic_mapping(
             predicate=Reference(prefix="mosaic", identifier="ir8477Relation"),
             value=record.ir8477_relation,
         )
-    date = datetime.date.fromisoformat(record.mapping_date[:10]) if record.mapping_date else None
-    object_source = None
-    if record.object_id == "sssom:NoTermFound" and record.object_initiative:
-        object_source = _reference(converter, f"initiative:{record.object_initiative}")
     return sssom_pydantic.SemanticMapping(
         subject=_reference(converter, record.subject_id, record.subject_label),
         predicate=_reference(converter, record.predicate_id),
@@ -137,8 +160,25 @@ def _semantic_mapping(
         confidence=record.confidence,
         authors=[_reference(converter, a) for a in record.author_id] or None,
         reviewers=[_reference(converter, r) for r in record.reviewer_id] or None,
-        mapping_date=date,
+        creators=[_reference(converter, c) for c in record.creator_id] or None,
+        mapping_date=_date(record.mapping_date),
+        publication_date=_date(record.publication_date),
+        review_date=_date(record.review_date),
         comment=record.comment,
-        object_source=object_source,
+        subject_source=_source(converter, record.subject_initiative, record.subject_source),
+        object_source=_source(converter, record.object_initiative, record.object_source),
         extensions=extensions,
     )
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value[:10]) if value else None
+
+
+def _source(
+    converter: curies.Converter, initiative: str | None, stated: str | None
+) -> NamableReference | None:
+    """Where a mapping's end comes from: its initiative, else what the record states."""
+    if initiative is not None:
+        return _reference(converter, f"initiative:{initiative}")
+    return None if stated is None else _reference(converter, stated)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from app.dataset import SourceFile, read_sources
+from app.dataset import SourceFile, read_sources, require_concepts
 from app.errors import NotFoundError, ParameterError
 from app.identifiers import load_converter
 from app.models import ValidationReport
@@ -56,6 +56,7 @@ def validate_documents(
     Otherwise RDF documents are checked on their own, each named graph as it is.
 
     :raises ParameterError: for CSV without an initiative, or SSSOM without a store.
+    :raises app.errors.NoConceptError: when a vocabulary document defines no concept.
     :raises app.errors.InputError: when a document cannot be read (syntax, unsafe input).
     """
     names = store.names if store is not None else GraphNames(settings.base_iri)
@@ -101,6 +102,7 @@ def _document_graphs(
         source=source.name,
         base_iri=f"{settings.base_iri}id/document/",
     )
+    require_concepts(quads, [source.name])
     default = ox.NamedNode(f"{names.base}graph/document/{index}")
     graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
     for quad in quads:

@@ -69,7 +69,7 @@ def test_nested_remote_jsonld_context_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("name", "count"),
-    [("good.rdf", 5), ("good.jsonld", 4), ("good.trig", 4), ("good.nq", 1), ("good.nt", 1)],
+    [("good.rdf", 5), ("good.jsonld", 4), ("good.trig", 4), ("good.nq", 4), ("good.nt", 4)],
 )
 def test_good_documents_parse(name: str, count: int) -> None:
     path = RDF / name

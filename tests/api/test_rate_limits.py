@@ -120,7 +120,12 @@ def test_cheap_reads_are_never_limited(limited: ClientFactory) -> None:
         ("GET", "/terms/compare?q=prompt%20injection", None),
         ("GET", "/analysis/coverage", None),
         ("GET", "/alignments?source=alpha&target=beta", None),
-        ("POST", "/validate", "@prefix ex: <http://example.org/> . ex:a ex:b ex:c ."),
+        (
+            "POST",
+            "/validate",
+            "@prefix ex: <http://example.org/> . "
+            "ex:a a <http://www.w3.org/2004/02/skos/core#Concept> .",
+        ),
     ],
 )
 def test_expensive_reads_past_the_limit_get_429(

@@ -159,8 +159,11 @@ def test_export_initiative_and_whole_store(runner: CliRunner, tmp_path: Path) ->
     assert "wrote" in err
 
 
-def test_no_seed_leaves_store_empty(runner: CliRunner) -> None:
-    code, out, _ = run(runner, "query", "--no-seed", "ASK { ?s ?p ?o }")
+def test_no_seed_leaves_store_without_the_bundle(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "query", "--no-seed", "ASK { GRAPH ?g { ?s ?p ?o } }")
+    assert code == 0
+    assert json.loads(out)["boolean"] is True  # the marker: made without the bundle
+    code, out, _ = run(runner, "query", "--no-seed", "ASK { ?c a ?kind }")
     assert code == 0
     assert json.loads(out)["boolean"] is False
 

@@ -129,7 +129,10 @@ def _replace_from_upload(
     response_model=GraphReplaced,
     responses={
         201: {"model": GraphReplaced, "description": "The initiative had no graph before."},
-        400: {"description": "Syntax error, unsafe input (XML entities, remote contexts)."},
+        400: {
+            "description": "Syntax error, unsafe input (XML entities, remote contexts), or a "
+            "body that defines no skos:Concept (problem `no-concepts`)."
+        },
         401: {"description": "No bearer token, or an unknown one."},
         403: {"description": "Writes are disabled, or the token may not write this initiative."},
         413: {"description": "The body passes max_upload_bytes."},
@@ -157,7 +160,8 @@ async def replace_initiative_graph(
 
     Needs `Authorization: Bearer <token>` with a token that may write this initiative. The body
     is the whole vocabulary as Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD or CSV (the
-    glossary format), with that media type as `Content-Type`. It is size-checked, screened
+    glossary format), with that media type as `Content-Type`; a body that defines no concept is
+    refused (400 `no-concepts`). It is size-checked, screened
     (XML entities, remote JSON-LD contexts), parsed, and validated against the SHACL rules
     together with the rest of the graph: a Violation refuses it (422, every violation listed)
     and nothing changes; Warnings are reported and accepted. The answer says which concepts

@@ -128,9 +128,10 @@ async def validate_upload(
 
     Send the file as the raw body with its media type: Turtle, TriG, N-Triples, N-Quads,
     RDF/XML, JSON-LD, or `text/csv` (the CSV glossary format, with `?initiative=`). The file is
-    screened and parsed exactly as an upload would be. With `?initiative=` it is checked as that
-    initiative's new graph together with the rest of the store (as `PUT
-    /initiatives/{id}/graph` would check it); without, on its own.
+    screened and parsed exactly as an upload would be; one that defines no `skos:Concept` (an
+    empty body, say) is refused with the `no-concepts` problem (400), as an upload would be.
+    With `?initiative=` it is checked as that initiative's new graph together with the rest of
+    the store (as `PUT /initiatives/{id}/graph` would check it); without, on its own.
     """
     fmt = upload_format(content_type)
     body = await read_body(request, settings.max_upload_bytes)
