@@ -8,40 +8,32 @@ negotiation; tool pages live under ``/ui``.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import curies
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
 
 from app.align import DEFAULT_MIN_SCORE, align
 from app.api.deps import CatalogDep, ConverterDep, LabelIndexDep, StoreDep
 from app.api.routes.analysis import AnalysisDep
-from app.catalog import Catalog
 from app.compare import compare
 from app.curation import Curation
 from app.curation_models import MappingFilter
 from app.errors import NotAcceptableError, NotFoundError, ParameterError
 from app.identifiers import compress_iri
-from app.initiatives import kind_name, list_initiatives
-from app.models import Concept, InitiativeDetail
+from app.initiatives import list_initiatives
 from app.negotiation import negotiate
 from app.service_description import EXAMPLES
-from app.store import GraphStore, term_text
-from app.validation import validate_store
+from app.web import search
+from app.web.concept import concept_page as concept_page  # served by the API route
+from app.web.initiative import initiative_page as initiative_page  # served by the API route
+from app.web.render import render
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 STATIC_DIR = Path(__file__).parent / "static"
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-
-#: Validation findings listed on an initiative's page (the full report is one link away).
-FINDINGS_SHOWN = 20
-
+router.include_router(search.router)
 
 #: JSON first: a client that accepts anything (curl, tools) gets the API's JSON.
 _PAGE_OR_JSON = [("application/json", "json"), ("text/html", "html")]
@@ -55,82 +47,10 @@ def prefers_html(accept: str | None) -> bool:
         return False
 
 
-def render(request: Request, template: str, **context: Any) -> HTMLResponse:
-    """A page from ``template`` with ``context``."""
-    return TEMPLATES.TemplateResponse(request, template, context)
-
-
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, store: StoreDep, catalog: CatalogDep) -> HTMLResponse:
     """The search box and the initiatives."""
     return render(request, "home.html", initiatives=list_initiatives(store, catalog).items)
-
-
-def initiative_page(
-    request: Request,
-    store: GraphStore,
-    catalog: Catalog,
-    converter: curies.Converter,
-    initiative: InitiativeDetail,
-) -> HTMLResponse:
-    """An initiative's provenance and its concepts as a hierarchy."""
-    rows = store.select(
-        catalog["initiative-concepts"].sparql, {"graph": ox.NamedNode(initiative.graph)}
-    )
-    nodes: dict[str, dict[str, Any]] = {}
-    children: dict[str, list[str]] = defaultdict(list)
-    roots: list[str] = []
-    for row in rows:
-        iri = term_text(row["concept"])
-        nodes[iri] = {
-            "curie": compress_iri(converter, iri) or iri,
-            "notation": term_text(row["notation"]) if "notation" in row else None,
-            "label": term_text(row["label"]) if "label" in row else None,
-            "kind": kind_name(term_text(row["kind"])) if "kind" in row else "term",
-            "children": [],
-        }
-        if "broader" in row:
-            children[term_text(row["broader"])].append(iri)
-        else:
-            roots.append(iri)
-    for parent, kids in children.items():
-        if parent in nodes:
-            nodes[parent]["children"] = [nodes[k] for k in kids if k in nodes]
-        else:
-            roots.extend(kids)
-    tree = [nodes[r] for r in roots]
-    try:
-        report = validate_store(store, request.app.state.settings, initiative.id)
-    except NotFoundError:
-        report = None
-    findings = []
-    if report is not None:
-        for severity in ("Violation", "Warning", "Info"):
-            findings += report.of_severity(severity)
-    return render(
-        request,
-        "initiative.html",
-        initiative=initiative,
-        tree=tree,
-        report=report,
-        findings=findings[:FINDINGS_SHOWN],
-        converter=converter,
-    )
-
-
-def concept_page(request: Request, concept: Concept) -> HTMLResponse:
-    """One concept with its labels, definition, hierarchy and mappings."""
-    title = next((label.value for label in concept.pref_labels if label.language == "en"), None)
-    title = title or (concept.pref_labels[0].value if concept.pref_labels else concept.curie)
-    curation: Curation = request.app.state.curation
-    index = request.app.state.label_index.current()
-    reviews = [
-        record
-        for flt in (MappingFilter(subject=concept.iri), MappingFilter(object=concept.iri))
-        for record in curation.records(index, flt)
-        if record.status != "accepted"
-    ]
-    return render(request, "concept.html", concept=concept, title=title, reviews=reviews)
 
 
 @router.get("/ui/concept")

@@ -40,6 +40,19 @@
     });
   }
 
+  // Initiative tree: expand or collapse every branch (the tree works without this).
+  var tools = document.querySelector(".tree-tools");
+  var tree = document.getElementById("tree");
+  if (tools && tree) {
+    tools.hidden = false;
+    tools.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-tree]");
+      if (!button) { return; }
+      var open = button.getAttribute("data-tree") === "open";
+      tree.querySelectorAll("details").forEach(function (d) { d.open = open; });
+    });
+  }
+
   // SPARQL editor: run as JSON, show a table, offer downloads in every format.
   var form = document.getElementById("sparql-form");
   if (form) {
