@@ -111,23 +111,43 @@ def busiest_proposal_pair(index: LabelIndex, curation: Curation) -> tuple[str, s
 
 
 def suggested_pairs(analysis: Analysis) -> list[Suggestion]:
-    """Pairs with mappings already, by how many concepts of the smaller side are unmapped.
+    """Pairs that share mappings already, where the most concepts may still find a counterpart.
 
-    Curated mappings between two initiatives say they overlap. Each concept of the smaller
-    vocabulary may well have a counterpart in the larger one (the reverse is rarely true:
-    most ATLAS techniques have no OWASP Top 10 entry), so its concepts still without a
-    mapping to the other are where candidates are most likely useful.
+    Curated mappings between two initiatives say they overlap. In each direction, the source
+    concepts without a mapping to the target are candidates, but no more of them are likely
+    to find a counterpart than the target has concepts (most ATLAS techniques have no OWASP
+    Top 10 entry), so a direction counts ``min(unmapped, target size)``. Each pair is
+    suggested once, in its better direction.
     """
     suggestions = []
     for pair in analysis.coverage().pairs:
-        source, target, total, mapped = (
-            (pair.source, pair.target, pair.source_concepts, pair.mapped_source_concepts)
-            if pair.source_concepts <= pair.target_concepts
-            else (pair.target, pair.source, pair.target_concepts, pair.mapped_target_concepts)
-        )
-        if total > mapped:
-            reason = f"{total - mapped} of {total} concepts have no mapping to {target} yet"
-            suggestions.append(Suggestion(source, target, total - mapped, total, reason))
+        sides = [
+            (
+                pair.source,
+                pair.target,
+                pair.source_concepts,
+                pair.mapped_source_concepts,
+                pair.target_concepts,
+            ),
+            (
+                pair.target,
+                pair.source,
+                pair.target_concepts,
+                pair.mapped_target_concepts,
+                pair.source_concepts,
+            ),
+        ]
+        best = None
+        for source, target, total, mapped, target_total in sides:
+            score = min(total - mapped, target_total)
+            if score > 0 and (best is None or (score, -total) > (best.open, -best.total)):
+                reason = (
+                    f"{total - mapped} of {total} concepts have no mapping yet to {target}, "
+                    f"which has {target_total}"
+                )
+                best = Suggestion(source, target, score, total, reason)
+        if best is not None:
+            suggestions.append(best)
     suggestions.sort(key=lambda s: (-s.open, s.source, s.target))
     return suggestions[:SUGGESTED_PAIRS]
 
