@@ -125,4 +125,5 @@ def test_unknown_kind_is_400_in_the_page(bundled: str, desktop: Page) -> None:
 )
 def test_trees_fit_a_phone(bundled: str, phone: Page, path: str) -> None:
     phone.goto(bundled + path)
+    assert phone.locator("#tree, #az").first.is_visible()
     assert page_width(phone) <= PHONE["width"], path

@@ -117,7 +117,11 @@ def test_pages_escape_values_from_vocabularies(server: str, page: Page) -> None:
         "/ui/compare?q=prompt+injection",
         "/ui/coverage",
         "/ui/review?source=alpha&target=beta&min_score=0",
+        "/ui/review",
         "/ui/sparql",
+        "/ui/search?q=prompt+injection",
+        "/ui/sense?concept=al:A1&initiative=beta",
+        "/initiatives/alpha?view=az",
     ],
 )
 def test_phone_width_has_no_horizontal_page_scroll(

@@ -84,6 +84,7 @@ def test_results_page_fits_a_phone(server: str, browser: Browser) -> None:
     context = browser.new_context(viewport=PHONE)
     phone = context.new_page()
     phone.goto(server + "/ui/search?q=prompt+injection")
+    assert phone.locator("#results li.result").count() >= 2
     assert page_width(phone) <= PHONE["width"]
     shot(phone, "search-phone")
     context.close()
