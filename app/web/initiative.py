@@ -1,7 +1,7 @@
 """An initiative's page: provenance, validation summary, and its concepts as a tree or A-Z.
 
 The SHACL report of a large initiative takes most of a second to compute, so the page keeps
-each initiative's report until the next write to the store.
+each initiative's report (and its concepts) until the next write to the store.
 """
 
 from __future__ import annotations
@@ -19,7 +19,14 @@ from app.settings import Settings
 from app.store import GraphStore
 from app.validation import validate_store
 from app.web.render import render
-from app.web.tree import a_to_z, build_tree, kind_counts, read_concepts, scheme_titles
+from app.web.tree import (
+    Concept,
+    a_to_z,
+    build_tree,
+    kind_counts,
+    read_concepts,
+    scheme_titles,
+)
 from loaders.base import KINDS
 
 #: Validation findings listed on an initiative's page (the full report is one link away).
@@ -30,18 +37,24 @@ VIEWS = ("tree", "az")
 _CACHE_LOCK = threading.Lock()
 
 
-class ReportCache:
-    """Each initiative's validation report, forgotten after every write to the store."""
+class PageCache:
+    """What an initiative's page reads, per initiative, forgotten after every write.
+
+    The SHACL report (most of a second for a large initiative) and the concepts with their
+    parents (two queries) change only when the store does.
+    """
 
     def __init__(self, store: GraphStore) -> None:
         self._reports: dict[str, ValidationReport | None] = {}
+        self._concepts: dict[str, tuple[dict[str, Concept], dict[str, list[str]]]] = {}
         self._generation = 0
         store.add_listener(self.clear)
 
     def clear(self) -> None:
-        """Forget every report (a write happened)."""
+        """Forget everything (a write happened)."""
         self._generation += 1
         self._reports = {}
+        self._concepts = {}
 
     def report(
         self, store: GraphStore, settings: Settings, initiative_id: str
@@ -59,15 +72,32 @@ class ReportCache:
             reports[initiative_id] = report
         return report
 
+    def concepts(
+        self,
+        store: GraphStore,
+        catalog: Catalog,
+        converter: curies.Converter,
+        initiative: InitiativeDetail,
+    ) -> tuple[dict[str, Concept], dict[str, list[str]]]:
+        """The initiative's concepts and the parents of each (see :func:`read_concepts`)."""
+        cached = self._concepts
+        if initiative.id in cached:
+            return cached[initiative.id]
+        generation = self._generation
+        read = read_concepts(store, catalog, converter, initiative.graph)
+        if generation == self._generation:
+            cached[initiative.id] = read
+        return read
 
-def report_cache(request: Request) -> ReportCache:
-    """The app's report cache, made on first use (it listens to the app's store)."""
+
+def page_cache(request: Request) -> PageCache:
+    """The app's page cache, made on first use (it listens to the app's store)."""
     state = request.app.state
     with _CACHE_LOCK:
-        cache: ReportCache | None = getattr(state, "validation_reports", None)
+        cache: PageCache | None = getattr(state, "initiative_pages", None)
         if cache is None:
-            cache = ReportCache(state.store)
-            state.validation_reports = cache
+            cache = PageCache(state.store)
+            state.initiative_pages = cache
     return cache
 
 
@@ -93,10 +123,11 @@ def initiative_page(
     if view not in VIEWS:
         error = f"unknown view {view!r}; one of {', '.join(VIEWS)}"
         view = "tree"
-    concepts, parents = read_concepts(store, catalog, converter, initiative.graph)
+    cache = page_cache(request)
+    concepts, parents = cache.concepts(store, catalog, converter, initiative)
     letters = a_to_z(concepts.values(), kind)
     trees = build_tree(concepts, parents, scheme_titles(initiative), kind) if view == "tree" else []
-    report = report_cache(request).report(store, request.app.state.settings, initiative.id)
+    report = cache.report(store, request.app.state.settings, initiative.id)
     findings = []
     if report is not None:
         for severity in ("Violation", "Warning", "Info"):

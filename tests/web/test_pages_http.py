@@ -13,6 +13,7 @@ from app.api import create_app
 from app.auth import add_token
 from app.settings import Settings
 from app.store import GraphStore
+from tests.conftest import DATA
 
 HTML = {"Accept": "text/html"}
 
@@ -78,3 +79,32 @@ def test_mapping_an_initiative_to_itself_is_refused_by_the_api(
     assert response.headers["content-type"] == "application/problem+json"
     assert "both concepts belong to alpha" in response.json()["detail"]
     assert client.get("/mappings?format=sssom").text == before
+
+
+def test_an_initiative_page_shows_a_new_upload_at_once(
+    settings: Settings, store: GraphStore, tmp_path: Path
+) -> None:
+    """The page keeps concepts and validation between requests, never past a write."""
+    tokens = tmp_path / "tokens.json"
+    token = add_token(tokens, "Ann Maintainer", "maintainer", ["alpha"])
+    alpha = (DATA / "bundle/alpha/alpha.ttl").read_bytes()
+    with TestClient(create_app(settings.with_overrides(tokens_file=tokens), store=store)) as client:
+        before = client.get("/initiatives/alpha?view=az", headers=HTML).text
+        assert "Model theft" in before and "1 warnings" in before and "Jailbreak" not in before
+        fixed = alpha.replace(
+            b'skos:prefLabel "Model theft"@en ;',
+            b'skos:prefLabel "Model theft"@en ; skos:definition "Copying a trained model."@en ;',
+        )
+        fixed += (
+            b'al:A3 a skos:Concept ; skos:prefLabel "Jailbreak"@en ; skos:notation "A3" ;\n'
+            b'  skos:definition "Talking a model out of its rules."@en ; skos:inScheme al:scheme ;\n'
+            b"  skos:topConceptOf al:scheme .\n"
+        )
+        response = client.put(
+            "/initiatives/alpha/graph",
+            content=fixed,
+            headers={"content-type": "text/turtle", "authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 200, response.text
+        after = client.get("/initiatives/alpha?view=az", headers=HTML).text
+        assert "Jailbreak" in after and "0 warnings" in after
