@@ -2,7 +2,9 @@
 
 Exit codes: 0 success, 1 findings (validation), 2 bad input or arguments. Every
 :class:`~app.errors.InputError` becomes one line per problem on stderr,
-``file:line:column: message``, and exit code 2.
+``file:line:column: message``, and exit code 2; so does an option out of range (checked by
+click before any work) and a write to a store a running server holds
+(:mod:`app.store_sharing`: reading commands work while the server runs).
 """
 
 from __future__ import annotations
@@ -11,15 +13,22 @@ import contextlib
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 import pyoxigraph as ox
+from pydantic import ValidationError
+from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from app.align import DEFAULT_LIMIT as ALIGN_LIMIT
+from app.align import DEFAULT_MIN_SCORE as ALIGN_MIN_SCORE
+from app.align import DEFAULT_PER_CONCEPT as ALIGN_PER_CONCEPT
+from app.align import MAX_LIMIT as ALIGN_MAX_LIMIT
+from app.align import MAX_PER_CONCEPT as ALIGN_MAX_PER_CONCEPT
 from app.backends import open_configured_store
 from app.backup import backup_store, restore_store
 from app.catalog import Catalog
@@ -36,20 +45,25 @@ from app.dataset import (
 from app.errors import (
     InputError,
     LoadError,
+    LoadIssue,
     MosaicError,
     NotFoundError,
     ParameterError,
     RdfSyntaxError,
     ShapeViolationError,
     SparqlSyntaxError,
+    StoreInUseError,
     UnsafeInputError,
 )
 from app.rdf_io import RDF_SYNTAXES, serialize_quads, syntax_for_name
 from app.remote_store import REMOTE_BACKUP
+from app.resolve import DEFAULT_LIMIT as RESOLVE_DEFAULT_LIMIT
+from app.resolve import MAX_LIMIT as RESOLVE_MAX_LIMIT
 from app.settings import Settings, get_settings
-from app.store import GraphStore, validate_id
+from app.store import GraphStore, ReplaceSummary, validate_id
+from app.store_sharing import in_use_error, open_held_store
 from loaders import detect_format
-from loaders.base import RDF_TYPE, SKOS, TURTLE_PREFIXES
+from loaders.base import KINDS, RDF_TYPE, SKOS, TURTLE_PREFIXES
 from loaders.sssom_tsv import mapping_set_id_from_name
 from loaders.upstream import UPSTREAM_FORMATS, upstream_format
 
@@ -60,13 +74,18 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Exit code of each error class (the CLI's edge of the error tree).
-EXIT_CODES: dict[type[MosaicError], int] = {InputError: 2, MosaicError: 1}
+EXIT_CODES: dict[type[MosaicError], int] = {InputError: 2, StoreInUseError: 2, MosaicError: 1}
 
 RESULT_FORMATS = ("json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld", "rdfxml")
 
 
-def _error_lines(exc: MosaicError, default_source: str) -> list[str]:
-    """The one-line-per-problem rendering of an error: ``file:line:column: message``."""
+def _error_lines(exc: MosaicError, default_source: str, *, verbose: bool = False) -> list[str]:
+    """The one-line-per-problem rendering of an error: ``file:line:column: message``.
+
+    A refusal by the SHACL gate lists its findings summarised per rule unless ``verbose``.
+    """
+    if isinstance(exc, StoreInUseError):
+        return [exc.detail]
     if isinstance(exc, LoadError):
         return [str(issue) for issue in exc.issues]
     if isinstance(exc, RdfSyntaxError):
@@ -76,10 +95,10 @@ def _error_lines(exc: MosaicError, default_source: str) -> list[str]:
     if isinstance(exc, UnsafeInputError):
         return [f"{exc.source}:{exc.line or 0}:0: {exc.detail}"]
     if isinstance(exc, ShapeViolationError):
-        from app.shacl import report_to_text
+        from app.cli_report import report_lines
 
-        text = report_to_text(exc.report, severities=("Violation", "Warning"))
-        return [f"{exc.source}: refused: {exc.detail}", *text.splitlines()]
+        lines = report_lines(exc.report, verbose=verbose, severities=("Violation", "Warning"))
+        return [f"{exc.source}: refused: {exc.detail}", *lines]
     return [f"{default_source}:0:0: {exc.detail}"]
 
 
@@ -91,14 +110,139 @@ def _exit_code(exc: MosaicError) -> int:
 
 
 @contextmanager
-def _reported(default_source: str = "mosaic") -> Iterator[None]:
-    """Turn a MosaicError into its lines on stderr and its exit code."""
+def _reported(
+    default_source: str = "mosaic", *, verbose: bool = False, as_json: bool = False
+) -> Iterator[None]:
+    """Turn a MosaicError into its lines on stderr and its exit code.
+
+    With ``as_json`` (``load --format json``) the error's findings also go to stdout as the
+    command's one JSON document.
+    """
     try:
         yield
     except MosaicError as exc:
-        for line in _error_lines(exc, default_source):
+        lines = _error_lines(exc, default_source, verbose=verbose)
+        if as_json:
+            from app.cli_report import error_document
+
+            click.echo(error_document(exc, lines))
+        for line in lines:
             click.echo(line, err=True)
         sys.exit(_exit_code(exc))
+
+
+class _OneLineUsageError(click.UsageError):
+    """A usage error shown as one line (the contract), not click's usage block."""
+
+    def show(self, file: Any = None) -> None:  # noqa: ARG002 - click's signature
+        """Print ``mosaic <command>: <problem>`` on stderr."""
+        path = self.ctx.command_path.split(" ")[1:] if self.ctx is not None else []
+        click.echo(f"{' '.join(['mosaic', *path])}: {self.format_message()}", err=True)
+
+
+class MosaicGroup(click.Group):
+    """The command group: every usage error (unknown option, value out of range) is one line."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """Parse the group's own options; a usage error becomes one line."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _one_line(exc) from exc
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; a usage error in its options becomes one line."""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _one_line(exc) from exc
+
+
+def _one_line(exc: click.UsageError) -> click.UsageError:
+    if isinstance(exc, _OneLineUsageError):
+        return exc
+    return _OneLineUsageError(exc.format_message(), exc.ctx)
+
+
+def _check_id(what: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A click callback that refuses a malformed id (or ids) before any work."""
+
+    def check(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        values = value if isinstance(value, tuple) else (value,)
+        for item in values:
+            if item is not None:
+                try:
+                    validate_id(item, what)
+                except ParameterError as exc:
+                    raise click.BadParameter(exc.detail) from exc
+        return value
+
+    return check
+
+
+def _field_range(name: str) -> click.IntRange | click.FloatRange:
+    """The range of a numeric setting as a click type, so options and settings agree."""
+    import annotated_types as at
+
+    field = Settings.model_fields[name]
+    low: float | None = None
+    high: float | None = None
+    low_open = False
+    for rule in field.metadata:
+        if isinstance(rule, at.Ge):
+            low = float(rule.ge)  # type: ignore[arg-type]
+        elif isinstance(rule, at.Gt):
+            low, low_open = float(rule.gt), True  # type: ignore[arg-type]
+        elif isinstance(rule, at.Le):
+            high = float(rule.le)  # type: ignore[arg-type]
+    if field.annotation is int:
+        return click.IntRange(
+            None if low is None else int(low), None if high is None else int(high)
+        )
+    return click.FloatRange(low, high, min_open=low_open)
+
+
+#: Input formats of ``load --input-format`` and ``validate --input-format``.
+INPUT_FORMATS = ("csv", "sssom", *(s.name for s in RDF_SYNTAXES))
+
+
+def _report_format(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """``--format`` names the report format; point a user who meant the input format there."""
+    if value in INPUT_FORMATS:
+        raise click.BadParameter(
+            f"{value!r} is an input format: use --input-format {value} "
+            "(--format is the report format: text or json)"
+        )
+    if value not in ("text", "json"):
+        raise click.BadParameter(f"{value!r} is not one of 'text', 'json'")
+    return value
+
+
+def report_options(func: F) -> F:
+    """``--format text|json`` and ``--verbose``, for commands that report findings."""
+    func = click.option(
+        "--verbose",
+        "-v",
+        is_flag=True,
+        default=False,
+        help="List every finding (default: summarised per rule beyond a few).",
+    )(func)
+    func = click.option(
+        "--format",
+        "report",
+        default="text",
+        show_default=True,
+        metavar="[text|json]",
+        callback=_report_format,
+        help="Report format: text for people, json (one document with every finding) for tools.",
+    )(func)
+    return func
 
 
 def store_options(func: F) -> F:
@@ -120,8 +264,19 @@ def store_options(func: F) -> F:
 
 
 def _settings(store_path: Path | None, no_seed: bool, **overrides: Any) -> Settings:
+    """The settings with the command's options applied.
+
+    :raises ParameterError: when a setting (from the environment or an option) is invalid.
+    """
     seed = False if no_seed else None
-    return get_settings().with_overrides(store_path=store_path, seed=seed, **overrides)
+    try:
+        return get_settings().with_overrides(store_path=store_path, seed=seed, **overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise ParameterError(f"invalid setting: {problems}") from exc
 
 
 class _RichProgress:
@@ -136,15 +291,39 @@ class _RichProgress:
 
 
 @contextmanager
-def _progress() -> Iterator[_RichProgress]:
+def _progress(*, quiet: bool = False) -> Iterator[_RichProgress]:
+    """A progress bar on stderr (never stdout, which may carry the command's output).
+
+    Off when stderr is not a terminal, and with ``quiet``.
+    """
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, transient=True, console=None, disable=not sys.stderr.isatty()) as bar:
+    console = Console(stderr=True)
+    disable = quiet or not sys.stderr.isatty()
+    with Progress(*columns, transient=True, console=console, disable=disable) as bar:
         yield _RichProgress(bar)
 
 
-def _open(settings: Settings, *, announce: bool = False) -> GraphStore:
-    """Open the store, seeding it on first use; ``announce`` reports the seed on stderr."""
-    store = open_configured_store(settings)
+#: What a refused write tells the user to do when a server holds the store.
+STOP_FIRST = "stop it first"
+
+
+def _open(
+    settings: Settings, *, announce: bool = False, reading: bool = False, todo: str = STOP_FIRST
+) -> GraphStore:
+    """Open the store, seeding it on first use; ``announce`` reports the seed on stderr.
+
+    When another process holds the store (a running ``mosaic serve``), a ``reading`` command
+    reads what that server publishes (:func:`app.store_sharing.open_held_store`), and any
+    other is refused with one line that ends with ``todo``.
+
+    :raises StoreInUseError: for a write to a store another process holds.
+    """
+    try:
+        store = open_configured_store(settings)
+    except StoreInUseError as exc:
+        if not reading:
+            raise in_use_error(exc.path, todo) from exc
+        return open_held_store(settings)
     with _progress() as progress:
         summary = ensure_seeded(store, settings, progress)
     if summary is not None and (announce or sys.stderr.isatty()):
@@ -156,7 +335,35 @@ def _open(settings: Settings, *, announce: bool = False) -> GraphStore:
     return store
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _exit_on_sigterm() -> None:
+    """Make SIGTERM an exit that runs the cleanups (run file, published snapshots).
+
+    uvicorn shuts down gracefully on SIGTERM, then restores the handler it found and raises the
+    signal again; with Python's default handler the process would die there, skipping every
+    ``finally``. This handler turns it into ``SystemExit(143)``, the exit status of SIGTERM.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+
+
+def _refuse_if_held(store_path: Path, base_iri: str, todo: str) -> None:
+    """Refuse, in one line, a store folder that another process holds (open it and let go).
+
+    :raises StoreInUseError: when RocksDB's lock is taken.
+    """
+    from app.store import open_store
+
+    try:
+        probe = open_store(store_path, base_iri)
+    except StoreInUseError as exc:
+        raise in_use_error(exc.path, todo) from exc
+    del probe  # the last reference: RocksDB closes the folder and releases its lock
+
+
+@click.group(cls=MosaicGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mosaic-kg")
 def cli() -> None:
     """MOSAIC: the shared knowledge graph of AI-security standards."""
@@ -165,10 +372,10 @@ def cli() -> None:
 @cli.command()
 @store_options
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Port (default 8000).")
+@click.option("--port", type=_field_range("port"), default=None, help="Port (default 8000).")
 @click.option(
     "--workers",
-    type=int,
+    type=_field_range("workers"),
     default=None,
     help="Uvicorn worker processes (default 1); above 1, an Oxigraph server on 127.0.0.1 "
     "holds the store and every worker uses it (docs/deployment.md).",
@@ -181,12 +388,15 @@ def cli() -> None:
 )
 @click.option(
     "--query-timeout",
-    type=float,
+    type=_field_range("query_timeout"),
     default=None,
     help="Seconds a /sparql query may run before its worker is killed (default 30).",
 )
 @click.option(
-    "--query-workers", type=int, default=None, help="Query worker processes (default: cores)."
+    "--query-workers",
+    type=_field_range("query_workers"),
+    default=None,
+    help="Query worker processes (default: cores).",
 )
 def serve(
     store_path: Path | None,
@@ -198,11 +408,18 @@ def serve(
     query_timeout: float | None,
     query_workers: int | None,
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /docs) over the on-disk store, or a remote one."""
+    """Serve the HTTP API (OpenAPI at /docs) over the on-disk store, or a remote one.
+
+    While it runs, reading commands (query, export, resolve, align, validate, backup) on the
+    same store read a snapshot it publishes after every write; writing commands are refused.
+    """
     import uvicorn
 
     from app.api import create_app
+    from app.store_sharing import announcing, server_url, sharing
     from app.workers import oxigraph_server, run_workers, worker_settings
+
+    todo = "stop it first, or serve another --store"
 
     with _reported():
         settings = _settings(
@@ -217,46 +434,62 @@ def serve(
         )
         logging.basicConfig(level=settings.log_level.upper())
         started = time.perf_counter()
+        url = server_url(settings.host, settings.port)
         if settings.workers > 1:
             with contextlib.ExitStack() as stack:
                 if settings.store_url is None:
+                    store_path = settings.store_path
+                    _refuse_if_held(store_path, settings.base_iri, todo)
                     server = stack.enter_context(
-                        oxigraph_server(settings.store_path, query_timeout=settings.query_timeout)
+                        oxigraph_server(store_path, query_timeout=settings.query_timeout)
                     )
                     settings = worker_settings(settings, server)
-                    click.echo(
-                        f"Oxigraph server over {settings.store_path} at {server.base}", err=True
-                    )
+                    click.echo(f"Oxigraph server over {store_path} at {server.base}", err=True)
+                    stack.enter_context(announcing(store_path, url, server.query_url))
                 _open(settings, announce=True).close()
                 click.echo(f"store ready in {time.perf_counter() - started:.2f} s", err=True)
+                _exit_on_sigterm()
                 run_workers(settings)
             return
-        store = _open(settings, announce=True)
-        click.echo(f"store ready in {time.perf_counter() - started:.2f} s", err=True)
-        uvicorn.run(
-            create_app(settings, store=store),
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level,
-        )
+        store = _open(settings, announce=True, todo=todo)
+        with contextlib.ExitStack() as stack:
+            if settings.store_url is None:
+                stack.enter_context(sharing(store, settings.store_path, url))
+            click.echo(f"store ready in {time.perf_counter() - started:.2f} s", err=True)
+            _exit_on_sigterm()
+            uvicorn.run(
+                create_app(settings, store=store),
+                host=settings.host,
+                port=settings.port,
+                log_level=settings.log_level,
+            )
 
 
 @cli.command()
 @store_options
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--initiative", "initiative_id", default=None, help="Initiative id to load into.")
+@click.option(
+    "--initiative",
+    "initiative_id",
+    default=None,
+    callback=_check_id("initiative id"),
+    help="Initiative id to load into.",
+)
 @click.option(
     "--mapping-set",
     "mapping_set_id",
     default=None,
+    callback=_check_id("mapping set id"),
     help="Mapping set id for an SSSOM file (default: the file name).",
 )
 @click.option(
-    "--format",
+    "--input-format",
     "fmt",
+    type=click.Choice(INPUT_FORMATS),
     default=None,
-    help="Input format: csv, sssom, " + ", ".join(s.name for s in RDF_SYNTAXES) + ".",
+    help="Format of FILES when the extension does not tell.",
 )
+@report_options
 @click.option(
     "--from",
     "upstream",
@@ -273,6 +506,8 @@ def load(
     initiative_id: str | None,
     mapping_set_id: str | None,
     fmt: str | None,
+    report: str,
+    verbose: bool,
     upstream: str | None,
 ) -> None:
     """Replace an initiative's graph with FILES (or a mapping set with an SSSOM file).
@@ -280,11 +515,14 @@ def load(
     All files are read and checked first; on any problem nothing is written, every problem is
     printed as file:line:column: message, and the exit code is 2. With --from, FILES is the
     path of an initiative's own published files, converted to SKOS with their own definitions.
+    Warnings are summarised per rule (--verbose lists every one); --format json prints one
+    JSON document with every finding. While a server holds the store, the load is refused.
     """
+    output = _LoadOutput(report, verbose)
     if upstream is not None:
-        _load_upstream(store_path, no_seed, files, initiative_id, upstream)
+        _load_upstream(store_path, no_seed, files, initiative_id, upstream, output)
         return
-    with _reported(str(files[0])):
+    with _reported(str(files[0]), verbose=verbose, as_json=output.as_json):
         sources = []
         for path in files:
             try:
@@ -294,25 +532,63 @@ def load(
             sources.append(SourceFile(data, str(path), fmt or detect_format(path)))
         settings = _settings(store_path, no_seed)
         if all(s.format == "sssom" for s in sources) and initiative_id is None:
-            store = _open(settings)
+            store = _open(settings, todo="stop it, or record mappings with POST /mappings")
             for source in sources:
                 set_id = mapping_set_id or mapping_set_id_from_name(source.name)
                 summary, warnings = load_mapping_set(store, settings, set_id, source)
-                _report_summary(summary.graph, summary.added, summary.removed, summary.total)
-                for warning in warnings:
-                    click.echo(f"warning: {warning}", err=True)
+                output.add(summary, warnings)
+            output.finish()
             return
         if initiative_id is None:
             raise ParameterError("--initiative is required to load a vocabulary")
         with _progress() as progress:
             checked = read_sources(settings, initiative_id, sources, progress)
-            store = _open(settings)
+            store = _open(settings, todo=_upload_instead(initiative_id))
             summary, warnings = load_into_initiative(
                 store, settings, initiative_id, checked, progress
             )
-        for warning in warnings:
-            click.echo(f"warning: {warning}", err=True)
-        _report_summary(summary.graph, summary.added, summary.removed, summary.total)
+        output.add(summary, warnings)
+        output.finish()
+
+
+def _upload_instead(initiative_id: str) -> str:
+    """What to do instead of loading into a store a running server holds."""
+    return f"stop it, or upload with PUT /initiatives/{initiative_id}/graph"
+
+
+class _LoadOutput:
+    """What a load prints: counts on stdout, warnings per rule on stderr; or one JSON document.
+
+    Each replaced graph's counts go to stdout and the warnings, summarised per rule, to
+    stderr; with ``--format json``, one JSON document with every finding goes to stdout.
+    """
+
+    def __init__(self, report: str, verbose: bool) -> None:
+        self.as_json = report == "json"
+        self.verbose = verbose
+        self.graphs: list[ReplaceSummary] = []
+        self.warnings: list[LoadIssue] = []
+
+    def add(self, summary: ReplaceSummary | None, warnings: Sequence[LoadIssue] = ()) -> None:
+        """Record one replaced graph and its warnings."""
+        if summary is not None:
+            self.graphs.append(summary)
+        self.warnings += warnings
+
+    def finish(self, *notes: str) -> None:
+        """Print everything recorded (``notes`` are extra lines for people)."""
+        from app.cli_report import issue_finding, load_document, warning_lines
+
+        if self.as_json:
+            findings = [issue_finding(w, "Warning") for w in self.warnings]
+            click.echo(load_document("loaded", graphs=self.graphs, findings=findings))
+            return
+        for line in warning_lines(self.warnings, verbose=self.verbose):
+            click.echo(line, err=True)
+        for graph in self.graphs:
+            _report_summary(graph.graph, graph.added, graph.removed, graph.total)
+        for note in notes:
+            click.echo(note)
 
 
 def _load_upstream(
@@ -321,8 +597,9 @@ def _load_upstream(
     files: tuple[Path, ...],
     initiative_id: str | None,
     upstream: str,
+    output: _LoadOutput,
 ) -> None:
-    with _reported(str(files[0])):
+    with _reported(str(files[0]), verbose=output.verbose, as_json=output.as_json):
         spec = upstream_format(upstream)
         if len(files) != 1:
             raise ParameterError("--from takes exactly one path (the upstream file or folder)")
@@ -330,17 +607,14 @@ def _load_upstream(
             raise ParameterError(f"cannot read {files[0]}: no such file or folder")
         target = initiative_id or spec.initiative_id
         validate_id(target)
-        result = spec.converter()(str(files[0]))
         settings = _settings(store_path, no_seed)
+        result = spec.converter()(str(files[0]))
         checked = read_upstream(settings, target, result)
-        store = _open(settings)
+        store = _open(settings, todo=_upload_instead(target))
         replaced = replace_initiative(store, settings, checked)
-        for warning in replaced.warnings:
-            click.echo(f"warning: {warning}", err=True)
-        for summary in (replaced.summary, replaced.declared):
-            if summary is not None:
-                _report_summary(summary.graph, summary.added, summary.removed, summary.total)
-        click.echo(_upstream_counts(checked))
+        output.add(replaced.summary, replaced.warnings)
+        output.add(replaced.declared)
+        output.finish(_upstream_counts(checked))
 
 
 def _upstream_counts(read: ReadSources) -> str:
@@ -408,7 +682,7 @@ def query(
             text = query
         if values and not substitutions:
             raise ParameterError("--param is only for named queries")
-        store = _open(settings)
+        store = _open(settings, reading=True)
         result = store.run(text, substitutions)
         sys.stdout.buffer.write(_serialize_result(result, fmt))
 
@@ -456,13 +730,19 @@ def _serialize_result(
 
 @cli.command()
 @store_options
-@click.option("--initiative", "initiative_id", default=None, help="Export one initiative's graph.")
+@click.option(
+    "--initiative",
+    "initiative_id",
+    default=None,
+    callback=_check_id("initiative id"),
+    help="Export one initiative's graph.",
+)
 @click.option(
     "--format",
     "fmt",
     default=None,
-    help="turtle, trig, ntriples, nquads, rdfxml or jsonld "
-    "(default: trig for the whole store, turtle for one initiative).",
+    help="turtle, trig, ntriples, nquads, rdfxml or jsonld (default: the extension of -o; "
+    "else trig for the whole store, turtle for one initiative).",
 )
 @click.option(
     "--mappings",
@@ -473,6 +753,7 @@ def _serialize_result(
     "--mapping-set",
     "mapping_set",
     default=None,
+    callback=_check_id("mapping set id"),
     help="With --mappings: only this mapping set.",
 )
 @click.option(
@@ -480,7 +761,8 @@ def _serialize_result(
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write to this file instead of standard output.",
+    help="Write to this file instead of standard output; its extension (.nq, .nt, .ttl, "
+    ".trig, .jsonld, .rdf; .sssom.tsv with --mappings) sets the format.",
 )
 def export(
     store_path: Path | None,
@@ -491,20 +773,22 @@ def export(
     mapping_set: str | None,
     output: Path | None,
 ) -> None:
-    """Export the whole store (all named graphs), one initiative's graph, or the mappings."""
+    """Export the whole store (all named graphs), one initiative's graph, or the mappings.
+
+    The format follows the extension of -o; a --format that contradicts it is refused.
+    """
+    from app.export_target import export_format
+
     with _reported():
+        chosen = export_format(
+            output, fmt, mappings=mappings or mapping_set is not None, whole_store=not initiative_id
+        )
         if mappings or mapping_set:
             _export_mappings(store_path, no_seed, initiative_id, fmt, mapping_set, output)
             return
-        syntax = syntax_for_name(fmt or ("turtle" if initiative_id else "trig"))
+        syntax = syntax_for_name(chosen)
         settings = _settings(store_path, no_seed)
-        if initiative_id is None and not syntax.has_datasets:
-            raise ParameterError(
-                f"--format {syntax.name} cannot hold named graphs; use trig or nquads, "
-                "or pass --initiative",
-                parameter="format",
-            )
-        store = _open(settings)
+        store = _open(settings, reading=True)
         if initiative_id is not None:
             from app.initiatives import initiative_graph
 
@@ -542,7 +826,7 @@ def _export_mappings(
     if initiative_id is not None:
         validate_id(initiative_id)
     settings = _settings(store_path, no_seed)
-    store = _open(settings)
+    store = _open(settings, reading=True)
     index = _label_index(settings, store)
     curation = Curation(store, Catalog.from_folder(settings.queries_dir))
     records = curation.records(
@@ -574,9 +858,21 @@ def _as_bad_argument(exc: NotFoundError, parameter: str) -> ParameterError:
 @cli.command()
 @store_options
 @click.argument("term")
-@click.option("--initiative", "initiative_id", default=None, help="Only this initiative.")
-@click.option("--kind", default=None, help="Only this kind (threat, control, term...).")
-@click.option("--limit", type=int, default=10, show_default=True, help="At most this many.")
+@click.option(
+    "--initiative",
+    "initiative_id",
+    default=None,
+    callback=_check_id("initiative id"),
+    help="Only this initiative.",
+)
+@click.option("--kind", type=click.Choice(sorted(KINDS)), default=None, help="Only this kind.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, RESOLVE_MAX_LIMIT),
+    default=RESOLVE_DEFAULT_LIMIT,
+    show_default=True,
+    help="At most this many.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -605,7 +901,7 @@ def resolve(
     with _reported("<term>"):
         check_query(term, parameter="TERM")
         settings = _settings(store_path, no_seed)
-        index = _label_index(settings, _open(settings))
+        index = _label_index(settings, _open(settings, reading=True))
         try:
             result = resolve_term(index, term, initiative=initiative_id, kind=kind, limit=limit)
         except NotFoundError as exc:
@@ -631,12 +927,28 @@ def resolve(
 
 @cli.command()
 @store_options
-@click.argument("source")
-@click.argument("target")
-@click.option("--min-score", type=float, default=None, help="Lowest confidence kept (default 0.7).")
-@click.option("--limit", type=int, default=None, help="At most this many rows (default 1000).")
+@click.argument("source", callback=_check_id("initiative id"))
+@click.argument("target", callback=_check_id("initiative id"))
 @click.option(
-    "--per-concept", type=int, default=None, help="Candidates per source concept (default 3)."
+    "--min-score",
+    type=click.FloatRange(0.0, 1.0),
+    default=ALIGN_MIN_SCORE,
+    show_default=True,
+    help="Lowest confidence kept.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, ALIGN_MAX_LIMIT),
+    default=ALIGN_LIMIT,
+    show_default=True,
+    help="At most this many rows, best first.",
+)
+@click.option(
+    "--per-concept",
+    type=click.IntRange(1, ALIGN_MAX_PER_CONCEPT),
+    default=ALIGN_PER_CONCEPT,
+    show_default=True,
+    help="Candidates per source concept.",
 )
 @click.option(
     "--format",
@@ -646,39 +958,55 @@ def resolve(
     show_default=True,
     help="SSSOM TSV with its metadata block, or JSON.",
 )
+@click.option(
+    "--quiet", "-q", is_flag=True, default=False, help="No progress bar (stderr) while it works."
+)
 def align(
     store_path: Path | None,
     no_seed: bool,
     source: str,
     target: str,
-    min_score: float | None,
-    limit: int | None,
-    per_concept: int | None,
+    min_score: float,
+    limit: int,
+    per_concept: int,
     fmt: str,
+    quiet: bool,
 ) -> None:
     """Compute candidate mappings from initiative SOURCE's concepts to TARGET's.
 
     Lexical, semantic and structural signals are combined into a confidence; each row says
     whether the graph already holds the mapping (curated) or a negative one (rejected).
-    Rows below the minimum score are not written.
+    Rows below the minimum score are not written. A progress bar shows on stderr when it is a
+    terminal (never on stdout, which carries the result).
     """
     from app import align as matcher
+    from app.initiatives import read_initiative_summary
 
     with _reported("<align>"):
         settings = _settings(store_path, no_seed)
-        index = _label_index(settings, _open(settings))
-        try:
-            alignment = matcher.align(
-                index,
-                source,
-                target,
-                min_score=matcher.DEFAULT_MIN_SCORE if min_score is None else min_score,
-                limit=matcher.DEFAULT_LIMIT if limit is None else limit,
-                per_concept=matcher.DEFAULT_PER_CONCEPT if per_concept is None else per_concept,
-            )
-        except NotFoundError as exc:
-            parameter = "target" if exc.identifier == target and source != target else "source"
-            raise _as_bad_argument(exc, parameter) from exc
+        store = _open(settings, reading=True)
+        catalog = Catalog.from_folder(settings.queries_dir)
+        for parameter, initiative_id in (("source", source), ("target", target)):
+            try:  # one registry query, before the label index is built
+                read_initiative_summary(store, catalog, initiative_id)
+            except NotFoundError as exc:
+                raise _as_bad_argument(exc, parameter) from exc
+        with _progress(quiet=quiet) as progress:
+            progress("building the label index", 0, 1)
+            index = _label_index(settings, store)
+            try:
+                alignment = matcher.align(
+                    index,
+                    source,
+                    target,
+                    min_score=min_score,
+                    limit=limit,
+                    per_concept=per_concept,
+                    progress=progress,
+                )
+            except NotFoundError as exc:
+                parameter = "target" if exc.identifier == target and source != target else "source"
+                raise _as_bad_argument(exc, parameter) from exc
         if fmt == "json":
             click.echo(alignment.model_dump_json(indent=2))
         else:
@@ -695,6 +1023,7 @@ VALIDATION_FORMATS = ("text", "json", "turtle")
     "--initiative",
     "initiative_id",
     default=None,
+    callback=_check_id("initiative id"),
     help="Validate this initiative's graph, or FILES as its new content (in the store's context).",
 )
 @click.option(
@@ -707,10 +1036,16 @@ VALIDATION_FORMATS = ("text", "json", "turtle")
 )
 @click.option(
     "--input-format",
+    type=click.Choice(INPUT_FORMATS),
     default=None,
-    help="Format of FILES when the extension does not tell: csv, sssom, "
-    + ", ".join(s.name for s in RDF_SYNTAXES)
-    + ".",
+    help="Format of FILES when the extension does not tell.",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    default=False,
+    help="Text report: list every result (default: summarised per rule beyond a few).",
 )
 def validate(
     store_path: Path | None,
@@ -719,6 +1054,7 @@ def validate(
     initiative_id: str | None,
     fmt: str,
     input_format: str | None,
+    verbose: bool,
 ) -> None:
     """Check FILES (or the store) against the SHACL rules of shapes/; nothing is written.
 
@@ -726,11 +1062,13 @@ def validate(
     are validated on their own, or with --initiative as the new content of that initiative,
     checked against the rest of the store. SSSOM files are checked as mapping sets against the
     store. Exit code 0 when there is no Violation, 1 when there is, 2 for unreadable input.
+    The text report lists a rule's results in full up to a few, then how many more
+    (--verbose lists every one); json and turtle hold every result.
     """
     with _reported(str(files[0]) if files else "mosaic"):
         settings = _settings(store_path, no_seed)
         report = _validation_report(settings, files, initiative_id, input_format)
-        _print_report(report, fmt, settings)
+        _print_report(report, fmt, settings, verbose=verbose)
     sys.exit(0 if report.conforms else 1)
 
 
@@ -746,10 +1084,14 @@ def _validation_report(
     sources = [_source_file(path, input_format) for path in files]
     needs_store = not files or initiative_id is not None
     needs_store = needs_store or any(s.format == "sssom" for s in sources)
-    store = _open(settings) if needs_store else None
-    if store is not None and not files:
-        return validate_store(store, settings, initiative_id)
-    return validate_documents(settings, sources, store=store, initiative_id=initiative_id)
+    store = _open(settings, reading=True) if needs_store else None
+    try:
+        if store is not None and not files:
+            return validate_store(store, settings, initiative_id)
+        return validate_documents(settings, sources, store=store, initiative_id=initiative_id)
+    finally:
+        if store is not None:
+            store.close()
 
 
 def _source_file(path: Path, fmt: str | None) -> SourceFile:
@@ -760,8 +1102,11 @@ def _source_file(path: Path, fmt: str | None) -> SourceFile:
     return SourceFile(data, str(path), fmt or detect_format(path))
 
 
-def _print_report(report: ValidationReport, fmt: str, settings: Settings) -> None:
-    from app.shacl import report_to_json, report_to_text, report_to_turtle
+def _print_report(
+    report: ValidationReport, fmt: str, settings: Settings, *, verbose: bool = False
+) -> None:
+    from app.cli_report import report_lines
+    from app.shacl import report_to_json, report_to_turtle
     from app.shapes import load_shapes
 
     if fmt == "json":
@@ -770,7 +1115,17 @@ def _print_report(report: ValidationReport, fmt: str, settings: Settings) -> Non
         shapes = load_shapes(settings.shapes_dir)
         sys.stdout.buffer.write(report_to_turtle(report, shapes))
     else:
-        click.echo(report_to_text(report), nl=False)
+        click.echo("\n".join(report_lines(report, verbose=verbose)))
+
+
+def tokens_file_option(func: F) -> F:
+    """``--tokens-file``, shared by the token commands."""
+    return click.option(
+        "--tokens-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Tokens file (default: setting MOSAIC_TOKENS_FILE).",
+    )(func)
 
 
 @cli.group()
@@ -790,15 +1145,11 @@ def token() -> None:
     "--initiative",
     "initiatives",
     multiple=True,
+    callback=_check_id("initiative id"),
     help="An initiative the token may write (repeatable).",
 )
 @click.option("--orcid", default=None, help="The ORCID iD of the token's holder.")
-@click.option(
-    "--tokens-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Tokens file (default: setting MOSAIC_TOKENS_FILE).",
-)
+@tokens_file_option
 def token_add(
     name: str,
     role: str,
@@ -810,17 +1161,81 @@ def token_add(
     from app.auth import add_token
 
     with _reported():
-        path = tokens_file or get_settings().tokens_file
-        if path is None:
-            raise ParameterError(
-                "no tokens file: set MOSAIC_TOKENS_FILE or pass --tokens-file",
-                parameter="tokens-file",
-            )
+        path = _tokens_file(tokens_file)
         secret = add_token(path, name, role, initiatives, orcid)
         click.echo(secret)
         click.echo(
             f"added a {role} token for {name} to {path}; it is shown only this once", err=True
         )
+
+
+@token.command("list")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A table for people, or JSON for tools.",
+)
+@tokens_file_option
+def token_list(fmt: str, tokens_file: Path | None) -> None:
+    """List the write tokens: name, role, initiatives, created, last used (never a token)."""
+    import dataclasses
+    import json
+
+    from app.auth import list_tokens
+
+    with _reported():
+        path = _tokens_file(tokens_file)
+        listed = list_tokens(path)
+        if fmt == "json":
+            click.echo(json.dumps([dataclasses.asdict(t) for t in listed], indent=2))
+            return
+        if not listed:
+            click.echo(f"no tokens in {path}", err=True)
+            return
+        rows = [("NAME", "ROLE", "INITIATIVES", "CREATED", "LAST USED")] + [
+            (
+                t.name,
+                t.role,
+                ",".join(t.initiatives) or ("(all)" if t.role == "admin" else "-"),
+                t.created or "-",
+                t.last_used or "never",
+            )
+            for t in listed
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            click.echo("  ".join(cells).rstrip())
+
+
+@token.command("remove")
+@click.argument("name")
+@tokens_file_option
+def token_remove(name: str, tokens_file: Path | None) -> None:
+    """Revoke the tokens of NAME: a running server refuses them from its next request on."""
+    from app.auth import remove_token
+
+    with _reported():
+        path = _tokens_file(tokens_file)
+        removed = remove_token(path, name)
+        click.echo(f"removed {removed} token{'s' if removed != 1 else ''} of {name} from {path}")
+
+
+def _tokens_file(option: Path | None) -> Path:
+    """The tokens file: ``--tokens-file``, else the setting.
+
+    :raises ParameterError: when neither names one.
+    """
+    path = option or get_settings().tokens_file
+    if path is None:
+        raise ParameterError(
+            "no tokens file: set MOSAIC_TOKENS_FILE or pass --tokens-file",
+            parameter="tokens-file",
+        )
+    return path
 
 
 @cli.command()
@@ -831,7 +1246,7 @@ def backup(store_path: Path | None, no_seed: bool, target: Path) -> None:
     with _reported(str(target)):
         settings = _settings(store_path, no_seed)
         _embedded_only(settings)
-        store = _open(settings)
+        store = _open(settings, reading=True)
         count = backup_store(store, target)
         click.echo(f"backed up {count} quads to {target}")
 
@@ -850,7 +1265,10 @@ def restore(store_path: Path | None, source: Path) -> None:
     with _reported(str(source)):
         settings = _settings(store_path, True)
         _embedded_only(settings)
-        count = restore_store(source, settings.store_path)
+        try:
+            count = restore_store(source, settings.store_path)
+        except StoreInUseError as exc:
+            raise in_use_error(exc.path, STOP_FIRST) from exc
         click.echo(f"restored {count} quads into {settings.store_path}")
 
 
