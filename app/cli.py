@@ -323,7 +323,8 @@ def _open(
     except StoreInUseError as exc:
         if not reading:
             raise in_use_error(exc.path, todo) from exc
-        return open_held_store(settings)
+        return _closed_with_command(open_held_store(settings))
+    _closed_with_command(store)
     with _progress() as progress:
         summary = ensure_seeded(store, settings, progress)
     if summary is not None and (announce or sys.stderr.isatty()):
@@ -332,6 +333,14 @@ def _open(
             f"in {summary.seconds:.2f} s",
             err=True,
         )
+    return store
+
+
+def _closed_with_command(store: GraphStore) -> GraphStore:
+    """Close ``store`` when the running command ends (a reader's private snapshot copy goes)."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(store.close)
     return store
 
 

@@ -140,14 +140,18 @@ def in_use_error(store_path: Path, todo: str) -> StoreInUseError:
     """The one-line refusal of a write to a store another process holds.
 
     :param store_path: the store folder.
-    :param todo: what to do instead, e.g. ``stop it, or upload with PUT /initiatives/x/graph``.
+    :param todo: what to do instead when a server holds it, e.g. ``stop it, or upload with
+        PUT /initiatives/x/graph``.
     """
     run = read_run_file(store_path)
     if run is not None:
         detail = f"{_display(store_path)} is in use by a running MOSAIC server ({run.describe()})"
-    else:
-        detail = f"{_display(store_path)} is in use by another process (RocksDB's lock)"
-    return StoreInUseError(f"{detail}: {todo}", path=store_path)
+        return StoreInUseError(f"{detail}: {todo}", path=store_path)
+    return StoreInUseError(
+        f"{_display(store_path)} is in use by another process (RocksDB's lock): wait for it "
+        "to finish, or stop it",
+        path=store_path,
+    )
 
 
 def server_url(host: str, port: int) -> str:
