@@ -3,6 +3,7 @@ format its name says, and a ``--format`` that contradicts the extension is refus
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,6 +27,7 @@ def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
 
 
 def store_quads(settings: Settings, graph: str | None = None) -> set[str]:
+    gc.collect()  # the commands' store objects, so that RocksDB's lock is free
     store = open_store(settings.store_path, settings.base_iri)
     quads = store.all_quads() if graph is None else iter(store.graph_quads(ox.NamedNode(graph)))
     found = {str(ox.Triple(q.subject, q.predicate, q.object)) for q in quads}
