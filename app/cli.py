@@ -13,7 +13,7 @@ import contextlib
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -32,6 +32,15 @@ from app.align import MAX_PER_CONCEPT as ALIGN_MAX_PER_CONCEPT
 from app.backends import open_configured_store
 from app.backup import backup_store, restore_store
 from app.catalog import Catalog
+from app.cli_options import (
+    INPUT_FORMATS,
+    MosaicGroup,
+    check_id,
+    field_range,
+    report_options,
+    tokens_file_option,
+)
+from app.cli_report import LoadOutput
 from app.dataset import (
     ReadSources,
     SourceFile,
@@ -45,7 +54,6 @@ from app.dataset import (
 from app.errors import (
     InputError,
     LoadError,
-    LoadIssue,
     MosaicError,
     NotFoundError,
     ParameterError,
@@ -55,13 +63,13 @@ from app.errors import (
     StoreInUseError,
     UnsafeInputError,
 )
-from app.rdf_io import RDF_SYNTAXES, serialize_quads, syntax_for_name
+from app.rdf_io import serialize_quads, syntax_for_name
 from app.remote_store import REMOTE_BACKUP
 from app.resolve import DEFAULT_LIMIT as RESOLVE_DEFAULT_LIMIT
 from app.resolve import MAX_LIMIT as RESOLVE_MAX_LIMIT
 from app.settings import Settings, get_settings
-from app.store import GraphStore, ReplaceSummary, validate_id
-from app.store_sharing import in_use_error, open_held_store
+from app.store import GraphStore, validate_id
+from app.store_sharing import exit_on_sigterm, in_use_error, open_held_store, refuse_if_held
 from loaders import detect_format
 from loaders.base import KINDS, RDF_TYPE, SKOS, TURTLE_PREFIXES
 from loaders.sssom_tsv import mapping_set_id_from_name
@@ -129,120 +137,6 @@ def _reported(
         for line in lines:
             click.echo(line, err=True)
         sys.exit(_exit_code(exc))
-
-
-class _OneLineUsageError(click.UsageError):
-    """A usage error shown as one line (the contract), not click's usage block."""
-
-    def show(self, file: Any = None) -> None:  # noqa: ARG002 - click's signature
-        """Print ``mosaic <command>: <problem>`` on stderr."""
-        path = self.ctx.command_path.split(" ")[1:] if self.ctx is not None else []
-        click.echo(f"{' '.join(['mosaic', *path])}: {self.format_message()}", err=True)
-
-
-class MosaicGroup(click.Group):
-    """The command group: every usage error (unknown option, value out of range) is one line."""
-
-    def make_context(
-        self,
-        info_name: str | None,
-        args: list[str],
-        parent: click.Context | None = None,
-        **extra: Any,
-    ) -> click.Context:
-        """Parse the group's own options; a usage error becomes one line."""
-        try:
-            return super().make_context(info_name, args, parent, **extra)
-        except click.UsageError as exc:
-            raise _one_line(exc) from exc
-
-    def invoke(self, ctx: click.Context) -> Any:
-        """Run the subcommand; a usage error in its options becomes one line."""
-        try:
-            return super().invoke(ctx)
-        except click.UsageError as exc:
-            raise _one_line(exc) from exc
-
-
-def _one_line(exc: click.UsageError) -> click.UsageError:
-    if isinstance(exc, _OneLineUsageError):
-        return exc
-    return _OneLineUsageError(exc.format_message(), exc.ctx)
-
-
-def _check_id(what: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
-    """A click callback that refuses a malformed id (or ids) before any work."""
-
-    def check(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
-        values = value if isinstance(value, tuple) else (value,)
-        for item in values:
-            if item is not None:
-                try:
-                    validate_id(item, what)
-                except ParameterError as exc:
-                    raise click.BadParameter(exc.detail) from exc
-        return value
-
-    return check
-
-
-def _field_range(name: str) -> click.IntRange | click.FloatRange:
-    """The range of a numeric setting as a click type, so options and settings agree."""
-    import annotated_types as at
-
-    field = Settings.model_fields[name]
-    low: float | None = None
-    high: float | None = None
-    low_open = False
-    for rule in field.metadata:
-        if isinstance(rule, at.Ge):
-            low = float(rule.ge)  # type: ignore[arg-type]
-        elif isinstance(rule, at.Gt):
-            low, low_open = float(rule.gt), True  # type: ignore[arg-type]
-        elif isinstance(rule, at.Le):
-            high = float(rule.le)  # type: ignore[arg-type]
-    if field.annotation is int:
-        return click.IntRange(
-            None if low is None else int(low), None if high is None else int(high)
-        )
-    return click.FloatRange(low, high, min_open=low_open)
-
-
-#: Input formats of ``load --input-format`` and ``validate --input-format``.
-INPUT_FORMATS = ("csv", "sssom", *(s.name for s in RDF_SYNTAXES))
-
-
-def _report_format(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    """``--format`` names the report format; point a user who meant the input format there."""
-    if value in INPUT_FORMATS:
-        raise click.BadParameter(
-            f"{value!r} is an input format: use --input-format {value} "
-            "(--format is the report format: text or json)"
-        )
-    if value not in ("text", "json"):
-        raise click.BadParameter(f"{value!r} is not one of 'text', 'json'")
-    return value
-
-
-def report_options(func: F) -> F:
-    """``--format text|json`` and ``--verbose``, for commands that report findings."""
-    func = click.option(
-        "--verbose",
-        "-v",
-        is_flag=True,
-        default=False,
-        help="List every finding (default: summarised per rule beyond a few).",
-    )(func)
-    func = click.option(
-        "--format",
-        "report",
-        default="text",
-        show_default=True,
-        metavar="[text|json]",
-        callback=_report_format,
-        help="Report format: text for people, json (one document with every finding) for tools.",
-    )(func)
-    return func
 
 
 def store_options(func: F) -> F:
@@ -344,34 +238,6 @@ def _closed_with_command(store: GraphStore) -> GraphStore:
     return store
 
 
-def _exit_on_sigterm() -> None:
-    """Make SIGTERM an exit that runs the cleanups (run file, published snapshots).
-
-    uvicorn shuts down gracefully on SIGTERM, then restores the handler it found and raises the
-    signal again; with Python's default handler the process would die there, skipping every
-    ``finally``. This handler turns it into ``SystemExit(143)``, the exit status of SIGTERM.
-    """
-    import signal
-    import threading
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
-
-
-def _refuse_if_held(store_path: Path, base_iri: str, todo: str) -> None:
-    """Refuse, in one line, a store folder that another process holds (open it and let go).
-
-    :raises StoreInUseError: when RocksDB's lock is taken.
-    """
-    from app.store import open_store
-
-    try:
-        probe = open_store(store_path, base_iri)
-    except StoreInUseError as exc:
-        raise in_use_error(exc.path, todo) from exc
-    del probe  # the last reference: RocksDB closes the folder and releases its lock
-
-
 @click.group(cls=MosaicGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mosaic-kg")
 def cli() -> None:
@@ -381,10 +247,10 @@ def cli() -> None:
 @cli.command()
 @store_options
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
-@click.option("--port", type=_field_range("port"), default=None, help="Port (default 8000).")
+@click.option("--port", type=field_range("port"), default=None, help="Port (default 8000).")
 @click.option(
     "--workers",
-    type=_field_range("workers"),
+    type=field_range("workers"),
     default=None,
     help="Uvicorn worker processes (default 1); above 1, an Oxigraph server on 127.0.0.1 "
     "holds the store and every worker uses it (docs/deployment.md).",
@@ -397,13 +263,13 @@ def cli() -> None:
 )
 @click.option(
     "--query-timeout",
-    type=_field_range("query_timeout"),
+    type=field_range("query_timeout"),
     default=None,
     help="Seconds a /sparql query may run before its worker is killed (default 30).",
 )
 @click.option(
     "--query-workers",
-    type=_field_range("query_workers"),
+    type=field_range("query_workers"),
     default=None,
     help="Query worker processes (default: cores).",
 )
@@ -448,7 +314,7 @@ def serve(
             with contextlib.ExitStack() as stack:
                 if settings.store_url is None:
                     store_path = settings.store_path
-                    _refuse_if_held(store_path, settings.base_iri, todo)
+                    refuse_if_held(store_path, settings.base_iri, todo)
                     server = stack.enter_context(
                         oxigraph_server(store_path, query_timeout=settings.query_timeout)
                     )
@@ -457,7 +323,7 @@ def serve(
                     stack.enter_context(announcing(store_path, url, server.query_url))
                 _open(settings, announce=True).close()
                 click.echo(f"store ready in {time.perf_counter() - started:.2f} s", err=True)
-                _exit_on_sigterm()
+                exit_on_sigterm()
                 run_workers(settings)
             return
         store = _open(settings, announce=True, todo=todo)
@@ -465,7 +331,7 @@ def serve(
             if settings.store_url is None:
                 stack.enter_context(sharing(store, settings.store_path, url))
             click.echo(f"store ready in {time.perf_counter() - started:.2f} s", err=True)
-            _exit_on_sigterm()
+            exit_on_sigterm()
             uvicorn.run(
                 create_app(settings, store=store),
                 host=settings.host,
@@ -481,14 +347,14 @@ def serve(
     "--initiative",
     "initiative_id",
     default=None,
-    callback=_check_id("initiative id"),
+    callback=check_id("initiative id"),
     help="Initiative id to load into.",
 )
 @click.option(
     "--mapping-set",
     "mapping_set_id",
     default=None,
-    callback=_check_id("mapping set id"),
+    callback=check_id("mapping set id"),
     help="Mapping set id for an SSSOM file (default: the file name).",
 )
 @click.option(
@@ -527,7 +393,7 @@ def load(
     Warnings are summarised per rule (--verbose lists every one); --format json prints one
     JSON document with every finding. While a server holds the store, the load is refused.
     """
-    output = _LoadOutput(report, verbose)
+    output = LoadOutput(report, verbose)
     if upstream is not None:
         _load_upstream(store_path, no_seed, files, initiative_id, upstream, output)
         return
@@ -565,48 +431,13 @@ def _upload_instead(initiative_id: str) -> str:
     return f"stop it, or upload with PUT /initiatives/{initiative_id}/graph"
 
 
-class _LoadOutput:
-    """What a load prints: counts on stdout, warnings per rule on stderr; or one JSON document.
-
-    Each replaced graph's counts go to stdout and the warnings, summarised per rule, to
-    stderr; with ``--format json``, one JSON document with every finding goes to stdout.
-    """
-
-    def __init__(self, report: str, verbose: bool) -> None:
-        self.as_json = report == "json"
-        self.verbose = verbose
-        self.graphs: list[ReplaceSummary] = []
-        self.warnings: list[LoadIssue] = []
-
-    def add(self, summary: ReplaceSummary | None, warnings: Sequence[LoadIssue] = ()) -> None:
-        """Record one replaced graph and its warnings."""
-        if summary is not None:
-            self.graphs.append(summary)
-        self.warnings += warnings
-
-    def finish(self, *notes: str) -> None:
-        """Print everything recorded (``notes`` are extra lines for people)."""
-        from app.cli_report import issue_finding, load_document, warning_lines
-
-        if self.as_json:
-            findings = [issue_finding(w, "Warning") for w in self.warnings]
-            click.echo(load_document("loaded", graphs=self.graphs, findings=findings))
-            return
-        for line in warning_lines(self.warnings, verbose=self.verbose):
-            click.echo(line, err=True)
-        for graph in self.graphs:
-            _report_summary(graph.graph, graph.added, graph.removed, graph.total)
-        for note in notes:
-            click.echo(note)
-
-
 def _load_upstream(
     store_path: Path | None,
     no_seed: bool,
     files: tuple[Path, ...],
     initiative_id: str | None,
     upstream: str,
-    output: _LoadOutput,
+    output: LoadOutput,
 ) -> None:
     with _reported(str(files[0]), verbose=output.verbose, as_json=output.as_json):
         spec = upstream_format(upstream)
@@ -639,10 +470,6 @@ def _upstream_counts(read: ReadSources) -> str:
             reasons = "; ".join(f"{reason}: {n}" for reason, n in declared.skipped.items())
             line += f" ({declared.skipped_total} cross-references skipped: {reasons})"
     return line
-
-
-def _report_summary(graph: str, added: int, removed: int, total: int) -> None:
-    click.echo(f"{graph}: {total} triples ({added} added, {removed} removed)")
 
 
 @cli.command()
@@ -743,7 +570,7 @@ def _serialize_result(
     "--initiative",
     "initiative_id",
     default=None,
-    callback=_check_id("initiative id"),
+    callback=check_id("initiative id"),
     help="Export one initiative's graph.",
 )
 @click.option(
@@ -762,7 +589,7 @@ def _serialize_result(
     "--mapping-set",
     "mapping_set",
     default=None,
-    callback=_check_id("mapping set id"),
+    callback=check_id("mapping set id"),
     help="With --mappings: only this mapping set.",
 )
 @click.option(
@@ -871,7 +698,7 @@ def _as_bad_argument(exc: NotFoundError, parameter: str) -> ParameterError:
     "--initiative",
     "initiative_id",
     default=None,
-    callback=_check_id("initiative id"),
+    callback=check_id("initiative id"),
     help="Only this initiative.",
 )
 @click.option("--kind", type=click.Choice(sorted(KINDS)), default=None, help="Only this kind.")
@@ -936,8 +763,8 @@ def resolve(
 
 @cli.command()
 @store_options
-@click.argument("source", callback=_check_id("initiative id"))
-@click.argument("target", callback=_check_id("initiative id"))
+@click.argument("source", callback=check_id("initiative id"))
+@click.argument("target", callback=check_id("initiative id"))
 @click.option(
     "--min-score",
     type=click.FloatRange(0.0, 1.0),
@@ -1032,7 +859,7 @@ VALIDATION_FORMATS = ("text", "json", "turtle")
     "--initiative",
     "initiative_id",
     default=None,
-    callback=_check_id("initiative id"),
+    callback=check_id("initiative id"),
     help="Validate this initiative's graph, or FILES as its new content (in the store's context).",
 )
 @click.option(
@@ -1127,16 +954,6 @@ def _print_report(
         click.echo("\n".join(report_lines(report, verbose=verbose)))
 
 
-def tokens_file_option(func: F) -> F:
-    """``--tokens-file``, shared by the token commands."""
-    return click.option(
-        "--tokens-file",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Tokens file (default: setting MOSAIC_TOKENS_FILE).",
-    )(func)
-
-
 @cli.group()
 def token() -> None:
     """Manage the write tokens of the HTTP API (the tokens_file setting)."""
@@ -1154,7 +971,7 @@ def token() -> None:
     "--initiative",
     "initiatives",
     multiple=True,
-    callback=_check_id("initiative id"),
+    callback=check_id("initiative id"),
     help="An initiative the token may write (repeatable).",
 )
 @click.option("--orcid", default=None, help="The ORCID iD of the token's holder.")

@@ -15,6 +15,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import click
+
 from app.errors import LoadError, LoadIssue, MosaicError, ShapeViolationError
 from app.models import ValidationReport, ValidationResult
 from app.shacl import result_line, summary_line
@@ -126,3 +128,41 @@ def error_document(exc: MosaicError, lines: Sequence[str]) -> str:
     return load_document(
         "invalid", findings=[{"severity": "Error", "message": line} for line in lines]
     )
+
+
+def summary_text(graph: ReplaceSummary) -> str:
+    """``<graph>: N triples (A added, R removed)``: what a load did to one graph."""
+    return f"{graph.graph}: {graph.total} triples ({graph.added} added, {graph.removed} removed)"
+
+
+class LoadOutput:
+    """What a load prints: counts on stdout, warnings per rule on stderr; or one JSON document.
+
+    Each replaced graph's counts go to stdout and the warnings, summarised per rule, to
+    stderr; with ``--format json``, one JSON document with every finding goes to stdout.
+    """
+
+    def __init__(self, report: str, verbose: bool) -> None:
+        self.as_json = report == "json"
+        self.verbose = verbose
+        self.graphs: list[ReplaceSummary] = []
+        self.warnings: list[LoadIssue] = []
+
+    def add(self, summary: ReplaceSummary | None, warnings: Sequence[LoadIssue] = ()) -> None:
+        """Record one replaced graph and its warnings."""
+        if summary is not None:
+            self.graphs.append(summary)
+        self.warnings += warnings
+
+    def finish(self, *notes: str) -> None:
+        """Print everything recorded (``notes`` are extra lines for people)."""
+        if self.as_json:
+            findings = [issue_finding(w, "Warning") for w in self.warnings]
+            click.echo(load_document("loaded", graphs=self.graphs, findings=findings))
+            return
+        for line in warning_lines(self.warnings, verbose=self.verbose):
+            click.echo(line, err=True)
+        for graph in self.graphs:
+            click.echo(summary_text(graph))
+        for note in notes:
+            click.echo(note)

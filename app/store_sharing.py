@@ -41,6 +41,8 @@ import json
 import logging
 import os
 import shutil
+import signal
+import sys
 import tempfile
 import threading
 import time
@@ -53,7 +55,7 @@ import pyoxigraph as ox
 
 from app.errors import StoreError, StoreInUseError
 from app.settings import Settings
-from app.store import GraphNames, GraphStore
+from app.store import GraphNames, GraphStore, open_store
 
 log = logging.getLogger(__name__)
 
@@ -250,6 +252,29 @@ def announcing(store_path: Path, url: str, store_url: str) -> Iterator[None]:
         yield
     finally:
         _remove_run_file(store_path)
+
+
+def exit_on_sigterm() -> None:
+    """Make SIGTERM an exit that runs the cleanups (run file, published snapshots).
+
+    uvicorn shuts down gracefully on SIGTERM, then restores the handler it found and raises the
+    signal again; with Python's default handler the process would die there, skipping every
+    ``finally``. This handler turns it into ``SystemExit(143)``, the exit status of SIGTERM.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+
+
+def refuse_if_held(store_path: Path, base_iri: str, todo: str) -> None:
+    """Refuse, in one line, a store folder that another process holds (open it and let go).
+
+    :raises StoreInUseError: when RocksDB's lock is taken.
+    """
+    try:
+        probe = open_store(store_path, base_iri)
+    except StoreInUseError as exc:
+        raise in_use_error(exc.path, todo) from exc
+    del probe  # the last reference: RocksDB closes the folder and releases its lock
 
 
 # --- the reader side ------------------------------------------------------------------------
