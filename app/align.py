@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +72,14 @@ DEFAULT_PER_CONCEPT = 3
 MAX_PER_CONCEPT = 10
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10_000
+
+#: ``progress(step, done, total)``: told what the matcher does, for a progress bar.
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(_step: str, _done: int, _total: int) -> None:
+    """The progress callback when nobody watches."""
+
 
 LEXICAL_MATCHING = "semapv:LexicalMatching"
 SEMANTIC_MATCHING = "semapv:SemanticSimilarityThresholdMatching"
@@ -285,6 +293,7 @@ def match_concepts(
     *,
     min_score: float = DEFAULT_MIN_SCORE,
     per_concept: int = DEFAULT_PER_CONCEPT,
+    progress: Progress = _no_progress,
 ) -> list[Candidate]:
     """Score every source against every target and keep each source's best candidates.
 
@@ -293,11 +302,14 @@ def match_concepts(
     :param targets: object concepts.
     :param min_score: the lowest score kept.
     :param per_concept: at most this many candidates per source concept.
+    :param progress: told each step, and every percent of the scoring.
     :returns: candidates, each source's best first.
     """
     if not sources or not targets:
         return []
+    progress("lexical similarity", 0, 1)
     lexical = lexical_matrix(index, sources, targets)
+    progress("semantic similarity", 0, 1)
     semantic = semantic_matrix(index, sources, targets)
     # The score without structure; structure can only add, by at most STRUCTURAL_WEIGHT.
     base = 1.0 - (1.0 - LEXICAL_WEIGHT * lexical) * (
@@ -308,7 +320,10 @@ def match_concepts(
     target_at = {c.iri: i for i, c in enumerate(targets)}
     shortlist = min(len(targets), max(4 * per_concept, 20))
     candidates: list[Candidate] = []
+    step = max(1, len(sources) // 100)
     for row, concept in enumerate(sources):
+        if row % step == 0:
+            progress("scoring candidates", row, len(sources))
         if not np.any(ceiling[row] >= min_score):
             continue
         columns = np.argpartition(-ceiling[row], shortlist - 1)[:shortlist]
@@ -409,6 +424,7 @@ def align(
     min_score: float = DEFAULT_MIN_SCORE,
     limit: int = DEFAULT_LIMIT,
     per_concept: int = DEFAULT_PER_CONCEPT,
+    progress: Progress = _no_progress,
 ) -> AlignmentSet:
     """Candidate mappings from the concepts of initiative ``source`` to those of ``target``.
 
@@ -419,6 +435,7 @@ def align(
     :param min_score: the lowest confidence kept, in [0, 1].
     :param limit: at most this many rows (1 to :data:`MAX_LIMIT`), best first.
     :param per_concept: at most this many candidates per source concept.
+    :param progress: told what the matcher is doing (``mosaic align`` draws a progress bar).
     :returns: the rows, best confidence first, with their signals and curation status.
     :raises ParameterError: for a malformed id or an option out of range.
     :raises NotFoundError: for an initiative the registry does not know.
@@ -432,7 +449,9 @@ def align(
         index.concepts_of(target),
         min_score=min_score,
         per_concept=per_concept,
+        progress=progress,
     )
+    progress("checking curated mappings", 0, 1)
     candidates.sort(
         key=lambda c: (-c.score, index.concepts[c.subject].iri, index.concepts[c.object].iri)
     )

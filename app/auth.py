@@ -11,6 +11,18 @@ Roles: ``admin`` may write every initiative; ``maintainer`` and ``curator`` only
 listed with their token (curators will also record mappings, see the mappings issue). No tokens
 file, or no setting, means writes are disabled (HTTP 403). Tokens are accepted only in the
 ``Authorization: Bearer`` header, never in the URL, and compared in constant time.
+
+``mosaic token list`` shows the records (never a token or its hash) and ``mosaic token remove``
+deletes them. A running server notices at once: it checks the file's inode, size and
+modification time on every authenticated request (one ``stat``) and re-reads it when they
+change, so a removed token is refused by the next request, with no restart.
+
+When a token was last used is kept apart, in ``<tokens file stem>-last-used.json`` beside it
+(``{hash: time}``), so that recording it never rewrites the tokens file that
+``mosaic token add`` and ``remove`` edit. To keep authenticated requests fast, a server writes
+that file at most once a minute per token (:data:`LAST_USED_RESOLUTION`): the first request of
+the minute pays one small atomic file write, later ones nothing; "last used" is therefore exact
+to the minute.
 """
 
 from __future__ import annotations
@@ -23,6 +35,8 @@ import os
 import re
 import secrets
 import tempfile
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +55,8 @@ TOKEN_PREFIX = "mosaic_"  # noqa: S105 - a prefix, not a secret
 _ORCID = re.compile(r"^(?:https://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 #: Query parameters that would carry a token in the URL; a request with one is refused.
 URL_TOKEN_PARAMETERS = ("access_token", "token", "api_key", "apikey")
+#: Seconds within which a token's "last used" time is not written again.
+LAST_USED_RESOLUTION = 60.0
 
 
 class TokenRecord(BaseModel):
@@ -151,6 +167,75 @@ def add_token(
     return token
 
 
+def last_used_path(path: Path) -> Path:
+    """The file of last-use times beside the tokens file ``path``."""
+    return path.with_name(f"{path.stem}-last-used.json")
+
+
+def read_last_used(path: Path) -> dict[str, str]:
+    """When each token (by hash) of the tokens file ``path`` was last used; unreadable is empty."""
+    try:
+        data = json.loads(last_used_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(key): str(value) for key, value in data.items()}
+
+
+@dataclass(frozen=True)
+class TokenListing:
+    """What ``mosaic token list`` shows of a token: never the token or its hash."""
+
+    name: str
+    role: str
+    initiatives: tuple[str, ...]
+    orcid: str | None
+    created: str | None
+    last_used: str | None
+
+
+def list_tokens(path: Path) -> list[TokenListing]:
+    """The tokens of the tokens file, in the order they were added, with their last use.
+
+    :raises ParameterError: when the file is not a valid tokens file.
+    """
+    used = read_last_used(path)
+    return [
+        TokenListing(
+            record.name,
+            record.role,
+            tuple(record.initiatives),
+            record.orcid,
+            record.created,
+            used.get(record.hash),
+        )
+        for record in read_tokens(path).tokens
+    ]
+
+
+def remove_token(path: Path, name: str) -> int:
+    """Remove every token held by ``name``; return how many were removed.
+
+    A running server refuses them from its next request on (it re-reads the changed file).
+
+    :raises ParameterError: when no token has that name, or the file is not a tokens file.
+    """
+    tokens = read_tokens(path)
+    kept = [record for record in tokens.tokens if record.name != name]
+    removed = len(tokens.tokens) - len(kept)
+    if not removed:
+        known = ", ".join(sorted({record.name for record in tokens.tokens})) or "none"
+        raise ParameterError(f"no token named {name!r} in {path} (known: {known})")
+    gone = {record.hash for record in tokens.tokens} - {record.hash for record in kept}
+    _write_private(path, TokenFile(tokens=kept).model_dump_json(indent=2) + "\n")
+    used = read_last_used(path)
+    if any(key in used for key in gone):
+        remaining = {key: value for key, value in used.items() if key not in gone}
+        _write_private(last_used_path(path), json.dumps(remaining, indent=2) + "\n")
+    return removed
+
+
 def _write_private(path: Path, text: str) -> None:
     """Replace ``path`` atomically with ``text``, readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -170,8 +255,10 @@ class TokenRegistry:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple[int, int, int] | None = None
         self._records: list[TokenRecord] = []
+        self._recorded: dict[str, float] = {}
+        self._recording = threading.Lock()
 
     def _records_now(self) -> list[TokenRecord] | None:
         """The current records, or ``None`` when writes are disabled (no file)."""
@@ -181,7 +268,9 @@ class TokenRegistry:
             stat = self.path.stat()
         except FileNotFoundError:
             return None
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        # ``token add``/``remove`` replace the file (a new inode), so even two changes within
+        # one tick of the clock that keep the size are seen.
+        stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
         if stamp != self._stamp:
             try:
                 self._records = read_tokens(self.path).tokens
@@ -220,7 +309,29 @@ class TokenRegistry:
                 found = record
         if found is None:
             raise AuthenticationError("the token is not valid", error="invalid_token")
+        self._record_use(found.hash)
         return Identity(found.name, found.role, tuple(found.initiatives), found.orcid)
+
+    def _record_use(self, token_hash: str) -> None:
+        """Note that a token was used now; written at most once per minute per token.
+
+        A failure to write is logged: it must not refuse a valid token.
+        """
+        if self.path is None:
+            return
+        now = time.time()
+        with self._recording:
+            if now - self._recorded.get(token_hash, 0.0) < LAST_USED_RESOLUTION:
+                return
+            self._recorded[token_hash] = now
+            used = read_last_used(self.path)  # other processes' records are kept
+            used[token_hash] = datetime.datetime.fromtimestamp(now, datetime.UTC).isoformat(
+                timespec="seconds"
+            )
+            try:
+                _write_private(last_used_path(self.path), json.dumps(used, indent=2) + "\n")
+            except OSError:
+                log.exception("cannot record when a token was last used")
 
 
 def authorize(identity: Identity, initiative_id: str) -> None:

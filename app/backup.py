@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from app.errors import ParameterError, StoreError
-from app.store import GraphStore
+from app.errors import ParameterError, StoreError, StoreInUseError
+from app.store import GraphStore, is_lock_error
 
 
 def backup_store(store: GraphStore, target: Path) -> int:
@@ -37,7 +37,8 @@ def restore_store(source: Path, store_path: Path) -> int:
 
     :returns: the number of quads in the restored store.
     :raises ParameterError: when ``source`` is not a readable store.
-    :raises StoreError: when the store is in use or the swap fails.
+    :raises StoreInUseError: when another process holds the store.
+    :raises StoreError: when the swap fails.
     """
     try:
         count = len(ox.Store.read_only(str(source)))
@@ -47,7 +48,11 @@ def restore_store(source: Path, store_path: Path) -> int:
         try:
             ox.Store(str(store_path))  # take and release the lock: refuse while a server runs
         except OSError as exc:
-            raise StoreError(f"the store at {store_path} is in use; stop the server first") from exc
+            if is_lock_error(exc):
+                raise StoreInUseError(
+                    f"the store at {store_path} is in use; stop the server first", path=store_path
+                ) from exc
+            raise StoreError(f"cannot open the store at {store_path}: {exc}") from exc
     staging = store_path.with_name(f"{store_path.name}.restore-{uuid.uuid4().hex[:8]}")
     retired = store_path.with_name(f"{store_path.name}.old-{uuid.uuid4().hex[:8]}")
     shutil.copytree(source, staging)

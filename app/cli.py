@@ -2,7 +2,9 @@
 
 Exit codes: 0 success, 1 findings (validation), 2 bad input or arguments. Every
 :class:`~app.errors.InputError` becomes one line per problem on stderr,
-``file:line:column: message``, and exit code 2.
+``file:line:column: message``, and exit code 2; so does an option out of range (checked by
+click before any work) and a write to a store a running server holds
+(:mod:`app.store_sharing`: reading commands work while the server runs).
 """
 
 from __future__ import annotations
@@ -18,11 +20,27 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 import pyoxigraph as ox
+from pydantic import ValidationError
+from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from app.align import DEFAULT_LIMIT as ALIGN_LIMIT
+from app.align import DEFAULT_MIN_SCORE as ALIGN_MIN_SCORE
+from app.align import DEFAULT_PER_CONCEPT as ALIGN_PER_CONCEPT
+from app.align import MAX_LIMIT as ALIGN_MAX_LIMIT
+from app.align import MAX_PER_CONCEPT as ALIGN_MAX_PER_CONCEPT
 from app.backends import open_configured_store
 from app.backup import backup_store, restore_store
 from app.catalog import Catalog
+from app.cli_options import (
+    INPUT_FORMATS,
+    MosaicGroup,
+    check_id,
+    field_range,
+    report_options,
+    tokens_file_option,
+)
+from app.cli_report import LoadOutput
 from app.dataset import (
     ReadSources,
     SourceFile,
@@ -42,14 +60,18 @@ from app.errors import (
     RdfSyntaxError,
     ShapeViolationError,
     SparqlSyntaxError,
+    StoreInUseError,
     UnsafeInputError,
 )
-from app.rdf_io import RDF_SYNTAXES, serialize_quads, syntax_for_name
+from app.rdf_io import serialize_quads, syntax_for_name
 from app.remote_store import REMOTE_BACKUP
+from app.resolve import DEFAULT_LIMIT as RESOLVE_DEFAULT_LIMIT
+from app.resolve import MAX_LIMIT as RESOLVE_MAX_LIMIT
 from app.settings import Settings, get_settings
 from app.store import GraphStore, validate_id
+from app.store_sharing import exit_on_sigterm, in_use_error, open_held_store, refuse_if_held
 from loaders import detect_format
-from loaders.base import RDF_TYPE, SKOS, TURTLE_PREFIXES
+from loaders.base import KINDS, RDF_TYPE, SKOS, TURTLE_PREFIXES
 from loaders.sssom_tsv import mapping_set_id_from_name
 from loaders.upstream import UPSTREAM_FORMATS, upstream_format
 
@@ -60,13 +82,18 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Exit code of each error class (the CLI's edge of the error tree).
-EXIT_CODES: dict[type[MosaicError], int] = {InputError: 2, MosaicError: 1}
+EXIT_CODES: dict[type[MosaicError], int] = {InputError: 2, StoreInUseError: 2, MosaicError: 1}
 
 RESULT_FORMATS = ("json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld", "rdfxml")
 
 
-def _error_lines(exc: MosaicError, default_source: str) -> list[str]:
-    """The one-line-per-problem rendering of an error: ``file:line:column: message``."""
+def _error_lines(exc: MosaicError, default_source: str, *, verbose: bool = False) -> list[str]:
+    """The one-line-per-problem rendering of an error: ``file:line:column: message``.
+
+    A refusal by the SHACL gate lists its findings summarised per rule unless ``verbose``.
+    """
+    if isinstance(exc, StoreInUseError):
+        return [exc.detail]
     if isinstance(exc, LoadError):
         return [str(issue) for issue in exc.issues]
     if isinstance(exc, RdfSyntaxError):
@@ -76,10 +103,10 @@ def _error_lines(exc: MosaicError, default_source: str) -> list[str]:
     if isinstance(exc, UnsafeInputError):
         return [f"{exc.source}:{exc.line or 0}:0: {exc.detail}"]
     if isinstance(exc, ShapeViolationError):
-        from app.shacl import report_to_text
+        from app.cli_report import report_lines
 
-        text = report_to_text(exc.report, severities=("Violation", "Warning"))
-        return [f"{exc.source}: refused: {exc.detail}", *text.splitlines()]
+        lines = report_lines(exc.report, verbose=verbose, severities=("Violation", "Warning"))
+        return [f"{exc.source}: refused: {exc.detail}", *lines]
     return [f"{default_source}:0:0: {exc.detail}"]
 
 
@@ -91,12 +118,23 @@ def _exit_code(exc: MosaicError) -> int:
 
 
 @contextmanager
-def _reported(default_source: str = "mosaic") -> Iterator[None]:
-    """Turn a MosaicError into its lines on stderr and its exit code."""
+def _reported(
+    default_source: str = "mosaic", *, verbose: bool = False, as_json: bool = False
+) -> Iterator[None]:
+    """Turn a MosaicError into its lines on stderr and its exit code.
+
+    With ``as_json`` (``load --format json``) the error's findings also go to stdout as the
+    command's one JSON document.
+    """
     try:
         yield
     except MosaicError as exc:
-        for line in _error_lines(exc, default_source):
+        lines = _error_lines(exc, default_source, verbose=verbose)
+        if as_json:
+            from app.cli_report import error_document
+
+            click.echo(error_document(exc, lines))
+        for line in lines:
             click.echo(line, err=True)
         sys.exit(_exit_code(exc))
 
@@ -121,8 +159,19 @@ def store_options(func: F) -> F:
 
 
 def _settings(store_path: Path | None, no_seed: bool, **overrides: Any) -> Settings:
+    """The settings with the command's options applied.
+
+    :raises ParameterError: when a setting (from the environment or an option) is invalid.
+    """
     seed = False if no_seed else None
-    return get_settings().with_overrides(store_path=store_path, seed=seed, **overrides)
+    try:
+        return get_settings().with_overrides(store_path=store_path, seed=seed, **overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise ParameterError(f"invalid setting: {problems}") from exc
 
 
 class _RichProgress:
@@ -137,18 +186,40 @@ class _RichProgress:
 
 
 @contextmanager
-def _progress() -> Iterator[_RichProgress]:
+def _progress(*, quiet: bool = False) -> Iterator[_RichProgress]:
+    """A progress bar on stderr (never stdout, which may carry the command's output).
+
+    Off when stderr is not a terminal, and with ``quiet``.
+    """
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, transient=True, console=None, disable=not sys.stderr.isatty()) as bar:
+    console = Console(stderr=True)
+    disable = quiet or not sys.stderr.isatty()
+    with Progress(*columns, transient=True, console=console, disable=disable) as bar:
         yield _RichProgress(bar)
 
 
-def _open(settings: Settings, *, announce: bool = False) -> GraphStore:
-    """Open the store, seeding it on first use; ``announce`` reports the seed on stderr."""
-    store = open_configured_store(settings)
-    context = click.get_current_context(silent=True)
-    if context is not None:
-        context.call_on_close(store.close)  # a remote store's connections, when the command ends
+#: What a refused write tells the user to do when a server holds the store.
+STOP_FIRST = "stop it first"
+
+
+def _open(
+    settings: Settings, *, announce: bool = False, reading: bool = False, todo: str = STOP_FIRST
+) -> GraphStore:
+    """Open the store, seeding it on first use; ``announce`` reports the seed on stderr.
+
+    When another process holds the store (a running ``mosaic serve``), a ``reading`` command
+    reads what that server publishes (:func:`app.store_sharing.open_held_store`), and any
+    other is refused with one line that ends with ``todo``.
+
+    :raises StoreInUseError: for a write to a store another process holds.
+    """
+    try:
+        store = open_configured_store(settings)
+    except StoreInUseError as exc:
+        if not reading:
+            raise in_use_error(exc.path, todo) from exc
+        return _closed_with_command(open_held_store(settings))
+    _closed_with_command(store)
     with _progress() as progress:
         summary = ensure_seeded(store, settings, progress)
     if summary is not None and (announce or sys.stderr.isatty()):
@@ -160,7 +231,15 @@ def _open(settings: Settings, *, announce: bool = False) -> GraphStore:
     return store
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _closed_with_command(store: GraphStore) -> GraphStore:
+    """Close ``store`` when the running command ends (a reader's private snapshot copy goes)."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(store.close)
+    return store
+
+
+@click.group(cls=MosaicGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mosaic-kg")
 def cli() -> None:
     """MOSAIC: the shared knowledge graph of AI-security standards."""
@@ -169,10 +248,10 @@ def cli() -> None:
 @cli.command()
 @store_options
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Port (default 8000).")
+@click.option("--port", type=field_range("port"), default=None, help="Port (default 8000).")
 @click.option(
     "--workers",
-    type=int,
+    type=field_range("workers"),
     default=None,
     help="Uvicorn worker processes (default 1); above 1, an Oxigraph server on 127.0.0.1 "
     "holds the store and every worker uses it (docs/deployment.md).",
@@ -185,12 +264,15 @@ def cli() -> None:
 )
 @click.option(
     "--query-timeout",
-    type=float,
+    type=field_range("query_timeout"),
     default=None,
     help="Seconds a /sparql query may run before its worker is killed (default 30).",
 )
 @click.option(
-    "--query-workers", type=int, default=None, help="Query worker processes (default: cores)."
+    "--query-workers",
+    type=field_range("query_workers"),
+    default=None,
+    help="Query worker processes (default: cores).",
 )
 def serve(
     store_path: Path | None,
@@ -202,11 +284,18 @@ def serve(
     query_timeout: float | None,
     query_workers: int | None,
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /docs) over the on-disk store, or a remote one."""
+    """Serve the HTTP API (OpenAPI at /docs) over the on-disk store, or a remote one.
+
+    While it runs, reading commands (query, export, resolve, align, validate, backup) on the
+    same store read a snapshot it publishes after every write; writing commands are refused.
+    """
     import uvicorn
 
     from app.api import create_app
+    from app.store_sharing import announcing, server_url, sharing
     from app.workers import oxigraph_server, run_workers, worker_settings
+
+    todo = "stop it first, or serve another --store"
 
     with _reported():
         settings = _settings(
@@ -221,46 +310,62 @@ def serve(
         )
         logging.basicConfig(level=settings.log_level.upper())
         started = time.perf_counter()
+        url = server_url(settings.host, settings.port)
         if settings.workers > 1:
             with contextlib.ExitStack() as stack:
                 if settings.store_url is None:
+                    store_path = settings.store_path
+                    refuse_if_held(store_path, settings.base_iri, todo)
                     server = stack.enter_context(
-                        oxigraph_server(settings.store_path, query_timeout=settings.query_timeout)
+                        oxigraph_server(store_path, query_timeout=settings.query_timeout)
                     )
                     settings = worker_settings(settings, server)
-                    click.echo(
-                        f"Oxigraph server over {settings.store_path} at {server.base}", err=True
-                    )
+                    click.echo(f"Oxigraph server over {store_path} at {server.base}", err=True)
+                    stack.enter_context(announcing(store_path, url, server.query_url))
                 _open(settings, announce=True).close()
                 click.echo(f"store ready in {time.perf_counter() - started:.2f} s", err=True)
+                exit_on_sigterm()
                 run_workers(settings)
             return
-        store = _open(settings, announce=True)
-        click.echo(f"store ready in {time.perf_counter() - started:.2f} s", err=True)
-        uvicorn.run(
-            create_app(settings, store=store),
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level,
-        )
+        store = _open(settings, announce=True, todo=todo)
+        with contextlib.ExitStack() as stack:
+            if settings.store_url is None:
+                stack.enter_context(sharing(store, settings.store_path, url))
+            click.echo(f"store ready in {time.perf_counter() - started:.2f} s", err=True)
+            exit_on_sigterm()
+            uvicorn.run(
+                create_app(settings, store=store),
+                host=settings.host,
+                port=settings.port,
+                log_level=settings.log_level,
+            )
 
 
 @cli.command()
 @store_options
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--initiative", "initiative_id", default=None, help="Initiative id to load into.")
+@click.option(
+    "--initiative",
+    "initiative_id",
+    default=None,
+    callback=check_id("initiative id"),
+    help="Initiative id to load into.",
+)
 @click.option(
     "--mapping-set",
     "mapping_set_id",
     default=None,
+    callback=check_id("mapping set id"),
     help="Mapping set id for an SSSOM file (default: the file name).",
 )
 @click.option(
-    "--format",
+    "--input-format",
     "fmt",
+    type=click.Choice(INPUT_FORMATS),
     default=None,
-    help="Input format: csv, sssom, " + ", ".join(s.name for s in RDF_SYNTAXES) + ".",
+    help="Format of FILES when the extension does not tell.",
 )
+@report_options
 @click.option(
     "--from",
     "upstream",
@@ -277,6 +382,8 @@ def load(
     initiative_id: str | None,
     mapping_set_id: str | None,
     fmt: str | None,
+    report: str,
+    verbose: bool,
     upstream: str | None,
 ) -> None:
     """Replace an initiative's graph with FILES (or a mapping set with an SSSOM file).
@@ -284,11 +391,14 @@ def load(
     All files are read and checked first; on any problem nothing is written, every problem is
     printed as file:line:column: message, and the exit code is 2. With --from, FILES is the
     path of an initiative's own published files, converted to SKOS with their own definitions.
+    Warnings are summarised per rule (--verbose lists every one); --format json prints one
+    JSON document with every finding. While a server holds the store, the load is refused.
     """
+    output = LoadOutput(report, verbose)
     if upstream is not None:
-        _load_upstream(store_path, no_seed, files, initiative_id, upstream)
+        _load_upstream(store_path, no_seed, files, initiative_id, upstream, output)
         return
-    with _reported(str(files[0])):
+    with _reported(str(files[0]), verbose=verbose, as_json=output.as_json):
         sources = []
         for path in files:
             try:
@@ -298,25 +408,28 @@ def load(
             sources.append(SourceFile(data, str(path), fmt or detect_format(path)))
         settings = _settings(store_path, no_seed)
         if all(s.format == "sssom" for s in sources) and initiative_id is None:
-            store = _open(settings)
+            store = _open(settings, todo="stop it, or record mappings with POST /mappings")
             for source in sources:
                 set_id = mapping_set_id or mapping_set_id_from_name(source.name)
                 summary, warnings = load_mapping_set(store, settings, set_id, source)
-                _report_summary(summary.graph, summary.added, summary.removed, summary.total)
-                for warning in warnings:
-                    click.echo(f"warning: {warning}", err=True)
+                output.add(summary, warnings)
+            output.finish()
             return
         if initiative_id is None:
             raise ParameterError("--initiative is required to load a vocabulary")
         with _progress() as progress:
             checked = read_sources(settings, initiative_id, sources, progress)
-            store = _open(settings)
+            store = _open(settings, todo=_upload_instead(initiative_id))
             summary, warnings = load_into_initiative(
                 store, settings, initiative_id, checked, progress
             )
-        for warning in warnings:
-            click.echo(f"warning: {warning}", err=True)
-        _report_summary(summary.graph, summary.added, summary.removed, summary.total)
+        output.add(summary, warnings)
+        output.finish()
+
+
+def _upload_instead(initiative_id: str) -> str:
+    """What to do instead of loading into a store a running server holds."""
+    return f"stop it, or upload with PUT /initiatives/{initiative_id}/graph"
 
 
 def _load_upstream(
@@ -325,8 +438,9 @@ def _load_upstream(
     files: tuple[Path, ...],
     initiative_id: str | None,
     upstream: str,
+    output: LoadOutput,
 ) -> None:
-    with _reported(str(files[0])):
+    with _reported(str(files[0]), verbose=output.verbose, as_json=output.as_json):
         spec = upstream_format(upstream)
         if len(files) != 1:
             raise ParameterError("--from takes exactly one path (the upstream file or folder)")
@@ -334,17 +448,14 @@ def _load_upstream(
             raise ParameterError(f"cannot read {files[0]}: no such file or folder")
         target = initiative_id or spec.initiative_id
         validate_id(target)
-        result = spec.converter()(str(files[0]))
         settings = _settings(store_path, no_seed)
+        result = spec.converter()(str(files[0]))
         checked = read_upstream(settings, target, result)
-        store = _open(settings)
+        store = _open(settings, todo=_upload_instead(target))
         replaced = replace_initiative(store, settings, checked)
-        for warning in replaced.warnings:
-            click.echo(f"warning: {warning}", err=True)
-        for summary in (replaced.summary, replaced.declared):
-            if summary is not None:
-                _report_summary(summary.graph, summary.added, summary.removed, summary.total)
-        click.echo(_upstream_counts(checked))
+        output.add(replaced.summary, replaced.warnings)
+        output.add(replaced.declared)
+        output.finish(_upstream_counts(checked))
 
 
 def _upstream_counts(read: ReadSources) -> str:
@@ -360,10 +471,6 @@ def _upstream_counts(read: ReadSources) -> str:
             reasons = "; ".join(f"{reason}: {n}" for reason, n in declared.skipped.items())
             line += f" ({declared.skipped_total} cross-references skipped: {reasons})"
     return line
-
-
-def _report_summary(graph: str, added: int, removed: int, total: int) -> None:
-    click.echo(f"{graph}: {total} triples ({added} added, {removed} removed)")
 
 
 @cli.command()
@@ -412,7 +519,7 @@ def query(
             text = query
         if values and not substitutions:
             raise ParameterError("--param is only for named queries")
-        store = _open(settings)
+        store = _open(settings, reading=True)
         result = store.run(text, substitutions)
         sys.stdout.buffer.write(_serialize_result(result, fmt))
 
@@ -460,13 +567,19 @@ def _serialize_result(
 
 @cli.command()
 @store_options
-@click.option("--initiative", "initiative_id", default=None, help="Export one initiative's graph.")
+@click.option(
+    "--initiative",
+    "initiative_id",
+    default=None,
+    callback=check_id("initiative id"),
+    help="Export one initiative's graph.",
+)
 @click.option(
     "--format",
     "fmt",
     default=None,
-    help="turtle, trig, ntriples, nquads, rdfxml or jsonld "
-    "(default: trig for the whole store, turtle for one initiative).",
+    help="turtle, trig, ntriples, nquads, rdfxml or jsonld (default: the extension of -o; "
+    "else trig for the whole store, turtle for one initiative).",
 )
 @click.option(
     "--mappings",
@@ -477,6 +590,7 @@ def _serialize_result(
     "--mapping-set",
     "mapping_set",
     default=None,
+    callback=check_id("mapping set id"),
     help="With --mappings: only this mapping set.",
 )
 @click.option(
@@ -484,7 +598,8 @@ def _serialize_result(
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write to this file instead of standard output.",
+    help="Write to this file instead of standard output; its extension (.nq, .nt, .ttl, "
+    ".trig, .jsonld, .rdf; .sssom.tsv with --mappings) sets the format.",
 )
 def export(
     store_path: Path | None,
@@ -495,20 +610,22 @@ def export(
     mapping_set: str | None,
     output: Path | None,
 ) -> None:
-    """Export the whole store (all named graphs), one initiative's graph, or the mappings."""
+    """Export the whole store (all named graphs), one initiative's graph, or the mappings.
+
+    The format follows the extension of -o; a --format that contradicts it is refused.
+    """
+    from app.export_target import export_format
+
     with _reported():
+        chosen = export_format(
+            output, fmt, mappings=mappings or mapping_set is not None, whole_store=not initiative_id
+        )
         if mappings or mapping_set:
             _export_mappings(store_path, no_seed, initiative_id, fmt, mapping_set, output)
             return
-        syntax = syntax_for_name(fmt or ("turtle" if initiative_id else "trig"))
+        syntax = syntax_for_name(chosen)
         settings = _settings(store_path, no_seed)
-        if initiative_id is None and not syntax.has_datasets:
-            raise ParameterError(
-                f"--format {syntax.name} cannot hold named graphs; use trig or nquads, "
-                "or pass --initiative",
-                parameter="format",
-            )
-        store = _open(settings)
+        store = _open(settings, reading=True)
         if initiative_id is not None:
             from app.initiatives import initiative_graph
 
@@ -546,7 +663,7 @@ def _export_mappings(
     if initiative_id is not None:
         validate_id(initiative_id)
     settings = _settings(store_path, no_seed)
-    store = _open(settings)
+    store = _open(settings, reading=True)
     index = _label_index(settings, store)
     curation = Curation(store, Catalog.from_folder(settings.queries_dir))
     records = curation.records(
@@ -584,9 +701,21 @@ def _as_bad_argument(exc: NotFoundError, parameter: str) -> ParameterError:
 @cli.command()
 @store_options
 @click.argument("term")
-@click.option("--initiative", "initiative_id", default=None, help="Only this initiative.")
-@click.option("--kind", default=None, help="Only this kind (threat, control, term...).")
-@click.option("--limit", type=int, default=10, show_default=True, help="At most this many.")
+@click.option(
+    "--initiative",
+    "initiative_id",
+    default=None,
+    callback=check_id("initiative id"),
+    help="Only this initiative.",
+)
+@click.option("--kind", type=click.Choice(sorted(KINDS)), default=None, help="Only this kind.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, RESOLVE_MAX_LIMIT),
+    default=RESOLVE_DEFAULT_LIMIT,
+    show_default=True,
+    help="At most this many.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -615,7 +744,7 @@ def resolve(
     with _reported("<term>"):
         check_query(term, parameter="TERM")
         settings = _settings(store_path, no_seed)
-        index = _label_index(settings, _open(settings))
+        index = _label_index(settings, _open(settings, reading=True))
         try:
             result = resolve_term(index, term, initiative=initiative_id, kind=kind, limit=limit)
         except NotFoundError as exc:
@@ -641,12 +770,28 @@ def resolve(
 
 @cli.command()
 @store_options
-@click.argument("source")
-@click.argument("target")
-@click.option("--min-score", type=float, default=None, help="Lowest confidence kept (default 0.7).")
-@click.option("--limit", type=int, default=None, help="At most this many rows (default 1000).")
+@click.argument("source", callback=check_id("initiative id"))
+@click.argument("target", callback=check_id("initiative id"))
 @click.option(
-    "--per-concept", type=int, default=None, help="Candidates per source concept (default 3)."
+    "--min-score",
+    type=click.FloatRange(0.0, 1.0),
+    default=ALIGN_MIN_SCORE,
+    show_default=True,
+    help="Lowest confidence kept.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, ALIGN_MAX_LIMIT),
+    default=ALIGN_LIMIT,
+    show_default=True,
+    help="At most this many rows, best first.",
+)
+@click.option(
+    "--per-concept",
+    type=click.IntRange(1, ALIGN_MAX_PER_CONCEPT),
+    default=ALIGN_PER_CONCEPT,
+    show_default=True,
+    help="Candidates per source concept.",
 )
 @click.option(
     "--format",
@@ -656,39 +801,55 @@ def resolve(
     show_default=True,
     help="SSSOM TSV with its metadata block, or JSON.",
 )
+@click.option(
+    "--quiet", "-q", is_flag=True, default=False, help="No progress bar (stderr) while it works."
+)
 def align(
     store_path: Path | None,
     no_seed: bool,
     source: str,
     target: str,
-    min_score: float | None,
-    limit: int | None,
-    per_concept: int | None,
+    min_score: float,
+    limit: int,
+    per_concept: int,
     fmt: str,
+    quiet: bool,
 ) -> None:
     """Compute candidate mappings from initiative SOURCE's concepts to TARGET's.
 
     Lexical, semantic and structural signals are combined into a confidence; each row says
     whether the graph already holds the mapping (curated) or a negative one (rejected).
-    Rows below the minimum score are not written.
+    Rows below the minimum score are not written. A progress bar shows on stderr when it is a
+    terminal (never on stdout, which carries the result).
     """
     from app import align as matcher
+    from app.initiatives import read_initiative_summary
 
     with _reported("<align>"):
         settings = _settings(store_path, no_seed)
-        index = _label_index(settings, _open(settings))
-        try:
-            alignment = matcher.align(
-                index,
-                source,
-                target,
-                min_score=matcher.DEFAULT_MIN_SCORE if min_score is None else min_score,
-                limit=matcher.DEFAULT_LIMIT if limit is None else limit,
-                per_concept=matcher.DEFAULT_PER_CONCEPT if per_concept is None else per_concept,
-            )
-        except NotFoundError as exc:
-            parameter = "target" if exc.identifier == target and source != target else "source"
-            raise _as_bad_argument(exc, parameter) from exc
+        store = _open(settings, reading=True)
+        catalog = Catalog.from_folder(settings.queries_dir)
+        for parameter, initiative_id in (("source", source), ("target", target)):
+            try:  # one registry query, before the label index is built
+                read_initiative_summary(store, catalog, initiative_id)
+            except NotFoundError as exc:
+                raise _as_bad_argument(exc, parameter) from exc
+        with _progress(quiet=quiet) as progress:
+            progress("building the label index", 0, 1)
+            index = _label_index(settings, store)
+            try:
+                alignment = matcher.align(
+                    index,
+                    source,
+                    target,
+                    min_score=min_score,
+                    limit=limit,
+                    per_concept=per_concept,
+                    progress=progress,
+                )
+            except NotFoundError as exc:
+                parameter = "target" if exc.identifier == target and source != target else "source"
+                raise _as_bad_argument(exc, parameter) from exc
         if fmt == "json":
             click.echo(alignment.model_dump_json(indent=2))
         else:
@@ -705,6 +866,7 @@ VALIDATION_FORMATS = ("text", "json", "turtle")
     "--initiative",
     "initiative_id",
     default=None,
+    callback=check_id("initiative id"),
     help="Validate this initiative's graph, or FILES as its new content (in the store's context).",
 )
 @click.option(
@@ -717,10 +879,16 @@ VALIDATION_FORMATS = ("text", "json", "turtle")
 )
 @click.option(
     "--input-format",
+    type=click.Choice(INPUT_FORMATS),
     default=None,
-    help="Format of FILES when the extension does not tell: csv, sssom, "
-    + ", ".join(s.name for s in RDF_SYNTAXES)
-    + ".",
+    help="Format of FILES when the extension does not tell.",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    default=False,
+    help="Text report: list every result (default: summarised per rule beyond a few).",
 )
 def validate(
     store_path: Path | None,
@@ -729,6 +897,7 @@ def validate(
     initiative_id: str | None,
     fmt: str,
     input_format: str | None,
+    verbose: bool,
 ) -> None:
     """Check FILES (or the store) against the SHACL rules of shapes/; nothing is written.
 
@@ -736,11 +905,13 @@ def validate(
     are validated on their own, or with --initiative as the new content of that initiative,
     checked against the rest of the store. SSSOM files are checked as mapping sets against the
     store. Exit code 0 when there is no Violation, 1 when there is, 2 for unreadable input.
+    The text report lists a rule's results in full up to a few, then how many more
+    (--verbose lists every one); json and turtle hold every result.
     """
     with _reported(str(files[0]) if files else "mosaic"):
         settings = _settings(store_path, no_seed)
         report = _validation_report(settings, files, initiative_id, input_format)
-        _print_report(report, fmt, settings)
+        _print_report(report, fmt, settings, verbose=verbose)
     sys.exit(0 if report.conforms else 1)
 
 
@@ -756,10 +927,14 @@ def _validation_report(
     sources = [_source_file(path, input_format) for path in files]
     needs_store = not files or initiative_id is not None
     needs_store = needs_store or any(s.format == "sssom" for s in sources)
-    store = _open(settings) if needs_store else None
-    if store is not None and not files:
-        return validate_store(store, settings, initiative_id)
-    return validate_documents(settings, sources, store=store, initiative_id=initiative_id)
+    store = _open(settings, reading=True) if needs_store else None
+    try:
+        if store is not None and not files:
+            return validate_store(store, settings, initiative_id)
+        return validate_documents(settings, sources, store=store, initiative_id=initiative_id)
+    finally:
+        if store is not None:
+            store.close()
 
 
 def _source_file(path: Path, fmt: str | None) -> SourceFile:
@@ -770,8 +945,11 @@ def _source_file(path: Path, fmt: str | None) -> SourceFile:
     return SourceFile(data, str(path), fmt or detect_format(path))
 
 
-def _print_report(report: ValidationReport, fmt: str, settings: Settings) -> None:
-    from app.shacl import report_to_json, report_to_text, report_to_turtle
+def _print_report(
+    report: ValidationReport, fmt: str, settings: Settings, *, verbose: bool = False
+) -> None:
+    from app.cli_report import report_lines
+    from app.shacl import report_to_json, report_to_turtle
     from app.shapes import load_shapes
 
     if fmt == "json":
@@ -780,7 +958,7 @@ def _print_report(report: ValidationReport, fmt: str, settings: Settings) -> Non
         shapes = load_shapes(settings.shapes_dir)
         sys.stdout.buffer.write(report_to_turtle(report, shapes))
     else:
-        click.echo(report_to_text(report), nl=False)
+        click.echo("\n".join(report_lines(report, verbose=verbose)))
 
 
 @cli.group()
@@ -800,15 +978,11 @@ def token() -> None:
     "--initiative",
     "initiatives",
     multiple=True,
+    callback=check_id("initiative id"),
     help="An initiative the token may write (repeatable).",
 )
 @click.option("--orcid", default=None, help="The ORCID iD of the token's holder.")
-@click.option(
-    "--tokens-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Tokens file (default: setting MOSAIC_TOKENS_FILE).",
-)
+@tokens_file_option
 def token_add(
     name: str,
     role: str,
@@ -820,12 +994,7 @@ def token_add(
     from app.auth import add_token
 
     with _reported():
-        path = tokens_file or get_settings().tokens_file
-        if path is None:
-            raise ParameterError(
-                "no tokens file: set MOSAIC_TOKENS_FILE or pass --tokens-file",
-                parameter="tokens-file",
-            )
+        path = _tokens_file(tokens_file)
         secret = add_token(path, name, role, initiatives, orcid)
         click.echo(secret)
         click.echo(
@@ -862,6 +1031,75 @@ def seed_command(store_path: Path | None) -> None:
             click.echo(f"seeded {where} with {summary.triples} triples in {summary.seconds:.2f} s")
 
 
+@token.command("list")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A table for people, or JSON for tools.",
+)
+@tokens_file_option
+def token_list(fmt: str, tokens_file: Path | None) -> None:
+    """List the write tokens: name, role, initiatives, created, last used (never a token)."""
+    import dataclasses
+    import json
+
+    from app.auth import list_tokens
+
+    with _reported():
+        path = _tokens_file(tokens_file)
+        listed = list_tokens(path)
+        if fmt == "json":
+            click.echo(json.dumps([dataclasses.asdict(t) for t in listed], indent=2))
+            return
+        if not listed:
+            click.echo(f"no tokens in {path}", err=True)
+            return
+        rows = [("NAME", "ROLE", "INITIATIVES", "CREATED", "LAST USED")] + [
+            (
+                t.name,
+                t.role,
+                ",".join(t.initiatives) or ("(all)" if t.role == "admin" else "-"),
+                t.created or "-",
+                t.last_used or "never",
+            )
+            for t in listed
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            click.echo("  ".join(cells).rstrip())
+
+
+@token.command("remove")
+@click.argument("name")
+@tokens_file_option
+def token_remove(name: str, tokens_file: Path | None) -> None:
+    """Revoke the tokens of NAME: a running server refuses them from its next request on."""
+    from app.auth import remove_token
+
+    with _reported():
+        path = _tokens_file(tokens_file)
+        removed = remove_token(path, name)
+        click.echo(f"removed {removed} token{'s' if removed != 1 else ''} of {name} from {path}")
+
+
+def _tokens_file(option: Path | None) -> Path:
+    """The tokens file: ``--tokens-file``, else the setting.
+
+    :raises ParameterError: when neither names one.
+    """
+    path = option or get_settings().tokens_file
+    if path is None:
+        raise ParameterError(
+            "no tokens file: set MOSAIC_TOKENS_FILE or pass --tokens-file",
+            parameter="tokens-file",
+        )
+    return path
+
+
 @cli.command()
 @store_options
 @click.argument("target", type=click.Path(path_type=Path))
@@ -870,7 +1108,7 @@ def backup(store_path: Path | None, no_seed: bool, target: Path) -> None:
     with _reported(str(target)):
         settings = _settings(store_path, no_seed)
         _embedded_only(settings)
-        store = _open(settings)
+        store = _open(settings, reading=True)
         count = backup_store(store, target)
         click.echo(f"backed up {count} quads to {target}")
 
@@ -889,7 +1127,10 @@ def restore(store_path: Path | None, source: Path) -> None:
     with _reported(str(source)):
         settings = _settings(store_path, True)
         _embedded_only(settings)
-        count = restore_store(source, settings.store_path)
+        try:
+            count = restore_store(source, settings.store_path)
+        except StoreInUseError as exc:
+            raise in_use_error(exc.path, STOP_FIRST) from exc
         click.echo(f"restored {count} quads into {settings.store_path}")
 
 

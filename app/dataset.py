@@ -334,7 +334,15 @@ def check_graph(
 def validation_warnings(report: ValidationReport, source: str) -> list[LoadIssue]:
     """The Warnings of a validation report as load warnings (stage ``validate``)."""
     return [
-        LoadIssue(source, None, None, f"{r.rule} on {r.focus_node}: {r.message}", "validate")
+        LoadIssue(
+            source,
+            None,
+            None,
+            f"{r.rule} on {r.focus_node}: {r.message}",
+            "validate",
+            rule=r.rule,
+            focus_node=r.focus_node,
+        )
         for r in report.of_severity("Warning")
     ]
 

@@ -28,12 +28,14 @@ imports FastAPI or click.
     ├── RateLimitError                the client passed its rate limit (HTTP 429 + Retry-After)
     ├── QueryTimeoutError             a query ran past its budget and was killed (HTTP 503)
     └── StoreError                    a storage fault; the detail shown to clients is generic (500)
+        └── StoreInUseError           another process holds the on-disk store (CLI exit 2)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -53,6 +55,10 @@ class LoadIssue:
     column: int | None
     message: str
     stage: str = "parse"
+    #: The SHACL rule and focus node of a validation finding (stage ``validate``), so that
+    #: reports can group findings by rule.
+    rule: str | None = None
+    focus_node: str | None = None
 
     def __str__(self) -> str:
         """Render as ``file:line:column: message``, the CLI's one-line error format."""
@@ -289,3 +295,17 @@ class StoreError(MosaicError):
     """The store failed (I/O, RocksDB); clients see a generic message and a request id."""
 
     title = "Store failure"
+
+
+class StoreInUseError(StoreError):
+    """Another process holds the on-disk store (RocksDB lets one process open it for writing).
+
+    ``path`` is the store folder. The CLI reads such a store through what the holder publishes
+    (:mod:`app.store_sharing`) and refuses to write it, saying what to do instead.
+    """
+
+    title = "Store in use"
+
+    def __init__(self, detail: str, *, path: Path) -> None:
+        super().__init__(detail)
+        self.path = path

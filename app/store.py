@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from app.errors import ParameterError, SparqlSyntaxError, StoreError
+from app.errors import ParameterError, SparqlSyntaxError, StoreError, StoreInUseError
 from app.rdf_io import sparql_error_position
 
 log = logging.getLogger(__name__)
@@ -117,14 +117,16 @@ class GraphStore:
     """An opened pyoxigraph store with MOSAIC's graph layout.
 
     Writes are serialised by a lock: RocksDB allows one writing process, and inside it one
-    writer at a time keeps "read the old graph, compute the change, apply it" consistent.
+    writer at a time keeps "read the old graph, compute the change, apply it" consistent. The
+    lock is re-entrant so that a listener may take a snapshot of exactly the state its write
+    left (:mod:`app.store_sharing` publishes one for command-line readers).
     """
 
     def __init__(self, store: ox.Store, names: GraphNames, path: Path | None = None) -> None:
         self._store = store
         self.names = names
         self.path = path
-        self._write_lock = threading.Lock()
+        self._write_lock: threading.Lock | threading.RLock = threading.RLock()
         self._listeners: list[Callable[[], None]] = []
         self._system = names.system
 
@@ -429,7 +431,8 @@ class GraphStore:
 def open_store(path: Path | None, base_iri: str, *, read_only: bool = False) -> GraphStore:
     """Open (creating if needed) the on-disk store at ``path``; ``None`` gives an in-memory one.
 
-    :raises StoreError: when the store cannot be opened (locked by another writer, corrupt).
+    :raises StoreInUseError: when another process holds the store (RocksDB's lock).
+    :raises StoreError: when the store cannot be opened otherwise (corrupt, unreadable).
     """
     names = GraphNames(base_iri)
     try:
@@ -440,4 +443,19 @@ def open_store(path: Path | None, base_iri: str, *, read_only: bool = False) -> 
         path.mkdir(parents=True, exist_ok=True)
         return GraphStore(ox.Store(str(path)), names, path)
     except OSError as exc:
+        if path is not None and is_lock_error(exc):
+            raise StoreInUseError(
+                f"the store at {path} is in use by another process", path=path
+            ) from exc
         raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+
+def is_lock_error(exc: OSError) -> bool:
+    """Whether RocksDB refused to open a store because another process holds its lock.
+
+    RocksDB says so in the message only (``IO error: While lock file: <dir>/LOCK: Resource
+    temporarily unavailable``, or ``lock hold by current process`` for a second open in one
+    process).
+    """
+    message = str(exc)
+    return "/LOCK" in message or "lock hold by" in message

@@ -5,7 +5,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from app.errors import ParameterError, StoreError
+from app.errors import ParameterError, StoreError, StoreInUseError
 from app.settings import Settings
 from app.store import GraphNames, GraphStore, open_store, term_text, validate_id
 
@@ -98,7 +98,8 @@ def test_failed_write_leaves_graph_unchanged(
 
 def test_second_writer_on_same_folder_is_a_store_error(settings: Settings) -> None:
     first = open_store(settings.store_path, settings.base_iri)
-    with pytest.raises(StoreError, match="cannot open"):
+    # StoreInUseError is a StoreError that the CLI turns into one line (app.store_sharing).
+    with pytest.raises(StoreInUseError, match="is in use by another process"):
         open_store(settings.store_path, settings.base_iri)
     assert len(first) == 0
 

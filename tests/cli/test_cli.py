@@ -128,8 +128,12 @@ def test_load_sssom_mapping_set(runner: CliRunner) -> None:
         (["load", str(DATA / "rdf/good.ttl")], "--initiative is required"),
         (["load", str(DATA / "rdf/good.ttl"), "--initiative", "../x"], "invalid initiative id"),
         (
-            ["load", str(DATA / "csv/good.csv"), "--initiative", "g", "--format", "yaml"],
-            "unknown RDF format",
+            ["load", str(DATA / "csv/good.csv"), "--initiative", "g", "--input-format", "yaml"],
+            "mosaic load: Invalid value for '--input-format': 'yaml' is not one of",
+        ),
+        (
+            ["load", str(DATA / "rdf/good.ttl"), "--initiative", "g", "--format", "turtle"],
+            "use --input-format turtle",
         ),
         (["export", "--format", "turtle"], "cannot hold named graphs"),
         (["export", "--initiative", "nope"], "no initiative 'nope'"),
