@@ -3,8 +3,9 @@
 Request handling follows the W3C protocol and the Oxigraph server's rules: a query in both the
 URL and the body, or two ``query`` parameters, is 400; a POST that is neither
 ``application/sparql-query`` nor a form is 415; an update in any form is 403; ``SERVICE`` is
-refused before execution (400); GET with no query returns the service description. Queries run
-in the killable worker pool (:mod:`app.executor`).
+refused before execution (400), and so is a query that nests too deep or is too long for the
+parser (400, :mod:`app.sparql_limits`); GET with no query returns the service description.
+Queries run in the killable worker pool (:mod:`app.executor`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from app.executor import QueryExecutor, QueryOutcome
 from app.negotiation import negotiate
 from app.query_worker import Term
 from app.service_description import EXAMPLES, render_query_page, service_description
+from app.settings import Settings
+from app.sparql_limits import QueryLimits, check_query_shape
 from app.sparql_results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES
 from app.sparql_text import screen_query
 
@@ -96,6 +99,12 @@ async def get_executor(request: Request) -> QueryExecutor:
 
 
 ExecutorDep = Annotated[QueryExecutor, Depends(get_executor)]
+
+
+def query_limits(request: Request) -> QueryLimits:
+    """The limits on the shape of client queries, from the app's settings."""
+    settings: Settings = request.app.state.settings
+    return QueryLimits(settings.max_nesting_depth, settings.max_query_tokens)
 
 
 class ProtocolRequest:
@@ -167,6 +176,7 @@ def execute(
     *,
     accept: str | None,
     fmt: str | None,
+    limits: QueryLimits,
     substitutions: Mapping[str, Term] | None = None,
     default_graphs: list[str] | None = None,
     named_graphs: list[str] | None = None,
@@ -176,9 +186,11 @@ def execute(
 
     :raises ReadOnlyError: for an update.
     :raises SparqlSyntaxError: for SERVICE or a malformed query.
+    :raises InputLimitError: for a query that nests too deep or has too many tokens.
     :raises NotAcceptableError: when the result's kind has no acceptable media type.
     """
     screen_query(sparql)
+    check_query_shape(sparql, limits)
     results_type, graph_type = _choose_formats(accept, fmt)
     try:
         outcome = executor.run(
@@ -217,6 +229,7 @@ async def _dispatch(
             query,
             accept=request.headers.get("accept"),
             fmt=protocol.single("format"),
+            limits=query_limits(request),
             default_graphs=default_graphs,
             named_graphs=named_graphs,
             base_iri=str(request.url.replace(query="")),
