@@ -94,7 +94,7 @@ async def run_named_query(
             executor,
             query.sparql,
             accept=request.headers.get("accept"),
-            fmt=fmt,
+            formats=[fmt] if fmt is not None else [],
             limits=query_limits(request),
             substitutions=substitutions,
         ),
