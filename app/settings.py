@@ -83,7 +83,8 @@ class Settings(BaseSettings):
     )
     cors_origins: list[str] = Field(
         default_factory=lambda: ["*"],
-        description="Origins allowed to read cross-origin (never with credentials).",
+        description="Origins allowed to call the API cross-origin: reads, and writes with a "
+        "bearer token (never with cookies or other credentials).",
     )
     store_url: str | None = Field(
         default=None,

@@ -97,15 +97,23 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         min_rate=settings.upload_min_rate,
     )
     app.add_middleware(RequestIdMiddleware)
-    # Read routes are open to browser clients (YASGUI, Comunica); never with credentials, so
-    # a wildcard origin cannot carry a user's cookies or tokens.
+    # Browser clients on other origins (YASGUI, Comunica, a maintainer's tool) may read, and may
+    # write with a bearer token they were given: Authorization is an allowed header. Never with
+    # credentials (cookies, HTTP auth): a page can only send a token it already holds, so a
+    # visited site cannot act with the user's ambient rights.
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_credentials=False,
-        allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type"],
-        expose_headers=["X-Request-ID", "MOSAIC-Result-Count", "MOSAIC-Result-Truncated"],
+        allow_methods=["GET", "POST", "PUT", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "Authorization"],
+        expose_headers=[
+            "X-Request-ID",
+            "MOSAIC-Result-Count",
+            "MOSAIC-Result-Truncated",
+            "Retry-After",
+            "WWW-Authenticate",
+        ],
     )
     register_problem_handlers(app)
     app.include_router(api_router)

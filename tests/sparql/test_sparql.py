@@ -276,7 +276,8 @@ def test_cors_for_read_routes_without_credentials(client: TestClient) -> None:
     )
     assert preflight.status_code == 200
     refused = client.options(
-        "/sparql", headers={"origin": "https://x.example", "access-control-request-method": "PUT"}
+        "/sparql",
+        headers={"origin": "https://x.example", "access-control-request-method": "DELETE"},
     )
     assert refused.status_code == 400
 
