@@ -110,7 +110,7 @@ def _xml_value(binding: Element) -> str:
         if isinstance(child, Element):
             return "".join(
                 node.data for node in child.childNodes if node.nodeType == node.TEXT_NODE
-            )  # type: ignore[attr-defined]
+            )
     raise AssertionError("a binding without a value")
 
 
@@ -136,7 +136,7 @@ def rows_of(content_type: str, converted: Any) -> list[tuple[str, str]]:
     if content_type == "text/tab-separated-values":
         solutions = ox.parse_query_results(converted, format=ox.QueryResultsFormat.TSV)
         assert isinstance(solutions, ox.QuerySolutions)
-        return sorted((s["c"].value, s["l"].value) for s in solutions)  # type: ignore[union-attr]
+        return sorted((s["c"].value, s["l"].value) for s in solutions)
     raise AssertionError(f"a SELECT answered as {content_type}")
 
 
@@ -251,8 +251,8 @@ def test_rdflib_sparqlstore(
         assert graph.query(ASK_TRUE).askAnswer is True
         assert graph.query(ASK_FALSE).askAnswer is False
     if return_format == "xml":  # rdflib reads graphs from its XML Accept (RDF/XML) only
-        assert set(graph.query(CONSTRUCT).graph or []) == expected_triples(fixture_graph)  # type: ignore[arg-type]
-        assert set(graph.query(DESCRIBE).graph or []) == expected_triples(fixture_graph)  # type: ignore[arg-type]
+        assert set(graph.query(CONSTRUCT).graph or []) == expected_triples(fixture_graph)
+        assert set(graph.query(DESCRIBE).graph or []) == expected_triples(fixture_graph)
     labels = set(graph.objects(URIRef(A2), URIRef(SKOS + "prefLabel")))
     if return_format == "csv":  # CSV results carry no language tags (SPARQL 1.1 CSV/TSV, 2)
         assert {str(label) for label in labels} == {"Model theft"}

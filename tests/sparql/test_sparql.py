@@ -445,11 +445,14 @@ def test_injection_through_parameters_is_inert(client: TestClient) -> None:
 def test_format_parameter_per_query_form(
     client: TestClient, query: str, formats: list[str], accept: str | None, media_type: str
 ) -> None:
-    params = [("query", query), *(("format", value) for value in formats)]
+    params: list[tuple[str, str | int | float | bool | None]] = [
+        ("query", query),
+        *(("format", value) for value in formats),
+    ]
     headers = {"accept": accept} if accept else {}
     for response in (
         client.get("/sparql", params=params, headers=headers),
-        client.post("/sparql", data=dict(params[:1]), params=params[1:], headers=headers),
+        client.post("/sparql", data={"query": query}, params=params[1:], headers=headers),
     ):
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].split(";")[0] == media_type
@@ -460,9 +463,9 @@ def test_formats_that_disagree_are_400(client: TestClient) -> None:
         (LABELS, ["json", "xml"]),
         ("CONSTRUCT WHERE { ?s ?p ?o }", ["json", "turtle"]),
     ]:
-        response = client.get(
-            "/sparql", params=[("query", query), *(("format", f) for f in formats)]
-        )
+        params: list[tuple[str, str | int | float | bool | None]] = [("query", query)]
+        params += [("format", value) for value in formats]
+        response = client.get("/sparql", params=params)
         assert response.status_code == 400
         body = problem(response)
         assert body["parameter"] == "format"
