@@ -11,6 +11,7 @@ import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from app import __version__
 from app.analysis import Analysis
@@ -70,7 +71,11 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
             if store is None:
                 opened.close()
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from fastapi-offline's package folder (under
+    # /static-offline-docs), so they work without internet; the spec validator badge is off,
+    # since Swagger UI would send the spec to an outside validator.
+    app = FastAPIOffline(
+        swagger_ui_parameters={"validatorUrl": None},
         title="MOSAIC knowledge graph",
         version=__version__,
         description=(
