@@ -6,8 +6,8 @@ exception: it kills the whole process. Measured with pyoxigraph 0.5.13 on an 8 M
 
 - nesting: 2,240 nested groups ``{{{...}}}``, 2,560 nested sub-``SELECT``s, 864 nested
   ``FILTER EXISTS``, 960 nested function calls ``STR(STR(...))``, 4,736 nested parentheses,
-  9,472 negations ``!!!...``; the Oxigraph server (2 MiB threads) died at 400 nested
-  ``FILTER EXISTS``;
+  9,472 negations ``!!!...``; the Oxigraph server (2 MiB threads) died on 400 nested function
+  calls or 1,600 nested ``FILTER EXISTS``;
 - length: a chain of 6,656 ``UNION``s or ``OPTIONAL``s, 6,912 terms joined by ``+``, 8,192
   triple patterns or groups in one group, 9,472 ``&&`` or ``FILTER``s (each is one level more of
   a left-deep tree).

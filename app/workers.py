@@ -41,8 +41,9 @@ from app.settings import Settings, export_settings, get_settings
 #: Seconds the Oxigraph server may take to open the store and answer.
 START_TIMEOUT = 60.0
 #: Stack of the Oxigraph server's threads (``RUST_MIN_STACK``). With Rust's default of 2 MiB the
-#: server died at 400 nested ``FILTER EXISTS`` (a stack overflow aborts it); with 256 MiB it took
-#: 3,200. Only touched pages are allocated. Client queries are screened first
+#: server died (a stack overflow aborts it) on 400 nested function calls or 1,600 nested
+#: ``FILTER EXISTS``, sometimes fewer; with 256 MiB, 3,200 of either ran. Only touched pages are
+#: allocated. Client queries are screened first
 #: (:mod:`app.sparql_limits`); this is the margin behind the screen.
 SERVER_THREAD_STACK_BYTES = 256 * 1024 * 1024
 

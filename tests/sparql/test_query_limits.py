@@ -359,3 +359,25 @@ def test_live_server_refuses_deep_input_and_keeps_serving(tmp_path: Path) -> Non
         assert http.get("/health").status_code == 200
         answer = http.get("/sparql", params={"query": COUNT})
         assert answer.json()["results"]["bindings"][0]["n"]["value"] == "4"
+
+
+@pytest.mark.slow
+def test_oxigraph_server_threads_have_room_for_deep_queries(tmp_path: Path) -> None:
+    """Behind the screen: the Oxigraph server of ``--workers N`` survives what killed it.
+
+    With Rust's default 2 MiB thread stacks it died (abort) at 1,600 nested FILTER EXISTS.
+    """
+    import httpx2
+
+    from app.workers import oxigraph_server
+
+    query = f"SELECT * WHERE {{ {PATTERN} " + "FILTER EXISTS { " * 3000 + PATTERN + " }" * 3000 + " }"
+    with oxigraph_server(tmp_path / "store", query_timeout=10) as server:
+        response = httpx2.post(
+            server.query_url,
+            content=query,
+            headers={"content-type": "application/sparql-query"},
+            timeout=30,
+        )
+        assert response.status_code == 200
+        assert server.process.poll() is None
