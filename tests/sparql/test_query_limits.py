@@ -371,7 +371,9 @@ def test_oxigraph_server_threads_have_room_for_deep_queries(tmp_path: Path) -> N
 
     from app.workers import oxigraph_server
 
-    query = f"SELECT * WHERE {{ {PATTERN} " + "FILTER EXISTS { " * 3000 + PATTERN + " }" * 3000 + " }"
+    query = (
+        f"SELECT * WHERE {{ {PATTERN} " + "FILTER EXISTS { " * 3000 + PATTERN + " }" * 3000 + " }"
+    )
     with oxigraph_server(tmp_path / "store", query_timeout=10) as server:
         response = httpx2.post(
             server.query_url,
