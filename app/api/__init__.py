@@ -44,17 +44,24 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     The store is opened (and seeded on first use) in the lifespan, so importing this module
     has no side effects. A test may pass an already opened ``store``.
     """
+    # FastAPI's callable cache keeps an app alive after its lifespan, and RocksDB closes its
+    # files only when the store object is freed: the app lets go of the store when the lifespan
+    # ends (a test suite would otherwise keep 26 files open per test). The lifespan never names
+    # ``store`` itself, whose closure cell would keep it.
+    given: list[GraphStore] = [] if store is None else [store]
+    owns_store = store is None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # ``store or ...`` would ask an empty store for its length and open another one.
-        opened = store if store is not None else open_configured_store(settings)
+        opened = given[0] if given else open_configured_store(settings)
         summary = ensure_seeded(opened, settings)
         if summary is not None:
             log.info("seeded the store with %d triples in %.2f s", summary.triples, summary.seconds)
         app.state.store = opened
         # Worker processes over snapshots, or forwarding to a remote store's endpoint.
-        app.state.executor = query_executor(opened, settings, snapshot_root(settings))
+        executor = query_executor(opened, settings, snapshot_root(settings))
+        app.state.executor = executor
         # Slots and threads for client queries, apart from the server's shared thread pool.
         app.state.query_slots = anyio.Semaphore(settings.query_workers)
         app.state.query_threads = anyio.CapacityLimiter(settings.query_workers)
@@ -67,9 +74,13 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         try:
             yield
         finally:
-            app.state.executor.close()
-            if store is None:
+            executor.close()
+            if owns_store:
                 opened.close()
+            given.clear()
+            for name in ("store", "executor", "analysis", "curation", "label_index"):
+                if hasattr(app.state, name):
+                    delattr(app.state, name)
 
     # /docs and /redoc load Swagger UI and ReDoc from fastapi-offline's package folder (under
     # /static-offline-docs), so they work without internet; the spec validator badge is off,
