@@ -383,3 +383,18 @@ def test_oxigraph_server_threads_have_room_for_deep_queries(tmp_path: Path) -> N
         )
         assert response.status_code == 200
         assert server.process.poll() is None
+
+
+def test_workers_have_room_behind_the_screen(pool: TestClient) -> None:
+    """A query past the screen's limits, run in a worker directly: answered, not a dead worker.
+
+    The worker's main thread (8 MiB) died at 864 nested FILTER EXISTS; its query thread has
+    256 MiB.
+    """
+    executor = pool.app.state.executor  # type: ignore[attr-defined]
+    query = f"ASK {{ {PATTERN} " + "FILTER EXISTS { " * 3000 + PATTERN + " }" * 3000 + " }"
+    outcome = executor.run(
+        query, results_media_type="application/sparql-results+json", graph_media_type=None
+    )
+    assert json.loads(outcome.result.body) == {"head": {}, "boolean": False}
+    assert executor.killed == 0
