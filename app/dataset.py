@@ -310,6 +310,7 @@ def read_sources(
             else settings.base_iri,
             converter=converter,
             mapping_set_id=mapping_set_id_from_name(source.name),
+            max_depth=settings.max_nesting_depth,
         )
         issues += result.issues
         warnings += result.warnings

@@ -14,6 +14,8 @@ imports FastAPI or click.
     │   ├── LoadError                 a bulk load found bad rows; carries every LoadIssue
     │   │   └── NoConceptError        the upload defines no skos:Concept (problem no-concepts)
     │   ├── UnsafeInputError          XML entity declarations, remote JSON-LD contexts
+    │   ├── InputLimitError           nests too deep or is too long to parse safely; names the
+    │   │                             setting that sets the limit
     │   ├── UnsupportedMediaTypeError (HTTP 415)
     │   ├── NotAcceptableError        (HTTP 406) lists what is offered
     │   ├── PayloadTooLargeError      (HTTP 413)
@@ -163,6 +165,31 @@ class UnsafeInputError(InputError):
         super().__init__(detail)
         self.source = source
         self.line = line
+
+
+class InputLimitError(InputError):
+    """The input passes a limit on its shape (nesting depth, tokens) set by ``setting``.
+
+    Parsers recurse on nesting, and a stack overflow kills the process instead of raising, so
+    such input is refused before any parser sees it.
+    """
+
+    title = "Input over a limit"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        setting: str,
+        maximum: int,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.setting = setting
+        self.maximum = maximum
+        self.line = line
+        self.column = column
 
 
 class UnsupportedMediaTypeError(InputError):

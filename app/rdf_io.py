@@ -3,7 +3,10 @@
 Uploads and files are parsed with pyoxigraph only, never rdflib (rdflib fetches remote JSON-LD
 contexts and chokes on entity bombs). Before parsing, RDF/XML is screened for DTD entity
 declarations and external DTDs (a tiny entity bomb aborts pyoxigraph's parser, and the whole
-process with it) and JSON-LD for remote ``@context`` URLs.
+process with it) and JSON-LD for remote ``@context`` URLs. Both are also refused when they nest
+deeper than ``max_depth``: pyoxigraph 0.5.13's JSON-LD parser overflowed its stack (killing the
+process) at 10,000 nested objects, and its RDF/XML parser spent over a minute on 100,000 nested
+elements. Turtle and TriG nesting (``[ ]``, ``( )``) parsed in linear time at 100,000 levels.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import re
 import xml.parsers.expat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from app.errors import (
+    InputLimitError,
     LoadError,
     LoadIssue,
     ParameterError,
@@ -73,6 +78,21 @@ _BY_EXTENSION = {ext: syntax for syntax in RDF_SYNTAXES for ext in syntax.extens
 FORMAT_NAMES = tuple(_BY_NAME)
 
 
+#: Levels a JSON-LD or RDF/XML document may nest by default (the ``max_nesting_depth`` setting).
+MAX_NESTING_DEPTH = 100
+
+
+def _too_deep(source: str, max_depth: int, line: int | None) -> InputLimitError:
+    where = f" (line {line})" if line is not None else ""
+    return InputLimitError(
+        f"{source}: the document nests deeper than {max_depth} levels{where}; the limit is "
+        "the max_nesting_depth setting",
+        setting="max_nesting_depth",
+        maximum=max_depth,
+        line=line,
+    )
+
+
 def syntax_for_name(name: str) -> RdfSyntax:
     """The syntax for a short name (``turtle``) or a media type (``text/turtle``).
 
@@ -106,16 +126,28 @@ def syntax_for_path(path: Path) -> RdfSyntax | None:
     return _BY_EXTENSION.get(path.suffix.lower())
 
 
-def _screen_xml(data: bytes, source: str) -> None:
-    """Refuse XML with entity declarations or an external DTD, before any RDF parser sees it.
+def _screen_xml(data: bytes, source: str, max_depth: int) -> None:
+    """Refuse XML with entity declarations, an external DTD or too deep a nesting.
 
     Expat reads the document without expanding anything we have not vetted: the handlers raise
     as soon as a declaration appears, so an entity bomb is never expanded.
 
     :raises UnsafeInputError: on an entity declaration or an external DTD.
+    :raises InputLimitError: when elements nest deeper than ``max_depth``.
     :raises RdfSyntaxError: when the XML is not well-formed.
     """
     parser = xml.parsers.expat.ParserCreate()
+    depth = 0
+
+    def enter(*_: Any) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > max_depth:
+            raise _too_deep(source, max_depth, parser.CurrentLineNumber)
+
+    def leave(*_: Any) -> None:
+        nonlocal depth
+        depth -= 1
 
     def refuse_entity(name: str, *_args: Any) -> None:
         raise UnsafeInputError(
@@ -134,6 +166,8 @@ def _screen_xml(data: bytes, source: str) -> None:
     parser.EntityDeclHandler = refuse_entity
     parser.UnparsedEntityDeclHandler = refuse_entity
     parser.StartDoctypeDeclHandler = check_doctype
+    parser.StartElementHandler = enter
+    parser.EndElementHandler = leave
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
     try:
         parser.Parse(data, True)
@@ -162,14 +196,48 @@ def _remote_contexts(node: object) -> Iterator[str]:
             yield from _remote_contexts(item)
 
 
-def _screen_jsonld(data: bytes, source: str) -> None:
-    """Refuse JSON-LD that refers to remote contexts: loading never makes network requests.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_NESTING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{\]}]')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
+
+def _check_json_depth(data: bytes, source: str, max_depth: int) -> None:
+    """Refuse JSON whose arrays and objects nest deeper than ``max_depth``, before parsing it.
+
+    Strings are cut out and only the brackets kept, in C-speed passes (0.3 s for 15 MB of
+    JSON-LD); the line of the culprit is looked for only when there is one.
+
+    :raises InputLimitError: naming the line of the first bracket past the limit.
+    """
+    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    if max(accumulate(_DEPTH_STEP[byte] for byte in brackets), default=0) <= max_depth:
+        return
+    depth = 0
+    line: int | None = None
+    for match in _JSON_NESTING.finditer(data):
+        depth += _DEPTH_STEP.get(match.group()[0], 0)
+        if depth > max_depth:
+            line = data.count(b"\n", 0, match.start()) + 1
+            break
+    raise _too_deep(source, max_depth, line)
+
+
+def _screen_jsonld(data: bytes, source: str, max_depth: int) -> None:
+    """Refuse JSON-LD that nests too deep or refers to remote contexts.
+
+    Loading never makes network requests, and a parser never meets more nesting than it can
+    take.
+
+    :raises InputLimitError: when arrays and objects nest deeper than ``max_depth``.
     :raises UnsafeInputError: when a ``@context`` is a URL.
     :raises RdfSyntaxError: when the JSON does not parse.
     """
+    _check_json_depth(data, source, max_depth)
     try:
         tree = json.loads(data)
+    except RecursionError as exc:  # nesting within max_depth, but past Python's own limit
+        raise _too_deep(source, max_depth, None) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         column = getattr(exc, "colno", None)
@@ -188,16 +256,17 @@ def _screen_jsonld(data: bytes, source: str) -> None:
         )
 
 
-def screen(data: bytes, syntax: RdfSyntax, source: str) -> None:
-    """Refuse input that would make a parser expand entities or fetch documents.
+def screen(data: bytes, syntax: RdfSyntax, source: str, max_depth: int = MAX_NESTING_DEPTH) -> None:
+    """Refuse input that would make a parser expand entities, fetch documents or overflow.
 
     :raises UnsafeInputError: for entity declarations, external DTDs and remote contexts.
+    :raises InputLimitError: for XML or JSON nesting deeper than ``max_depth``.
     :raises RdfSyntaxError: when the container syntax (XML, JSON) is already broken.
     """
     if syntax.format == ox.RdfFormat.RDF_XML:
-        _screen_xml(data, source)
+        _screen_xml(data, source, max_depth)
     elif syntax.format == ox.RdfFormat.JSON_LD:
-        _screen_jsonld(data, source)
+        _screen_jsonld(data, source, max_depth)
 
 
 def _syntax_error(exc: SyntaxError, syntax: RdfSyntax, source: str) -> RdfSyntaxError:
@@ -246,6 +315,7 @@ def parse_rdf(
     *,
     source: str = "<input>",
     base_iri: str | None = None,
+    max_depth: int = MAX_NESTING_DEPTH,
 ) -> list[ox.Quad]:
     """Screen and parse a whole RDF document into memory.
 
@@ -256,12 +326,14 @@ def parse_rdf(
     :param syntax: its serialisation.
     :param source: the name used in error messages (file path or request path).
     :param base_iri: the base for relative IRIs, if any.
+    :param max_depth: the nesting allowed in JSON-LD and RDF/XML (``max_nesting_depth``).
     :returns: the quads; triples come in the default graph.
     :raises UnsafeInputError: for XML entities, external DTDs and remote JSON-LD contexts.
+    :raises InputLimitError: for JSON-LD or RDF/XML nesting deeper than ``max_depth``.
     :raises RdfSyntaxError: for the first syntax error of Turtle, TriG, RDF/XML, JSON-LD.
     :raises LoadError: with every bad line of an N-Triples or N-Quads document.
     """
-    screen(data, syntax, source)
+    screen(data, syntax, source, max_depth)
     if syntax.format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
         return _parse_lines(data, syntax, source, base_iri)
     try:

@@ -66,9 +66,25 @@ class Settings(BaseSettings):
     max_result_bytes: int = Field(
         default=64 * 1024 * 1024, ge=1024, description="Bytes a client query result may take."
     )
+    max_nesting_depth: int = Field(
+        default=100,
+        ge=8,
+        le=500,
+        description="Levels a client query ({ }, ( ), [ ], !) or an uploaded JSON-LD or "
+        "RDF/XML document may nest; deeper input is refused (400) before it is parsed, since "
+        "a parser's stack overflow would kill the process.",
+    )
+    max_query_tokens: int = Field(
+        default=10_000,
+        ge=100,
+        le=1_000_000,
+        description="Tokens (names, variables, literals, keywords, symbols; VALUES rows not "
+        "counted) a client query may have; a longer one is refused (400) before it is parsed.",
+    )
     cors_origins: list[str] = Field(
         default_factory=lambda: ["*"],
-        description="Origins allowed to read cross-origin (never with credentials).",
+        description="Origins allowed to call the API cross-origin: reads, and writes with a "
+        "bearer token (never with cookies or other credentials).",
     )
     store_url: str | None = Field(
         default=None,

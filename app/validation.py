@@ -101,6 +101,7 @@ def _document_graphs(
         syntax_for_name(source.format),
         source=source.name,
         base_iri=f"{settings.base_iri}id/document/",
+        max_depth=settings.max_nesting_depth,
     )
     require_concepts(quads, [source.name])
     default = ox.NamedNode(f"{names.base}graph/document/{index}")

@@ -14,7 +14,13 @@ import curies
 import pyoxigraph as ox
 
 from app.errors import LoadIssue, ParameterError
-from app.rdf_io import RdfSyntax, parse_rdf, syntax_for_name, syntax_for_path
+from app.rdf_io import (
+    MAX_NESTING_DEPTH,
+    RdfSyntax,
+    parse_rdf,
+    syntax_for_name,
+    syntax_for_path,
+)
 from loaders.base import LoadResult
 from loaders.csv_glossary import parse_csv_glossary
 from loaders.sssom_tsv import is_sssom_file, parse_sssom
@@ -41,14 +47,22 @@ def detect_format(path: Path) -> str:
     return syntax.name
 
 
-def read_rdf(data: bytes, syntax: RdfSyntax, *, source: str, base_iri: str) -> LoadResult:
+def read_rdf(
+    data: bytes,
+    syntax: RdfSyntax,
+    *,
+    source: str,
+    base_iri: str,
+    max_depth: int = MAX_NESTING_DEPTH,
+) -> LoadResult:
     """Read an RDF document; graph names in TriG or N-Quads are dropped with a warning.
 
     :raises app.errors.RdfSyntaxError: on a syntax error.
     :raises app.errors.UnsafeInputError: on XML entities or remote JSON-LD contexts.
+    :raises app.errors.InputLimitError: on JSON-LD or RDF/XML nesting past ``max_depth``.
     :raises app.errors.LoadError: with every bad line of N-Triples and N-Quads.
     """
-    quads = parse_rdf(data, syntax, source=source, base_iri=base_iri)
+    quads = parse_rdf(data, syntax, source=source, base_iri=base_iri, max_depth=max_depth)
     result = LoadResult(source=source, format=syntax.media_type)
     result.triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
     named = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
@@ -74,6 +88,7 @@ def read_source(
     base_iri: str,
     converter: curies.Converter,
     mapping_set_id: str | None = None,
+    max_depth: int = MAX_NESTING_DEPTH,
 ) -> LoadResult:
     """Read one source of the given format into a :class:`LoadResult`.
 
@@ -84,6 +99,7 @@ def read_source(
     :param base_iri: the configured base IRI.
     :param converter: the CURIE converter (SSSOM files).
     :param mapping_set_id: the mapping set id for an SSSOM file.
+    :param max_depth: the nesting allowed in JSON-LD and RDF/XML (``max_nesting_depth``).
     :raises ParameterError: for an unknown format, or CSV without an initiative.
     """
     if format == "csv":
@@ -97,4 +113,6 @@ def read_source(
         return parse_sssom(
             data, set_id=set_id, base_iri=base_iri, converter=converter, source=source
         )
-    return read_rdf(data, syntax_for_name(format), source=source, base_iri=base_iri)
+    return read_rdf(
+        data, syntax_for_name(format), source=source, base_iri=base_iri, max_depth=max_depth
+    )

@@ -28,6 +28,7 @@ from app.errors import (
     ConflictError,
     ForbiddenError,
     InputError,
+    InputLimitError,
     LoadError,
     MosaicError,
     NoConceptError,
@@ -60,6 +61,7 @@ STATUS_TABLE: dict[type[MosaicError], tuple[int, str]] = {
     NoConceptError: (400, "no-concepts"),
     LoadError: (400, "invalid-input"),
     UnsafeInputError: (400, "unsafe-input"),
+    InputLimitError: (400, "input-limit"),
     UnsupportedMediaTypeError: (415, "unsupported-media-type"),
     NotAcceptableError: (406, "not-acceptable"),
     PayloadTooLargeError: (413, "payload-too-large"),
@@ -162,6 +164,13 @@ def _extensions(exc: MosaicError) -> dict[str, Any]:
         return {"parameter": exc.parameter}
     if isinstance(exc, UnsafeInputError):
         return {"line": exc.line}
+    if isinstance(exc, InputLimitError):
+        return {
+            "setting": exc.setting,
+            "maximum": exc.maximum,
+            "line": exc.line,
+            "column": exc.column,
+        }
     if isinstance(exc, LoadError):
         return {
             "issues": [

@@ -3,15 +3,16 @@
 Request handling follows the W3C protocol and the Oxigraph server's rules: a query in both the
 URL and the body, or two ``query`` parameters, is 400; a POST that is neither
 ``application/sparql-query`` nor a form is 415; an update in any form is 403; ``SERVICE`` is
-refused before execution (400); GET with no query returns the service description. Queries run
-in the killable worker pool (:mod:`app.executor`).
+refused before execution (400), and so is a query that nests too deep or is too long for the
+parser (400, :mod:`app.sparql_limits`); GET with no query returns the service description.
+Queries run in the killable worker pool (:mod:`app.executor`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from typing import Annotated
+from typing import Annotated, NoReturn
 from urllib.parse import parse_qsl
 
 import anyio
@@ -31,13 +32,14 @@ from app.executor import QueryExecutor, QueryOutcome
 from app.negotiation import negotiate
 from app.query_worker import Term
 from app.service_description import EXAMPLES, render_query_page, service_description
-from app.sparql_results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES
+from app.settings import Settings
+from app.sparql_formats import GRAPH_OFFERS, RESULTS_OFFERS, choose_formats
+from app.sparql_limits import QueryLimits, check_query_shape
+from app.sparql_results import GRAPH_MEDIA_TYPES
 from app.sparql_text import screen_query
 
 router = APIRouter(prefix="/sparql", tags=["sparql"])
 
-RESULTS_OFFERS = [(media_type, media_type) for media_type in RESULTS_MEDIA_TYPES.values()]
-GRAPH_OFFERS = [(media_type, media_type) for media_type in GRAPH_MEDIA_TYPES.values()]
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
@@ -98,6 +100,12 @@ async def get_executor(request: Request) -> QueryExecutor:
 ExecutorDep = Annotated[QueryExecutor, Depends(get_executor)]
 
 
+def query_limits(request: Request) -> QueryLimits:
+    """The limits on the shape of client queries, from the app's settings."""
+    settings: Settings = request.app.state.settings
+    return QueryLimits(settings.max_nesting_depth, settings.max_query_tokens)
+
+
 class ProtocolRequest:
     """The parameters of a protocol request, read from the raw query string and body.
 
@@ -128,28 +136,6 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
-def _choose_formats(accept: str | None, fmt: str | None) -> tuple[str | None, str | None]:
-    """The media types for a SELECT/ASK result and for a CONSTRUCT/DESCRIBE result."""
-    if fmt is not None:
-        key = fmt.strip().lower()
-        results = RESULTS_MEDIA_TYPES.get(key) or (
-            key if key in RESULTS_MEDIA_TYPES.values() else None
-        )
-        graph = GRAPH_MEDIA_TYPES.get(key) or (key if key in GRAPH_MEDIA_TYPES.values() else None)
-        if results is None and graph is None:
-            known = ", ".join([*RESULTS_MEDIA_TYPES, *GRAPH_MEDIA_TYPES])
-            raise ParameterError(f"unknown format {fmt!r} (known: {known})", parameter="format")
-        return results, graph
-    return _try(accept, RESULTS_OFFERS), _try(accept, GRAPH_OFFERS)
-
-
-def _try(accept: str | None, offers: list[tuple[str, str]]) -> str | None:
-    try:
-        return negotiate(accept, offers)[1]
-    except NotAcceptableError:
-        return None
-
-
 def _respond(outcome: QueryOutcome) -> Response:
     result = outcome.result
     media_type = result.media_type
@@ -166,7 +152,8 @@ def execute(
     sparql: str,
     *,
     accept: str | None,
-    fmt: str | None,
+    formats: Sequence[str],
+    limits: QueryLimits,
     substitutions: Mapping[str, Term] | None = None,
     default_graphs: list[str] | None = None,
     named_graphs: list[str] | None = None,
@@ -176,10 +163,15 @@ def execute(
 
     :raises ReadOnlyError: for an update.
     :raises SparqlSyntaxError: for SERVICE or a malformed query.
+    :raises InputLimitError: for a query that nests too deep or has too many tokens.
+    :raises ParameterError: for an unknown format, or ``format`` values that disagree.
     :raises NotAcceptableError: when the result's kind has no acceptable media type.
     """
-    screen_query(sparql)
-    results_type, graph_type = _choose_formats(accept, fmt)
+    form = screen_query(sparql)
+    check_query_shape(sparql, limits)
+    results_type, graph_type = choose_formats(accept, formats, form)
+    if form is not None and results_type is None and graph_type is None:
+        _not_acceptable(RESULTS_OFFERS if form in ("SELECT", "ASK") else GRAPH_OFFERS)
     try:
         outcome = executor.run(
             sparql,
@@ -191,13 +183,18 @@ def execute(
             base_iri=base_iri,
         )
     except NotAcceptableError as exc:
-        offers = RESULTS_OFFERS if results_type is None else GRAPH_OFFERS
-        offered = [media_type for media_type, _ in offers]
-        raise NotAcceptableError(
-            f"none of the accepted media types is offered; offered: {', '.join(offered)}",
-            offered=offered,
-        ) from exc
+        _not_acceptable(RESULTS_OFFERS if results_type is None else GRAPH_OFFERS, exc)
     return _respond(outcome)
+
+
+def _not_acceptable(
+    offers: list[tuple[str, str]], cause: NotAcceptableError | None = None
+) -> NoReturn:
+    offered = [media_type for media_type, _ in offers]
+    raise NotAcceptableError(
+        f"none of the accepted media types is offered; offered: {', '.join(offered)}",
+        offered=offered,
+    ) from cause
 
 
 async def _dispatch(
@@ -216,7 +213,8 @@ async def _dispatch(
             executor,
             query,
             accept=request.headers.get("accept"),
-            fmt=protocol.single("format"),
+            formats=protocol.values("format"),
+            limits=query_limits(request),
             default_graphs=default_graphs,
             named_graphs=named_graphs,
             base_iri=str(request.url.replace(query="")),

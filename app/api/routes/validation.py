@@ -31,8 +31,11 @@ REPORT_OFFERS: list[tuple[str, str]] = [
 _BY_NAME = {name: media_type for media_type, name in REPORT_OFFERS}
 _REPORT_CONTENT: dict[int | str, dict[str, Any]] = {
     200: {
+        # A model (not its JSON schema inline): FastAPI puts it in the components, where its
+        # $refs resolve; an inline schema's "#/$defs/..." refs broke ReDoc.
+        "model": ValidationReport,
         "content": {
-            "application/json": {"schema": ValidationReport.model_json_schema()},
+            "application/json": {},
             "text/turtle": {},
             "text/plain": {},
         },
