@@ -30,7 +30,7 @@ from app.curation import Curation
 from app.curation_models import MappingFilter
 from app.dataset import ensure_seeded
 from app.identifiers import load_converter
-from app.label_index import LabelIndexHolder
+from app.index_holder import LabelIndexHolder
 from app.resolve import resolve_term
 from app.settings import Settings, get_settings
 from app.store import GraphStore, open_store

@@ -13,7 +13,6 @@ import json
 import threading
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +24,6 @@ from app.auth import add_token
 from app.settings import Settings
 from app.store import GraphStore
 from tests.live_server import live_server
-from tests.web.test_pages_in_browser import CHROMIUM, FLAGS
 
 PAGE = """<!doctype html>
 <html><body><p id="status">waiting</p>
@@ -116,18 +114,6 @@ def tool_origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed (scripts/setup installs it with apt on CI)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 def labels_of_a2(api: str) -> list[str]:
