@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -113,6 +114,13 @@ def _ntriples(triples: Iterable[ox.Triple]) -> str:
     return data.decode("utf-8") if data else ""
 
 
+class _ClosedStore:
+    """Stands in for the pyoxigraph store after :meth:`GraphStore.close`: every use fails."""
+
+    def __getattr__(self, name: str) -> object:
+        raise StoreError("the store is closed")
+
+
 class GraphStore:
     """An opened pyoxigraph store with MOSAIC's graph layout.
 
@@ -135,10 +143,14 @@ class GraphStore:
         self._listeners.append(callback)
 
     def close(self) -> None:
-        """Release what the store holds: nothing here (RocksDB closes with the object).
+        """Let go of the pyoxigraph store, so RocksDB closes it and frees its lock.
 
-        A remote store stops its threads and closes its connections.
+        RocksDB closes when the pyoxigraph object is freed; this wrapper may outlive the
+        command that used it (a traceback or a cache can hold it), so it drops its reference
+        here and any later use fails as a closed store. A remote store stops its threads and
+        closes its connections.
         """
+        self._store = cast("ox.Store", _ClosedStore())
 
     def _changed(self) -> None:
         for callback in self._listeners:

@@ -73,19 +73,20 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         # Terms and alignments read the label index: loaded (when persisted for this store
         # state) or built in the background from now on, and again after every write while
         # requests keep getting the previous one.
-        app.state.label_index = LabelIndexHolder(
+        holder = LabelIndexHolder(
             opened,
             app.state.catalog,
             app.state.converter,
             folder=index_folder(settings),
             background=True,
         )
+        app.state.label_index = holder
         # A persisted index of this store state is loaded before the first request.
-        await anyio.to_thread.run_sync(app.state.label_index.start)
+        await anyio.to_thread.run_sync(holder.start)
         try:
             yield
         finally:
-            app.state.label_index.close()
+            holder.close()
             executor.close()
             if owns_store:
                 opened.close()

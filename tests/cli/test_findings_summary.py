@@ -109,10 +109,10 @@ def test_refused_load_summarises_violations_and_changes_nothing(
     assert len(shown) == FIRST
     assert f"... and {CONCEPTS - FIRST} more Violation S13-disjoint-labels" in err
     assert len(lines) < 20
-    code, out, _ = run(
+    code, out, err = run(
         runner, "load", str(path), "--initiative", "gamma", "--format", "json", "--verbose"
     )
-    assert code == 1
+    assert code == 1, err
     document = json.loads(out)
     assert document["status"] == "refused"
     violations = [f for f in document["findings"] if f["severity"] == "Violation"]
