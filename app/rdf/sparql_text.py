@@ -1,10 +1,9 @@
-"""Screening SPARQL text before it runs: the query form, updates, and ``SERVICE``.
+"""SPARQL text as words: the query form, updates, keywords, and binding values into a query.
 
-pyoxigraph follows ``SERVICE <url>`` (server-side request forgery) and its Python API cannot turn
-that off, so a query that uses ``SERVICE`` anywhere is refused before it is parsed for execution.
-The screen works on the query's tokens with comments, strings and IRIs removed, so a label
-containing the word "service" is not a false alarm, while a keyword in any case, in a subquery,
-or as ``SERVICE SILENT ?var`` is found.
+The words of a query are read with comments, strings and IRIs removed, so a label containing
+the word "service" is not a keyword, while a keyword in any case or in a subquery is found.
+The screen of client queries (:mod:`mosaic.sparql.screen`) and the remote store, which binds
+values where a server has no substitutions, both read queries this way.
 """
 
 from __future__ import annotations
@@ -14,8 +13,6 @@ from collections.abc import Mapping
 from typing import Literal
 
 import pyoxigraph as ox
-
-from app.errors import ReadOnlyError, SparqlSyntaxError
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
@@ -76,23 +73,6 @@ def is_update(text: str) -> bool:
             continue
         return word in _UPDATE_KEYWORDS
     return False
-
-
-def screen_query(text: str) -> QueryForm | None:
-    """Refuse what must never run on the public endpoint; return the query form if known.
-
-    :raises ReadOnlyError: for an update (the endpoint is read-only).
-    :raises SparqlSyntaxError: for a query that uses ``SERVICE`` (never executed).
-    """
-    words = keywords(text)
-    if is_update(text):
-        raise ReadOnlyError("the SPARQL endpoint is read-only: updates are refused")
-    if "SERVICE" in words:
-        raise SparqlSyntaxError(
-            "SERVICE (federated query) is not allowed: this endpoint never sends requests "
-            "to other servers"
-        )
-    return query_form(text)
 
 
 # --- binding values for a server that has no substitutions ------------------------------------

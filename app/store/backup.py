@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from app.errors import ParameterError, StoreError, StoreInUseError
-from app.store import GraphStore, is_lock_error
+from mosaic.errors import ParameterError, StoreError, StoreInUseError
+from mosaic.store.embedded import GraphStore, is_lock_error
 
 
 def backup_store(store: GraphStore, target: Path) -> int:

@@ -22,7 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from app.errors import (
+from mosaic.errors import (
     InputLimitError,
     LoadError,
     LoadIssue,

@@ -2,8 +2,8 @@
 
 With ``store_url`` set, many stateless API servers share one store: Oxigraph, Fuseki, GraphDB,
 Virtuoso, QLever or Neptune. :class:`RemoteGraphStore` keeps every public method of
-:class:`app.store.GraphStore`, so the routes, the dataset loaders and the caches do not know
-which store they use:
+:class:`mosaic.store.embedded.GraphStore`, so the routes, the dataset loaders and the caches do not
+know which store they use:
 
 - reads are SPARQL queries (results parsed by pyoxigraph); a whole graph is fetched with the
   Graph Store Protocol when its endpoint is known, else with a ``CONSTRUCT``;
@@ -17,9 +17,9 @@ which store they use:
   write made elsewhere; this server's own writes reach its caches at once.
 
 Client queries on ``/sparql`` are forwarded to the server with the query budget by
-:class:`app.remote_executor.RemoteQueryExecutor`; a result the server cut off ("The SPARQL
+:class:`mosaic.sparql.forwarding.RemoteQueryExecutor`; a result the server cut off ("The SPARQL
 operation has been cancelled", the Oxigraph server's way) becomes
-:class:`~app.errors.QueryTimeoutError`, never a partial answer.
+:class:`~mosaic.errors.QueryTimeoutError`, never a partial answer.
 
 The server must use the union of its named graphs as the default graph (Oxigraph
 ``--union-default-graph``): MOSAIC's queries and its ``/sparql`` contract rely on it, and
@@ -30,66 +30,33 @@ from __future__ import annotations
 
 import logging
 import threading
-import traceback
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2
 import pyoxigraph as ox
 
-from app import __version__
-from app.errors import (
-    SparqlSyntaxError,
-    StoreError,
+from mosaic import __version__
+from mosaic.errors import SparqlSyntaxError, StoreError
+from mosaic.rdf.io import sparql_error_position
+from mosaic.rdf.sparql_text import bind_values
+from mosaic.rdf.terms import Row, Term, term_text
+from mosaic.store.embedded import GraphStore
+from mosaic.store.endpoints import (
+    ACCEPT,
+    N_TRIPLES,
+    REMOTE_BACKUP,
+    REQUEST_TIMEOUT,
+    Endpoints,
+    cancelled,
+    forget_results,
+    response_media_type,
+    system_graph,
 )
-from app.query_worker import Term
-from app.rdf_io import sparql_error_position
-from app.sparql_text import bind_values
-from app.store import WRITE_STAMP, GraphNames, GraphStore, ReplaceSummary, Row, term_text
+from mosaic.store.graphs import WRITE_STAMP, GraphNames, ReplaceSummary
 
 log = logging.getLogger(__name__)
-
-#: What the Oxigraph server writes at the end of a result it stopped at its ``--timeout-s``.
-CANCELLED = b"The SPARQL operation has been cancelled"
-SPARQL_JSON = "application/sparql-results+json"
-N_TRIPLES = "application/n-triples"
-#: What a query asks for: SPARQL JSON for SELECT/ASK, N-Triples (or Turtle) for graphs.
-ACCEPT = f"{SPARQL_JSON}, {N_TRIPLES};q=0.9, text/turtle;q=0.8"
-#: Seconds the internal requests (reads of the caches, writes of whole graphs) may take.
-REQUEST_TIMEOUT = 300.0
-REMOTE_BACKUP = (
-    "a remote store is backed up and restored with its server's own tools "
-    "(see docs/deployment.md); MOSAIC backs up only its embedded store"
-)
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    """The URLs of a SPARQL server: query, update and (optionally) Graph Store Protocol."""
-
-    query: str
-    update: str
-    graph_store: str | None = None
-
-    @classmethod
-    def from_urls(
-        cls, query: str, update: str | None = None, graph_store: str | None = None
-    ) -> Endpoints:
-        """Fill in the update URL the way Oxigraph and Fuseki lay theirs out.
-
-        ``…/query`` gives ``…/update``; any other URL is taken to answer updates too
-        (Virtuoso, Neptune, a Fuseki dataset URL).
-        """
-        if update is None:
-            update = query.removesuffix("/query") + "/update" if query.endswith("/query") else query
-        return cls(query, update, graph_store)
-
-
-def system_graph(names: GraphNames) -> ox.NamedNode:
-    """The graph of the remote store's bookkeeping (the write stamp); never user data."""
-    return names.system
 
 
 def _ntriples(triples: Iterable[ox.Triple]) -> str:
@@ -99,26 +66,6 @@ def _ntriples(triples: Iterable[ox.Triple]) -> str:
 
 def _has_blank(triple: ox.Triple) -> bool:
     return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
-
-
-def response_media_type(response: httpx2.Response) -> str:
-    """The media type of a response, without parameters, lowercased."""
-    return response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-
-
-def cancelled(tail: bytes) -> bool:
-    """Whether a result ends with the Oxigraph server's "cancelled" marker."""
-    return tail.rstrip().endswith(CANCELLED)
-
-
-def forget_results(exc: BaseException) -> None:
-    """Drop the locals of the frames an exception went through.
-
-    pyoxigraph's result objects must be freed on the thread that made them; a traceback that
-    keeps one alive would free it wherever the exception ends up (the event loop's thread).
-    """
-    if exc.__traceback__ is not None:
-        traceback.clear_frames(exc.__traceback__)
 
 
 def _as_query_triples(triples: Iterable[ox.Triple]) -> ox.QueryTriples:
@@ -541,29 +488,3 @@ class RemoteGraphStore(GraphStore):
                 "configure it so (Oxigraph: serve --union-default-graph; see "
                 "docs/deployment.md)"
             )
-
-
-def open_remote_store(
-    query_url: str,
-    base_iri: str,
-    *,
-    update_url: str | None = None,
-    graph_url: str | None = None,
-    refresh: float = 2.0,
-) -> RemoteGraphStore:
-    """Connect to a SPARQL server and check that it can serve as MOSAIC's store.
-
-    :raises StoreError: when it cannot be reached, refuses updates, or keeps a separate
-        default graph.
-    """
-    store = RemoteGraphStore(
-        Endpoints.from_urls(query_url, update_url, graph_url),
-        GraphNames(base_iri),
-        refresh=refresh,
-    )
-    try:
-        store.check_union_default_graph()
-    except BaseException:
-        store.close()
-        raise
-    return store

@@ -1,7 +1,9 @@
-"""CURIEs: the prefix map of ``ontology/prefixes.json``, read with the ``curies`` library.
+"""Identifiers: initiative and mapping-set ids, and CURIEs (``ontology/prefixes.json``).
 
-A CURIE such as ``atlas:AML.T0051`` names a concept of one initiative; it expands to the
-concept's IRI and any concept IRI compresses back to its CURIE.
+An id (``mitre-atlas``) names an initiative or a mapping set in URLs, CLI arguments and graph
+IRIs, so it is checked before any IRI is built from it. A CURIE such as ``atlas:AML.T0051``
+names a concept of one initiative; it expands to the concept's IRI and any concept IRI
+compresses back to its CURIE (read with the ``curies`` library).
 """
 
 from __future__ import annotations
@@ -13,7 +15,12 @@ from pathlib import Path
 
 import curies
 
-from app.errors import ParameterError
+from mosaic.errors import ParameterError
+
+#: Ids of initiatives and mapping sets: lowercase words joined by single hyphens.
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_MAX_LENGTH = 64
+ID_RULE = "use lowercase letters, digits and single hyphens"
 
 #: A prefix is a word; a local id may contain dots, dashes, underscores (AML.T0051.000, LLM01).
 CURIE_PREFIX = r"[A-Za-z][A-Za-z0-9_.-]*"
@@ -22,6 +29,19 @@ CURIE_LOCAL = r"[A-Za-z0-9][A-Za-z0-9._~-]*"
 CURIE_PATTERN = rf"^({CURIE_PREFIX}):({CURIE_LOCAL})$"
 CURIE_RULE = "expected prefix:identifier, e.g. atlas:AML.T0051"
 _CURIE = re.compile(CURIE_PATTERN)
+
+
+def validate_id(identifier: str, what: str = "initiative id") -> str:
+    """Return ``identifier`` when it is a well-formed id; graph IRIs are built only from these.
+
+    :raises ParameterError: when it is empty, too long or has characters other than ``a-z0-9-``.
+    """
+    if len(identifier) > ID_MAX_LENGTH or not ID_PATTERN.fullmatch(identifier):
+        raise ParameterError(
+            f"invalid {what} {identifier!r}: {ID_RULE}",
+            parameter=what.replace(" ", "_"),
+        )
+    return identifier
 
 
 @lru_cache(maxsize=8)

@@ -53,9 +53,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from app.errors import StoreError, StoreInUseError
-from app.settings import Settings
-from app.store import GraphNames, GraphStore, open_store
+from mosaic.errors import StoreError, StoreInUseError
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore, open_store
+from mosaic.store.graphs import GraphNames
+from mosaic.store.open import open_remote_store
 
 log = logging.getLogger(__name__)
 
@@ -367,8 +369,6 @@ def open_held_store(settings: Settings) -> GraphStore:
     """
     run = read_run_file(settings.store_path)
     if run is not None and run.store_url is not None:
-        from app.remote_store import open_remote_store
-
         return open_remote_store(run.store_url, settings.base_iri, refresh=0)
     if run is not None:
         store = _open_snapshot(settings, run)

@@ -1,7 +1,7 @@
 """Content negotiation: a pure function from an Accept header (or a format name) to a syntax.
 
 Table-driven and tested with a parametrized table; nothing acceptable raises
-:class:`~app.errors.NotAcceptableError` listing what is offered (HTTP 406).
+:class:`~mosaic.errors.NotAcceptableError` listing what is offered (HTTP 406).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from app.errors import NotAcceptableError
+from mosaic.errors import NotAcceptableError
 
 T = TypeVar("T")
 

@@ -1,4 +1,4 @@
-"""The on-disk pyoxigraph store: graph names, atomic graph replacement, queries and counts.
+"""The embedded (on-disk pyoxigraph) store: atomic graph replacement, queries and counts.
 
 Every read of the store goes through :meth:`GraphStore.select`, :meth:`GraphStore.ask`,
 :meth:`GraphStore.construct` or :meth:`GraphStore.graph_quads`, so that a later change can move
@@ -20,89 +20,20 @@ from __future__ import annotations
 
 import itertools
 import logging
-import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import pyoxigraph as ox
 
-from app.errors import ParameterError, SparqlSyntaxError, StoreError, StoreInUseError
-from app.rdf_io import sparql_error_position
+from mosaic.errors import SparqlSyntaxError, StoreError, StoreInUseError
+from mosaic.rdf.io import sparql_error_position
+from mosaic.rdf.terms import Row, Term, term_text
+from mosaic.store.graphs import WRITE_STAMP, GraphNames, ReplaceSummary
 
 log = logging.getLogger(__name__)
-
-#: Ids of initiatives and mapping sets: lowercase words joined by single hyphens.
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ID_MAX_LENGTH = 64
-ID_RULE = "use lowercase letters, digits and single hyphens"
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-Row = dict[str, Term]
-
-#: The predicate of the write stamp (in the system graph, about the system graph).
-WRITE_STAMP = ox.NamedNode("https://w3id.org/mosaic/ontology#writeStamp")
-
-
-def term_text(term: Term) -> str:
-    """The lexical value of a term; a quoted triple is written as N-Triples."""
-    return str(term) if isinstance(term, ox.Triple) else str(term.value)
-
-
-def validate_id(identifier: str, what: str = "initiative id") -> str:
-    """Return ``identifier`` when it is a well-formed id; graph IRIs are built only from these.
-
-    :raises ParameterError: when it is empty, too long or has characters other than ``a-z0-9-``.
-    """
-    if len(identifier) > ID_MAX_LENGTH or not ID_PATTERN.fullmatch(identifier):
-        raise ParameterError(
-            f"invalid {what} {identifier!r}: {ID_RULE}",
-            parameter=what.replace(" ", "_"),
-        )
-    return identifier
-
-
-@dataclass(frozen=True)
-class GraphNames:
-    """The IRIs of the store's named graphs, all derived from the configured base."""
-
-    base: str
-
-    def initiative(self, initiative_id: str) -> ox.NamedNode:
-        """The graph of an initiative's vocabulary."""
-        return ox.NamedNode(f"{self.base}graph/{validate_id(initiative_id)}")
-
-    def mapping_set(self, set_id: str) -> ox.NamedNode:
-        """The graph of one mapping set."""
-        return ox.NamedNode(f"{self.base}graph/mappings/{validate_id(set_id, 'mapping set id')}")
-
-    @property
-    def registry(self) -> ox.NamedNode:
-        """The graph describing the initiatives (``ontology/initiatives.ttl``)."""
-        return ox.NamedNode(f"{self.base}graph/registry")
-
-    @property
-    def ontology(self) -> ox.NamedNode:
-        """The graph holding the MOSAIC ontology."""
-        return ox.NamedNode(f"{self.base}graph/ontology")
-
-    @property
-    def system(self) -> ox.NamedNode:
-        """The graph of the store's bookkeeping (the write stamp); never user data."""
-        return ox.NamedNode(f"{self.base}graph/system")
-
-
-@dataclass(frozen=True)
-class ReplaceSummary:
-    """What a graph replacement changed."""
-
-    graph: str
-    added: int
-    removed: int
-    total: int
 
 
 def _has_blank(triple: ox.Triple) -> bool:
@@ -127,7 +58,7 @@ class GraphStore:
     Writes are serialised by a lock: RocksDB allows one writing process, and inside it one
     writer at a time keeps "read the old graph, compute the change, apply it" consistent. The
     lock is re-entrant so that a listener may take a snapshot of exactly the state its write
-    left (:mod:`app.store_sharing` publishes one for command-line readers).
+    left (:mod:`mosaic.store.sharing` publishes one for command-line readers).
     """
 
     def __init__(self, store: ox.Store, names: GraphNames, path: Path | None = None) -> None:
