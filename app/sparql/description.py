@@ -11,8 +11,8 @@ from html import escape
 
 import pyoxigraph as ox
 
-from app.catalog import NamedQuery
-from app.rdf_io import syntax_for_name
+from mosaic.rdf.io import syntax_for_name
+from mosaic.sparql.catalog import NamedQuery
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"

@@ -3,7 +3,7 @@
 The query is screened by the route first, as for the embedded store. The answer streams back
 and is parsed as it arrives, capped at the row and byte limits, and re-written in the format
 the client negotiated. A result the server cut off (Oxigraph's "The SPARQL operation has been
-cancelled") becomes :class:`~app.errors.QueryTimeoutError`, never a partial answer.
+cancelled") becomes :class:`~mosaic.errors.QueryTimeoutError`, never a partial answer.
 """
 
 from __future__ import annotations
@@ -18,19 +18,14 @@ from pathlib import Path
 import httpx2
 import pyoxigraph as ox
 
-from app.errors import NotAcceptableError, QueryTimeoutError, SparqlSyntaxError, StoreError
-from app.executor import QueryExecutor, QueryOutcome
-from app.query_worker import Term
-from app.rdf_io import sparql_error_position
-from app.remote_store import (
-    ACCEPT,
-    RemoteGraphStore,
-    cancelled,
-    forget_results,
-    response_media_type,
-)
-from app.sparql_results import serialize_boolean, serialize_solutions, serialize_triples
-from app.sparql_text import bind_values
+from mosaic.errors import NotAcceptableError, QueryTimeoutError, SparqlSyntaxError, StoreError
+from mosaic.rdf.io import sparql_error_position
+from mosaic.rdf.sparql_text import bind_values
+from mosaic.rdf.terms import Term
+from mosaic.sparql.pool import QueryExecutor, QueryOutcome
+from mosaic.sparql.results import serialize_boolean, serialize_solutions, serialize_triples
+from mosaic.store.endpoints import ACCEPT, cancelled, forget_results, response_media_type
+from mosaic.store.remote import RemoteGraphStore
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,9 @@
-"""Limits on the shape of a SPARQL query, checked before any parser sees it.
+"""Screening client queries before any parser sees them: updates, ``SERVICE``, nesting, length.
+
+pyoxigraph follows ``SERVICE <url>`` (server-side request forgery) and its Python API cannot turn
+that off, so a query that uses ``SERVICE`` anywhere is refused before it is parsed for execution
+(:func:`screen_query`, which reads the query's words as :mod:`mosaic.rdf.sparql_text` does, so a
+keyword in any case, in a subquery, or as ``SERVICE SILENT ?var`` is found).
 
 pyoxigraph parses and plans a query by recursion, on the stack of the thread that runs it; so
 does the Oxigraph server. Too deep a query overflows that stack, and a stack overflow is not an
@@ -25,10 +30,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.errors import InputLimitError
-from app.sparql_text import unescape_codepoints
+from mosaic.errors import InputLimitError, ReadOnlyError, SparqlSyntaxError
+from mosaic.rdf.sparql_text import QueryForm, is_update, keywords, query_form, unescape_codepoints
 
-# Strings, IRIs and comments (as in app.sparql_text), then names and numbers, then symbols.
+# Strings, IRIs and comments (as in mosaic.rdf.sparql_text), then names and numbers, then symbols.
 _LEXEME = re.compile(
     r"""
       (?P<comment>\#[^\n]*)
@@ -115,3 +120,20 @@ def check_query_shape(text: str, limits: QueryLimits) -> None:
                     line=line,
                     column=column,
                 )
+
+
+def screen_query(text: str) -> QueryForm | None:
+    """Refuse what must never run on the public endpoint; return the query form if known.
+
+    :raises ReadOnlyError: for an update (the endpoint is read-only).
+    :raises SparqlSyntaxError: for a query that uses ``SERVICE`` (never executed).
+    """
+    words = keywords(text)
+    if is_update(text):
+        raise ReadOnlyError("the SPARQL endpoint is read-only: updates are refused")
+    if "SERVICE" in words:
+        raise SparqlSyntaxError(
+            "SERVICE (federated query) is not allowed: this endpoint never sends requests "
+            "to other servers"
+        )
+    return query_form(text)

@@ -30,10 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from app.errors import NotAcceptableError, ParameterError
-from app.negotiation import negotiate, parse_accept
-from app.sparql_results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES
-from app.sparql_text import QueryForm
+from mosaic.errors import NotAcceptableError, ParameterError
+from mosaic.rdf.negotiation import negotiate, parse_accept
+from mosaic.rdf.sparql_text import QueryForm
+from mosaic.sparql.results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES
 
 RESULTS_OFFERS = [(media_type, media_type) for media_type in RESULTS_MEDIA_TYPES.values()]
 GRAPH_OFFERS = [(media_type, media_type) for media_type in GRAPH_MEDIA_TYPES.values()]

@@ -15,7 +15,8 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from app.sparql_results import (
+from mosaic.rdf.terms import Term
+from mosaic.sparql.results import (
     Serialized,
     serialize_boolean,
     serialize_solutions,
@@ -26,10 +27,9 @@ WORKER_NICENESS = 10
 #: The stack of the thread that runs queries. pyoxigraph parses and plans by recursion, and a
 #: stack overflow kills the worker; the main thread's 8 MiB overflowed at 864 nested
 #: ``FILTER EXISTS``, 256 MiB took 5,000. Only the pages a query touches are ever allocated.
-#: The screen (:mod:`app.sparql_limits`) refuses such queries first; this is the margin behind it.
+#: The screen (:mod:`mosaic.sparql.screen`) refuses such queries first; this is the margin behind
+#: it.
 WORKER_STACK_BYTES = 256 * 1024 * 1024
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 @dataclass(frozen=True)

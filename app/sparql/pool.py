@@ -7,7 +7,7 @@ folder; after a write the executor takes a new snapshot before the next query, s
 committed data and never a half-written graph.
 
 Concurrency is bounded by the number of workers: a request that finds none free within
-``queue_wait`` seconds gets :class:`~app.errors.BusyError` (HTTP 503 with Retry-After).
+``queue_wait`` seconds gets :class:`~mosaic.errors.BusyError` (HTTP 503 with Retry-After).
 """
 
 from __future__ import annotations
@@ -24,17 +24,18 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from app.errors import (
+from mosaic.errors import (
     BusyError,
     NotAcceptableError,
     QueryTimeoutError,
     SparqlSyntaxError,
     StoreError,
 )
-from app.query_worker import QueryAnswer, QueryTask, Term, serve
-from app.rdf_io import sparql_error_position
-from app.sparql_results import Serialized
-from app.store import GraphStore
+from mosaic.rdf.io import sparql_error_position
+from mosaic.rdf.terms import Term
+from mosaic.sparql.results import Serialized
+from mosaic.sparql.worker import QueryAnswer, QueryTask, serve
+from mosaic.store.embedded import GraphStore
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 # killed worker is a fork, not a fresh interpreter start, and the fork server itself is a
 # single-threaded process, so forking it is safe even though the API process runs threads.
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["app.query_worker"])
+_CONTEXT.set_forkserver_preload(["mosaic.sparql.worker"])
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
-from app.errors import NotFoundError, ParameterError
+from mosaic.errors import NotFoundError, ParameterError
 
 HEADER_MARK = "#+"
 PARAM_TYPES = ("iri", "string", "integer", "boolean")
