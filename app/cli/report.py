@@ -17,11 +17,11 @@ from typing import Any
 
 import click
 
-from app.errors import LoadError, LoadIssue, MosaicError, ShapeViolationError
-from app.models import ValidationReport, ValidationResult
-from app.shacl import result_line, summary_line
-from app.shape_compiler import SEVERITIES
-from app.store import ReplaceSummary
+from mosaic.errors import LoadError, LoadIssue, MosaicError, ShapeViolationError
+from mosaic.store.graphs import ReplaceSummary
+from mosaic.validation.compiler import SEVERITIES
+from mosaic.validation.models import ValidationReport, ValidationResult
+from mosaic.validation.report import result_line, summary_line
 
 #: A rule with at most this many findings is printed in full.
 GROUP_IN_FULL = 5

@@ -4,7 +4,7 @@ RocksDB lets one process open a store for writing, and opening a live writer's f
 is unsafe (it once failed with a "Corruption" error), so N processes cannot each open the store.
 Instead the Oxigraph server (the ``oxigraph`` binary, Rust, the same storage engine and format as
 pyoxigraph) opens the store folder as its one writer on 127.0.0.1, and every uvicorn worker uses
-it as a remote store (:mod:`app.remote_store`):
+it as a remote store (:mod:`mosaic.store.remote`):
 
 - writes from any worker are SPARQL updates, each one transaction on the one writer;
 - queries see every committed write at once, since they run in the one process that writes;
@@ -35,9 +35,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from app.errors import StoreError
-from app.index_file import index_folder
-from app.settings import Settings, export_settings, get_settings
+from mosaic.errors import StoreError
+from mosaic.settings import Settings, export_settings, get_settings
+from mosaic.terms.index_file import index_folder
 
 #: Seconds the Oxigraph server may take to open the store and answer.
 START_TIMEOUT = 60.0
@@ -45,7 +45,7 @@ START_TIMEOUT = 60.0
 #: server died (a stack overflow aborts it) on 400 nested function calls or 1,600 nested
 #: ``FILTER EXISTS``, sometimes fewer; with 256 MiB, 3,200 of either ran. Only touched pages are
 #: allocated. Client queries are screened first
-#: (:mod:`app.sparql_limits`); this is the margin behind the screen.
+#: (:mod:`mosaic.sparql.screen`); this is the margin behind the screen.
 SERVER_THREAD_STACK_BYTES = 256 * 1024 * 1024
 
 
@@ -172,7 +172,8 @@ def worker_settings(settings: Settings, server: OxigraphServer) -> Settings:
 
 def worker_app() -> FastAPI:
     """The app of one uvicorn worker (``factory=True``), over the exported settings."""
-    from app.api import create_app
+    # Imported in the worker process only: the parent that runs the Oxigraph server needs no app.
+    from mosaic.api import create_app
 
     return create_app(get_settings())
 
@@ -187,7 +188,7 @@ def run_workers(settings: Settings) -> None:
     export_settings(settings)
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run(
-            "app.workers:worker_app",
+            "mosaic.serve:worker_app",
             factory=True,
             host=settings.host,
             port=settings.port,

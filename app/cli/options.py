@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 
 import click
 
-from app.errors import ParameterError
-from app.rdf_io import RDF_SYNTAXES
-from app.settings import Settings
-from app.store import validate_id
+from mosaic.errors import ParameterError
+from mosaic.rdf.identifiers import validate_id
+from mosaic.rdf.io import RDF_SYNTAXES
+from mosaic.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 

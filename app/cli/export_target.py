@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.errors import ParameterError
-from app.rdf_io import FORMAT_NAMES, syntax_for_name, syntax_for_path
+from mosaic.errors import ParameterError
+from mosaic.rdf.io import FORMAT_NAMES, syntax_for_name, syntax_for_path
 
 #: The format name of ``--mappings`` exports.
 SSSOM = "sssom"
@@ -24,7 +24,7 @@ def _is_tsv(path: Path) -> bool:
 def export_format(
     output: Path | None, fmt: str | None, *, mappings: bool, whole_store: bool
 ) -> str:
-    """The format to write: ``sssom`` or an RDF syntax name of :mod:`app.rdf_io`.
+    """The format to write: ``sssom`` or an RDF syntax name of :mod:`mosaic.rdf.io`.
 
     :param output: the ``-o`` file, or ``None`` for standard output.
     :param fmt: the ``--format`` given, if any.
