@@ -39,8 +39,12 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
-from app.errors import LoadIssue
-from loaders.base import (
+from mosaic import resources
+from mosaic.errors import LoadIssue
+from mosaic.loaders.base import literal_en, triples_to_turtle
+from mosaic.loaders.bundle_build import read_definitions, write_bundle
+from mosaic.rdf.source import DeclaredMapping, LoadResult
+from mosaic.rdf.vocab import (
     DCTERMS,
     DEFAULT_BASE,
     KINDS,
@@ -49,14 +53,9 @@ from loaders.base import (
     RDF_TYPE,
     SKOS,
     XSD,
-    DeclaredMapping,
-    LoadResult,
     concept_namespace,
     initiative_iri,
-    literal_en,
-    triples_to_turtle,
 )
-from loaders.bundle_build import read_definitions, write_bundle
 
 INITIATIVE_ID = "cosai-risk-map"
 CURIE_PREFIX = "cosai"
@@ -73,7 +72,7 @@ VERSION = UPSTREAM_DATE
 PUBLISHER = "Coalition for Secure AI (OASIS Open Project)"
 LICENSE = "https://www.apache.org/licenses/LICENSE-2.0"
 
-DATA_DIR = Path(__file__).resolve().parent / "data" / INITIATIVE_ID
+DATA_DIR = resources.bundle_dir() / INITIATIVE_ID
 DEFINITIONS_FILE = DATA_DIR / "definitions.yaml"
 OUTPUT_FILE = DATA_DIR / f"{INITIATIVE_ID}.ttl"
 
@@ -724,7 +723,7 @@ def main(argv: list[str] | None = None) -> int:
 
     :returns: 0 on success, 1 when the upstream had bad records (nothing is written then).
     """
-    parser = argparse.ArgumentParser(prog="python -m loaders.cosai_risk_map")
+    parser = argparse.ArgumentParser(prog="python -m mosaic.loaders.cosai_risk_map")
     parser.add_argument("upstream", help="checkout of cosai-oasis/secure-ai-tooling")
     parser.add_argument("--output", type=Path, default=OUTPUT_FILE)
     args = parser.parse_args(argv)

@@ -24,7 +24,7 @@ Hijack), so the threats keep the T&M numbering and only the 2026 entries carry A
 concept names its edition in ``skos:scopeNote``; a threat's ``skos:historyNote`` records its
 candidate number. The incidents themselves are not converted.
 
-Run ``python -m loaders.owasp_agentic <upstream folder>`` to regenerate the bundled file.
+Run ``python -m mosaic.loaders.owasp_agentic <upstream folder>`` to regenerate the bundled file.
 """
 
 from __future__ import annotations
@@ -39,21 +39,21 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from app.errors import LoadIssue
-from loaders.base import (
+from mosaic import resources
+from mosaic.errors import LoadIssue
+from mosaic.loaders.base import literal_en, triples_to_turtle
+from mosaic.loaders.bundle_build import read_definitions, write_bundle
+from mosaic.rdf.source import LoadResult
+from mosaic.rdf.vocab import (
     DCTERMS,
     MOSAIC,
     OWL,
     PROV,
     RDF_TYPE,
     SKOS,
-    LoadResult,
     concept_namespace,
     initiative_iri,
-    literal_en,
-    triples_to_turtle,
 )
-from loaders.bundle_build import read_definitions, write_bundle
 
 INITIATIVE_ID = "owasp-agentic-threats"
 CURIE_PREFIX = "asi"
@@ -69,7 +69,7 @@ LICENSE = "https://creativecommons.org/licenses/by-sa/4.0/"
 THREATS_PAGE = "https://genai.owasp.org/resource/agentic-ai-threats-and-mitigations/"
 TOP10_PAGE = "https://genai.owasp.org/resource/owasp-top-10-for-agentic-applications-for-2026/"
 
-DATA_DIR = Path(__file__).resolve().parent / "data" / INITIATIVE_ID
+DATA_DIR = resources.bundle_dir() / INITIATIVE_ID
 DEFINITIONS_FILE = DATA_DIR / "definitions.yaml"
 OUTPUT_FILE = DATA_DIR / f"{INITIATIVE_ID}.ttl"
 
@@ -564,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     :param argv: command-line arguments (without the program name).
     :returns: 0 on success, 1 when the upstream had bad records (nothing is written then).
     """
-    parser = argparse.ArgumentParser(prog="python -m loaders.owasp_agentic")
+    parser = argparse.ArgumentParser(prog="python -m mosaic.loaders.owasp_agentic")
     parser.add_argument("upstream", help="checkout of the OWASP LLM Top 10 repository")
     parser.add_argument("--output", type=Path, default=OUTPUT_FILE)
     args = parser.parse_args(argv)

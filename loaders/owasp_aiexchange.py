@@ -27,9 +27,10 @@ Converting a user's copy also reads the cross-references: the OpenCRE blocks (HT
 ``OPENCRE_SECTION_CRE_START slug=...`` around links to ATLAS, the LLM Top 10, ENISA, ETSI...) and
 links to ATLAS pages in an item's text. Those whose target MOSAIC can identify (ATLAS ids, LLM
 Top 10 ids of the 2025 and 2023 editions) become declared ``skos:relatedMatch`` mappings authored
-by the AI Exchange (:mod:`loaders.declared`); the others are counted, by reason.
+by the AI Exchange (:mod:`mosaic.dataset.declared`); the others are counted, by reason.
 
-Run ``python -m loaders.owasp_aiexchange <repository or docs folder>`` to regenerate the bundle.
+Run ``python -m mosaic.loaders.owasp_aiexchange <repository or docs folder>`` to regenerate the
+bundle.
 """
 
 from __future__ import annotations
@@ -43,20 +44,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from app.errors import LoadIssue
-from loaders.base import (
-    DCTERMS,
-    MOSAIC,
-    OWL,
-    RDF_TYPE,
-    SKOS,
-    DeclaredMapping,
-    LoadResult,
-    concept_namespace,
-    initiative_iri,
-    literal_en,
-    triples_to_turtle,
-)
+from mosaic import resources
+from mosaic.errors import LoadIssue
+from mosaic.loaders.base import literal_en, triples_to_turtle
+from mosaic.rdf.source import DeclaredMapping, LoadResult
+from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS, concept_namespace, initiative_iri
 
 INITIATIVE_ID = "owasp-aiexchange"
 CURIE_PREFIX = "aix"
@@ -70,7 +62,7 @@ TITLE = "OWASP AI Exchange"
 #: The upstream commit date of the bundled copy; the pages themselves carry no version.
 BUNDLED_VERSION = "2026-08-22"
 
-DATA_DIR = Path(__file__).resolve().parent / "data" / INITIATIVE_ID
+DATA_DIR = resources.bundle_dir() / INITIATIVE_ID
 DEFINITIONS_PATH = DATA_DIR / "definitions.yaml"
 BUNDLE_PATH = DATA_DIR / f"{INITIATIVE_ID}.ttl"
 DOCS_FOLDER = Path("content") / "ai_exchange" / "content" / "docs"
@@ -732,7 +724,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = sys.argv[1:] if argv is None else argv
     if len(args) not in (1, 2):
-        sys.stderr.write("usage: python -m loaders.owasp_aiexchange UPSTREAM [OUTPUT.ttl]\n")
+        sys.stderr.write("usage: python -m mosaic.loaders.owasp_aiexchange UPSTREAM [OUTPUT.ttl]\n")
         return 2
     output = Path(args[1]) if len(args) == 2 else BUNDLE_PATH
     result = convert(args[0], definitions=load_definitions(), version=BUNDLED_VERSION)

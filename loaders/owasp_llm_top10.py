@@ -14,11 +14,12 @@ its own graph and CURIE prefix; the 2025 scheme states ``prov:wasRevisionOf`` th
 
 The 2025 entries list MITRE ATLAS techniques under "Related Frameworks and Taxonomies". Those
 links are kept as declared ``skos:relatedMatch`` mappings authored by the OWASP project only when
-a user converts their own copy (``definitions=None``; :mod:`loaders.declared`); the bundle leaves
-cross-initiative links to the curated mapping sets, and :func:`declared_atlas_links` exposes
+a user converts their own copy (``definitions=None``; :mod:`mosaic.dataset.declared`); the bundle
+leaves cross-initiative links to the curated mapping sets, and :func:`declared_atlas_links` exposes
 them for building those.
 
-Run ``python -m loaders.owasp_llm_top10 <repository folder>`` to regenerate both bundled files.
+Run ``python -m mosaic.loaders.owasp_llm_top10 <repository folder>`` to regenerate both bundled
+files.
 """
 
 from __future__ import annotations
@@ -32,21 +33,20 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from app.errors import LoadIssue
-from loaders.base import (
+from mosaic import resources
+from mosaic.errors import LoadIssue
+from mosaic.loaders.base import literal_en, triples_to_turtle
+from mosaic.rdf.source import DeclaredMapping, LoadResult
+from mosaic.rdf.vocab import (
     DCTERMS,
     MOSAIC,
     OWL,
     PROV,
     RDF_TYPE,
     SKOS,
-    DeclaredMapping,
-    LoadResult,
     Namespace,
     concept_namespace,
     initiative_iri,
-    literal_en,
-    triples_to_turtle,
 )
 
 FORMAT = "owasp-llm-top10-markdown"
@@ -55,7 +55,7 @@ LICENSE = ox.NamedNode("https://creativecommons.org/licenses/by-sa/4.0/")
 SITE = "https://genai.owasp.org/llm-top-10/"
 REPOSITORY = "https://github.com/OWASP/www-project-top-10-for-large-language-model-applications"
 ATLAS = concept_namespace("mitre-atlas")
-DATA_ROOT = Path(__file__).resolve().parent / "data"
+DATA_ROOT = resources.bundle_dir()
 
 
 @dataclass(frozen=True)
@@ -535,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        sys.stderr.write("usage: python -m loaders.owasp_llm_top10 UPSTREAM_REPOSITORY\n")
+        sys.stderr.write("usage: python -m mosaic.loaders.owasp_llm_top10 UPSTREAM_REPOSITORY\n")
         return 2
     status = 0
     for edition in (EDITION_2025, EDITION_2023):
