@@ -11,7 +11,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from app.settings import PROJECT_ROOT
+from tests.paths import PROJECT_ROOT
 
 
 def test_licence_is_an_spdx_string_with_its_file() -> None:

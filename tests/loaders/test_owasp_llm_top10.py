@@ -8,9 +8,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from app.errors import LoadIssue
-from loaders import owasp_llm_top10 as llm
-from loaders.base import DCTERMS, KINDS, OWL, PROV, RDF_TYPE, SKOS, triples_to_turtle
+from mosaic.errors import LoadIssue
+from mosaic.loaders import owasp_llm_top10 as llm
+from mosaic.loaders.base import triples_to_turtle
+from mosaic.rdf.vocab import DCTERMS, KINDS, OWL, PROV, RDF_TYPE, SKOS
 
 REPO = Path(__file__).resolve().parents[2]
 UPSTREAM = Path(__file__).resolve().parents[3] / "shared" / "upstream" / "owasp-llm-top10"
