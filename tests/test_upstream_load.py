@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from mosaic.cli import cli
+from mosaic.dataset.converters import converter_names, find_converter
 from mosaic.dataset.load import read_upstream, replace_initiative
-from mosaic.errors import LoadError, StoreError
+from mosaic.errors import LoadError, ParameterError, StoreError
 from mosaic.loaders import cosai_risk_map, owasp_aiexchange
-from mosaic.loaders.upstream import upstream_format
+from mosaic.loaders.upstream import UPSTREAM_FORMATS, upstream_format
 from mosaic.rdf.source import DeclaredMapping
 from mosaic.rdf.vocab import OWL, RDF_TYPE, SEMAPV, SKOS, SSSOM
 from mosaic.settings import Settings, get_settings
@@ -292,3 +293,15 @@ def test_a_declared_mapping_contradicting_a_curated_one_awaits_review(
         {"g": declared, "s": ox.NamedNode(AIX + "toyguard")},
     )
     assert [row["status"].value for row in status] == ["proposed"]  # type: ignore[union-attr]
+
+
+def test_every_upstream_format_is_an_entry_point_of_mosaic_converters() -> None:
+    """The app finds converters by entry point only; pyproject.toml lists every format."""
+    assert converter_names() == sorted(UPSTREAM_FORMATS)
+    for name, spec in UPSTREAM_FORMATS.items():
+        assert find_converter(name) is spec
+
+
+def test_an_unknown_upstream_format_names_the_known_ones() -> None:
+    with pytest.raises(ParameterError, match="known: atlas, avid, cosai"):
+        find_converter("nope")
