@@ -1,4 +1,4 @@
-"""Run the CLI with ``python -m app``."""
+"""Run the CLI with ``python -m mosaic``."""
 
 from mosaic.cli import main
 

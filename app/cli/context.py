@@ -117,7 +117,7 @@ def store_options(func: F) -> F:
         "store_path",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
-        help="Store folder (default: setting MOSAIC_STORE, else var/store in the checkout).",
+        help="Store folder (default: setting MOSAIC_STORE, else var/store in the current folder).",
     )(func)
     return func
 

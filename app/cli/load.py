@@ -182,7 +182,7 @@ def _upstream_counts(read: ReadSources) -> str:
     "store_path",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Store folder (default: setting MOSAIC_STORE, else var/store in the checkout).",
+    help="Store folder (default: setting MOSAIC_STORE, else var/store in the current folder).",
 )
 def seed_command(store_path: Path | None) -> None:
     """Add the bundled dataset to a store made with --no-seed (or filled without it).
