@@ -12,7 +12,10 @@ imports FastAPI or click.
     │   ├── SparqlSyntaxError         line, column of a malformed query
     │   ├── ParameterError            bad CURIE, initiative id, option or parameter value
     │   ├── LoadError                 a bulk load found bad rows; carries every LoadIssue
+    │   │   └── NoConceptError        the upload defines no skos:Concept (problem no-concepts)
     │   ├── UnsafeInputError          XML entity declarations, remote JSON-LD contexts
+    │   ├── InputLimitError           nests too deep or is too long to parse safely; names the
+    │   │                             setting that sets the limit
     │   ├── UnsupportedMediaTypeError (HTTP 415)
     │   ├── NotAcceptableError        (HTTP 406) lists what is offered
     │   ├── PayloadTooLargeError      (HTTP 413)
@@ -28,16 +31,18 @@ imports FastAPI or click.
     ├── QueryTimeoutError             a query ran past its budget and was killed (HTTP 503)
     ├── ModelUnavailableError         a model file or model weights are missing (server fault)
     └── StoreError                    a storage fault; the detail shown to clients is generic (500)
+        └── StoreInUseError           another process holds the on-disk store (CLI exit 2)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.models import ValidationReport
+    from mosaic.validation.models import ValidationReport
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,10 @@ class LoadIssue:
     column: int | None
     message: str
     stage: str = "parse"
+    #: The SHACL rule and focus node of a validation finding (stage ``validate``), so that
+    #: reports can group findings by rule.
+    rule: str | None = None
+    focus_node: str | None = None
 
     def __str__(self) -> str:
         """Render as ``file:line:column: message``, the CLI's one-line error format."""
@@ -137,6 +146,17 @@ class LoadError(InputError):
         self.issues = list(issues)
 
 
+class NoConceptError(LoadError):
+    """An uploaded vocabulary defines no concept: there is nothing to load or validate.
+
+    Refused on every path (``POST /validate``, ``PUT /initiatives/{id}/graph``, ``mosaic load``,
+    ``mosaic validate FILE``) by :func:`mosaic.dataset.load.require_concepts`, so that an empty body
+    or a file of the wrong kind never "conforms" or empties an initiative's graph.
+    """
+
+    title = "No concepts"
+
+
 class UnsafeInputError(InputError):
     """The input uses a feature we refuse to process (XML entities, remote JSON-LD contexts)."""
 
@@ -146,6 +166,31 @@ class UnsafeInputError(InputError):
         super().__init__(detail)
         self.source = source
         self.line = line
+
+
+class InputLimitError(InputError):
+    """The input passes a limit on its shape (nesting depth, tokens) set by ``setting``.
+
+    Parsers recurse on nesting, and a stack overflow kills the process instead of raising, so
+    such input is refused before any parser sees it.
+    """
+
+    title = "Input over a limit"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        setting: str,
+        maximum: int,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.setting = setting
+        self.maximum = maximum
+        self.line = line
+        self.column = column
 
 
 class UnsupportedMediaTypeError(InputError):
@@ -278,6 +323,20 @@ class StoreError(MosaicError):
     """The store failed (I/O, RocksDB); clients see a generic message and a request id."""
 
     title = "Store failure"
+
+
+class StoreInUseError(StoreError):
+    """Another process holds the on-disk store (RocksDB lets one process open it for writing).
+
+    ``path`` is the store folder. The CLI reads such a store through what the holder publishes
+    (:mod:`mosaic.store.sharing`) and refuses to write it, saying what to do instead.
+    """
+
+    title = "Store in use"
+
+    def __init__(self, detail: str, *, path: Path) -> None:
+        super().__init__(detail)
+        self.path = path
 
 
 class ModelUnavailableError(MosaicError):

@@ -16,8 +16,10 @@ from typing import Any
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: The checkout this package runs from; data folders are found relative to it, never the CWD.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from mosaic import resources
+
+#: Where the store and the audit log go by default: ``var/`` in the folder a command runs from.
+VAR_DIR = Path("var")
 
 
 class Settings(BaseSettings):
@@ -28,9 +30,10 @@ class Settings(BaseSettings):
     )
 
     store_path: Path = Field(
-        default=PROJECT_ROOT / "var" / "store",
+        default=VAR_DIR / "store",
         validation_alias=AliasChoices("store_path", "MOSAIC_STORE", "MOSAIC_STORE_PATH"),
-        description="Folder of the on-disk pyoxigraph store (created on first use).",
+        description="Folder of the on-disk pyoxigraph store (created on first use; default "
+        "var/store in the current folder).",
     )
     base_iri: str = Field(
         default="https://w3id.org/mosaic/",
@@ -66,9 +69,25 @@ class Settings(BaseSettings):
     max_result_bytes: int = Field(
         default=64 * 1024 * 1024, ge=1024, description="Bytes a client query result may take."
     )
+    max_nesting_depth: int = Field(
+        default=100,
+        ge=8,
+        le=500,
+        description="Levels a client query ({ }, ( ), [ ], !) or an uploaded JSON-LD or "
+        "RDF/XML document may nest; deeper input is refused (400) before it is parsed, since "
+        "a parser's stack overflow would kill the process.",
+    )
+    max_query_tokens: int = Field(
+        default=10_000,
+        ge=100,
+        le=1_000_000,
+        description="Tokens (names, variables, literals, keywords, symbols; VALUES rows not "
+        "counted) a client query may have; a longer one is refused (400) before it is parsed.",
+    )
     cors_origins: list[str] = Field(
         default_factory=lambda: ["*"],
-        description="Origins allowed to read cross-origin (never with credentials).",
+        description="Origins allowed to call the API cross-origin: reads, and writes with a "
+        "bearer token (never with cookies or other credentials).",
     )
     store_url: str | None = Field(
         default=None,
@@ -92,10 +111,20 @@ class Settings(BaseSettings):
         description="Seconds between two checks of a remote store's write stamp, which tell "
         "this server's caches that another server wrote (0: never check).",
     )
-    ontology_dir: Path = PROJECT_ROOT / "ontology"
-    shapes_dir: Path = PROJECT_ROOT / "shapes"
-    queries_dir: Path = PROJECT_ROOT / "queries"
-    data_dir: Path = PROJECT_ROOT / "loaders" / "data"
+    persist_index: bool = Field(
+        default=True,
+        description="Keep the built label index in a file (see cache_dir) and load it at start "
+        "when the store has not changed since, instead of rebuilding it.",
+    )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Folder of the persisted label index (default: beside the store folder, "
+        "<store>-cache; a remote store persists it only when this is set).",
+    )
+    ontology_dir: Path = Field(default_factory=resources.ontology_dir)
+    shapes_dir: Path = Field(default_factory=resources.shapes_dir)
+    queries_dir: Path = Field(default_factory=resources.queries_dir)
+    data_dir: Path = Field(default_factory=resources.bundle_dir)
     tokens_file: Path | None = Field(
         default=None,
         description="JSON file of hashed write tokens (mosaic token add); unset or missing "
@@ -125,7 +154,7 @@ class Settings(BaseSettings):
         "is spent (a slower body gets 408).",
     )
     audit_log: Path | None = Field(
-        default=PROJECT_ROOT / "var" / "audit.log",
+        default=VAR_DIR / "audit.log",
         description="File the audit log of writes is appended to (JSON lines); empty means "
         "the mosaic.audit logger only.",
     )
@@ -144,10 +173,10 @@ class Settings(BaseSettings):
         """Resolve paths once so that a later ``chdir`` changes nothing."""
         return value.expanduser().resolve()
 
-    @field_validator("tokens_file")
+    @field_validator("tokens_file", "cache_dir")
     @classmethod
     def _absolute_tokens_file(cls, value: Path | None) -> Path | None:
-        """Resolve the tokens file path once, like the folders."""
+        """Resolve the tokens file and cache folder paths once, like the folders."""
         return None if value is None else value.expanduser().resolve()
 
     @field_validator("rate_limit_writes", "rate_limit_expensive")

@@ -3,25 +3,25 @@
 Run ``python -m bench.align_quality``. Over the seeded bundle (in memory):
 
 - **dev set 1**: our curated exact/close/broad/narrow mappings into MITRE ATLAS or the OWASP
-  LLM Top 10 2025 (:func:`app.terms.devsets.curated_queries`), plus the sources with no
-  counterpart (:func:`app.terms.devsets.no_counterpart_sources`) for abstention;
+  LLM Top 10 2025 (:func:`mosaic.terms.devsets.curated_queries`), plus the sources with no
+  counterpart (:func:`mosaic.terms.devsets.no_counterpart_sources`) for abstention;
 - **dev set 2**: the crosswalks the initiatives declare in ``../shared/upstream`` (CoSAI Risk
   Map to ATLAS, risks to techniques and controls to mitigations, and to the LLM Top 10 2025;
   LLM Top 10 2025 to ATLAS; AVID to ATLAS), read with the project's upstream converters
-  (:data:`loaders.upstream.UPSTREAM_FORMATS`, what ``mosaic load --from`` runs); skipped when
+  (:data:`mosaic.loaders.upstream.UPSTREAM_FORMATS`, what ``mosaic load --from`` runs); skipped when
   the upstream folder is absent;
 
 each in three variants (``full``, ``definition-only``, ``paraphrase``: the label replaced by
 the definition's most common 2-gram that shares no word with it, see
-:func:`app.terms.devsets.paraphrase_label`).
+:func:`mosaic.terms.devsets.paraphrase_label`).
 
 Methods, all in the same run and on the same candidate pools: the learned ranker (each source
 scored by the ranker trained without its initiative, and its "no match" decision by a model
 fitted without it); TF-IDF word and TF-IDF char cosine of label + definition; wordllama cosine
 of label + definition; reciprocal rank fusion (k = 60) of four enriched rankers (the full text
 against the target's enriched text by each signal, and wordllama against the linked concepts);
-and today's ``align`` (``app.align.match_concepts``, full variant only: it reads labels from
-the index). The baselines need no training; the enriched ones leave the query's own
+and today's ``align`` (``mosaic.terms.align.match_concepts``, full variant only: it reads labels
+from the index). The baselines need no training; the enriched ones leave the query's own
 initiative's links out, as the ranker does.
 
 Figures: hit@1, hit@5, MRR, with 95 % bootstrap intervals over queries; for the learned
@@ -40,9 +40,10 @@ from pathlib import Path
 
 import numpy as np
 
-from app.align import match_concepts
-from app.label_index import LabelIndex
-from app.terms.devsets import (
+from bench.facts import git_state, machine, results_file
+from mosaic.cli.train import seeded_index
+from mosaic.terms.align import match_concepts
+from mosaic.terms.devsets import (
     DEFINITION_ONLY,
     FULL,
     PARAPHRASE,
@@ -51,12 +52,12 @@ from app.terms.devsets import (
     curated_queries,
     variants,
 )
-from app.terms.features import COLUMN
-from app.terms.metrics import abstention, bootstrap, hits, mean_figure, reciprocal_ranks
-from app.terms.ranking import SourceRows
-from app.terms.sides import SourceTerm
-from app.terms.train import Scored, featurize_queries, seeded_index, train
-from bench.facts import git_state, machine, results_file
+from mosaic.terms.features import COLUMN
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.metrics import abstention, bootstrap, hits, mean_figure, reciprocal_ranks
+from mosaic.terms.ranking import SourceRows
+from mosaic.terms.sides import SourceTerm
+from mosaic.terms.train import Scored, featurize_queries, train
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM = PROJECT_ROOT.parent / "shared" / "upstream"
@@ -90,7 +91,7 @@ TODAY = "today's align"
 
 def declared_queries(index: LabelIndex, upstream: Path) -> list[Query]:
     """Dev set 2: one query per source with a declared link into a target of DIRECTIONS."""
-    from loaders.upstream import UPSTREAM_FORMATS
+    from mosaic.loaders.upstream import UPSTREAM_FORMATS
 
     gold: dict[tuple[str, str], set[str]] = defaultdict(set)
     for name, folder in DECLARING:

@@ -35,16 +35,16 @@ def _rss_mib() -> float:
 
 def measure(count: int, seed: int) -> dict[str, Any]:
     """Load, index and rank one N x N pair; seconds and peak RSS per stage."""
-    from app.catalog import Catalog
-    from app.dataset import SourceFile, load_into_initiative
-    from app.identifiers import load_converter
-    from app.label_index import LabelIndexHolder
-    from app.settings import Settings
-    from app.store import open_store
-    from app.terms.model import shipped_model
-    from app.terms.ranking import rank_candidates
-    from app.terms.sides import SourceTerm
-    from app.terms.signals import index_signals
+    from mosaic.dataset.load import SourceFile, load_into_initiative
+    from mosaic.rdf.identifiers import load_converter
+    from mosaic.settings import Settings
+    from mosaic.sparql.catalog import Catalog
+    from mosaic.store.embedded import open_store
+    from mosaic.terms.index_holder import LabelIndexHolder
+    from mosaic.terms.model import shipped_model
+    from mosaic.terms.ranking import rank_candidates
+    from mosaic.terms.sides import SourceTerm
+    from mosaic.terms.signals import index_signals
 
     stages: list[tuple[str, float, float]] = []
 

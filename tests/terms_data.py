@@ -4,14 +4,16 @@ rejection into a test store, and build its label index."""
 from __future__ import annotations
 
 import pyoxigraph as ox
+from fastapi.testclient import TestClient
 
-from app.catalog import Catalog
-from app.dataset import SourceFile, load_into_initiative
-from app.embedding import Embedder
-from app.identifiers import load_converter
-from app.label_index import LabelIndex, LabelIndexHolder
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.dataset.load import SourceFile, load_into_initiative
+from mosaic.rdf.identifiers import load_converter
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.embedding import Embedder
+from mosaic.terms.index_holder import LabelIndexHolder
+from mosaic.terms.label_index import LabelIndex
 from tests.conftest import DATA
 
 TERMS = DATA / "terms"
@@ -44,6 +46,16 @@ def holder_for(
         load_converter(settings.ontology_dir / "prefixes.json"),
         embedder,
     )
+
+
+def caught_up(client: TestClient) -> LabelIndex:
+    """Wait until the app's label index is the store's as of now.
+
+    The server rebuilds it in the background after a write and serves the previous one
+    meanwhile; a test that writes and then resolves waits for the rebuild first.
+    """
+    holder: LabelIndexHolder = client.app.state.label_index  # type: ignore[attr-defined]
+    return holder.current()
 
 
 def index_with_everything(store: GraphStore, settings: Settings) -> LabelIndex:

@@ -1,13 +1,25 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 
 import pytest
 
-from app.auth import TokenRegistry, add_token, authorize, hash_token, normalise_orcid, read_tokens
-from app.errors import AuthenticationError, ForbiddenError, ParameterError, ReadOnlyError
+from mosaic.access.tokens import (
+    LAST_USED_RESOLUTION,
+    TokenRegistry,
+    add_token,
+    authorize,
+    hash_token,
+    last_used_path,
+    list_tokens,
+    normalise_orcid,
+    read_tokens,
+    remove_token,
+)
+from mosaic.errors import AuthenticationError, ForbiddenError, ParameterError, ReadOnlyError
 
 
 def test_added_token_is_stored_as_a_hash_only(tmp_path: Path) -> None:
@@ -123,3 +135,63 @@ def test_admin_writes_everything_others_only_their_initiatives(tmp_path: Path) -
 def test_orcid_forms() -> None:
     assert normalise_orcid("0000-0002-1825-009X") == "0000-0002-1825-009X"
     assert normalise_orcid(" https://orcid.org/0000-0002-1825-0097 ") == "0000-0002-1825-0097"
+
+
+def test_token_list_shows_who_and_when_but_never_a_token_or_hash(tmp_path: Path) -> None:
+    path = tmp_path / "tokens.json"
+    token = add_token(path, "Ann", "maintainer", ["alpha", "beta"], "0000-0002-1825-0097")
+    add_token(path, "Root", "admin", [])
+    listed = list_tokens(path)
+    assert [(t.name, t.role, t.initiatives) for t in listed] == [
+        ("Ann", "maintainer", ("alpha", "beta")),
+        ("Root", "admin", ()),
+    ]
+    assert all(t.created and t.last_used is None for t in listed)
+    shown = repr(listed)
+    assert token not in shown
+    assert "sha256" not in shown
+    TokenRegistry(path).authenticate(f"Bearer {token}")
+    assert list_tokens(path)[0].last_used is not None
+    assert list_tokens(path)[1].last_used is None
+
+
+def test_last_use_is_written_at_most_once_a_minute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "tokens.json"
+    token = add_token(path, "Ann", "admin", [])
+    registry = TokenRegistry(path)
+    now = [1_800_000_000.0]
+    monkeypatch.setattr("mosaic.access.tokens.time.time", lambda: now[0])
+    registry.authenticate(f"Bearer {token}")
+    first = last_used_path(path).stat().st_ino
+    now[0] += LAST_USED_RESOLUTION / 2
+    registry.authenticate(f"Bearer {token}")
+    assert last_used_path(path).stat().st_ino == first  # not written again
+    now[0] += LAST_USED_RESOLUTION
+    registry.authenticate(f"Bearer {token}")
+    assert last_used_path(path).stat().st_ino != first
+    assert list_tokens(path)[0].last_used == "2027-01-15T08:01:30+00:00"
+
+
+def test_removed_token_is_refused_at_once_even_if_size_and_time_match(tmp_path: Path) -> None:
+    path = tmp_path / "tokens.json"
+    old = add_token(path, "Ann", "admin", [])
+    registry = TokenRegistry(path)
+    registry.authenticate(f"Bearer {old}")
+    before = path.stat()
+    assert remove_token(path, "Ann") == 1
+    new = add_token(path, "Ann", "admin", [])  # same name, so a file of the same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same mtime
+    assert path.stat().st_size == before.st_size
+    with pytest.raises(AuthenticationError):
+        registry.authenticate(f"Bearer {old}")
+    assert registry.authenticate(f"Bearer {new}").name == "Ann"
+
+
+def test_remove_token_of_an_unknown_name_says_who_is_known(tmp_path: Path) -> None:
+    path = tmp_path / "tokens.json"
+    add_token(path, "Ann", "admin", [])
+    with pytest.raises(ParameterError, match=r"no token named 'Bob' in .* \(known: Ann\)"):
+        remove_token(path, "Bob")
+    assert [t.name for t in list_tokens(path)] == ["Ann"]

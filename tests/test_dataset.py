@@ -3,10 +3,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from app.dataset import SourceFile, ensure_seeded, is_seeded, load_into_initiative, load_mapping_set
-from app.errors import LoadError, RdfSyntaxError, UnsafeInputError
-from app.settings import Settings
-from app.store import GraphStore, open_store
+from mosaic.dataset.load import SourceFile, load_into_initiative, load_mapping_set
+from mosaic.dataset.seed import ensure_seeded, is_seeded, is_unseeded
+from mosaic.errors import LoadError, RdfSyntaxError, UnsafeInputError
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore, open_store
 from tests.conftest import DATA
 
 
@@ -26,10 +27,13 @@ def test_new_store_is_seeded_once(settings: Settings) -> None:
     assert len(store) == summary.triples
 
 
-def test_seeding_can_be_turned_off(settings: Settings) -> None:
+def test_seeding_can_be_turned_off_and_the_store_remembers(settings: Settings) -> None:
     store = open_store(settings.store_path, settings.base_iri)
     assert ensure_seeded(store, settings.with_overrides(seed=False)) is None
-    assert len(store) == 0
+    assert len(store) == 1  # the marker, mosaic:seeded false, and nothing of the bundle
+    assert is_unseeded(store, settings)
+    assert ensure_seeded(store, settings) is None
+    assert len(store) == 1
 
 
 def test_seed_registry_follows_configured_base(settings: Settings) -> None:

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import (
+from mosaic.errors import (
     LoadError,
     ParameterError,
     RdfSyntaxError,
     UnsafeInputError,
     UnsupportedMediaTypeError,
 )
-from app.rdf_io import parse_rdf, sparql_error_position, syntax_for_media_type, syntax_for_name
+from mosaic.rdf.io import parse_rdf, sparql_error_position, syntax_for_media_type, syntax_for_name
 from tests.conftest import DATA
 
 RDF = DATA / "rdf"
@@ -69,7 +69,7 @@ def test_nested_remote_jsonld_context_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("name", "count"),
-    [("good.rdf", 5), ("good.jsonld", 4), ("good.trig", 4), ("good.nq", 1), ("good.nt", 1)],
+    [("good.rdf", 5), ("good.jsonld", 4), ("good.trig", 4), ("good.nq", 4), ("good.nt", 4)],
 )
 def test_good_documents_parse(name: str, count: int) -> None:
     path = RDF / name

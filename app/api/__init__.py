@@ -11,23 +11,26 @@ import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
-from app import __version__
-from app.analysis import Analysis
-from app.api.body_guard import BodyGuardMiddleware
-from app.api.problems import register_problem_handlers
-from app.api.rate_limit import RateLimitMiddleware
-from app.api.request_id import RequestIdMiddleware
-from app.api.routes import api_router
-from app.backends import open_configured_store, query_executor
-from app.catalog import Catalog
-from app.curation import Curation
-from app.dataset import ensure_seeded
-from app.identifiers import load_converter
-from app.label_index import LabelIndexHolder
-from app.settings import Settings
-from app.store import GraphStore
-from app.web.pages import STATIC_DIR
+from mosaic import __version__
+from mosaic.analysis.coverage import Analysis
+from mosaic.api.body_guard import BodyGuardMiddleware
+from mosaic.api.problems import register_problem_handlers
+from mosaic.api.rate_limit import RateLimitMiddleware
+from mosaic.api.request_id import RequestIdMiddleware
+from mosaic.api.routes import api_router
+from mosaic.curation.workflow import Curation
+from mosaic.dataset.seed import ensure_seeded
+from mosaic.rdf.identifiers import load_converter
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.sparql.runner import query_executor
+from mosaic.store.embedded import GraphStore
+from mosaic.store.open import open_configured_store
+from mosaic.terms.index_file import index_folder
+from mosaic.terms.index_holder import LabelIndexHolder
+from mosaic.web.pages import STATIC_DIR
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +46,24 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     The store is opened (and seeded on first use) in the lifespan, so importing this module
     has no side effects. A test may pass an already opened ``store``.
     """
+    # FastAPI's callable cache keeps an app alive after its lifespan, and RocksDB closes its
+    # files only when the store object is freed: the app lets go of the store when the lifespan
+    # ends (a test suite would otherwise keep 26 files open per test). The lifespan never names
+    # ``store`` itself, whose closure cell would keep it.
+    given: list[GraphStore] = [] if store is None else [store]
+    owns_store = store is None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # ``store or ...`` would ask an empty store for its length and open another one.
-        opened = store if store is not None else open_configured_store(settings)
+        opened = given[0] if given else open_configured_store(settings)
         summary = ensure_seeded(opened, settings)
         if summary is not None:
             log.info("seeded the store with %d triples in %.2f s", summary.triples, summary.seconds)
         app.state.store = opened
         # Worker processes over snapshots, or forwarding to a remote store's endpoint.
-        app.state.executor = query_executor(opened, settings, snapshot_root(settings))
+        executor = query_executor(opened, settings, snapshot_root(settings))
+        app.state.executor = executor
         # Slots and threads for client queries, apart from the server's shared thread pool.
         app.state.query_slots = anyio.Semaphore(settings.query_workers)
         app.state.query_threads = anyio.CapacityLimiter(settings.query_workers)
@@ -61,16 +71,36 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         app.state.analysis = Analysis(opened, app.state.catalog)
         # Curated mappings and their reviews: records cached until the next write.
         app.state.curation = Curation(opened, app.state.catalog)
-        # Terms and alignments read the label index: built on first use, rebuilt after writes.
-        app.state.label_index = LabelIndexHolder(opened, app.state.catalog, app.state.converter)
+        # Terms and alignments read the label index: loaded (when persisted for this store
+        # state) or built in the background from now on, and again after every write while
+        # requests keep getting the previous one.
+        holder = LabelIndexHolder(
+            opened,
+            app.state.catalog,
+            app.state.converter,
+            folder=index_folder(settings),
+            background=True,
+        )
+        app.state.label_index = holder
+        # A persisted index of this store state is loaded before the first request.
+        await anyio.to_thread.run_sync(holder.start)
         try:
             yield
         finally:
-            app.state.executor.close()
-            if store is None:
+            holder.close()
+            executor.close()
+            if owns_store:
                 opened.close()
+            given.clear()
+            for name in ("store", "executor", "analysis", "curation", "label_index"):
+                if hasattr(app.state, name):
+                    delattr(app.state, name)
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from fastapi-offline's package folder (under
+    # /static-offline-docs), so they work without internet; the spec validator badge is off,
+    # since Swagger UI would send the spec to an outside validator.
+    app = FastAPIOffline(
+        swagger_ui_parameters={"validatorUrl": None},
         title="MOSAIC knowledge graph",
         version=__version__,
         description=(
@@ -97,17 +127,26 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         min_rate=settings.upload_min_rate,
     )
     app.add_middleware(RequestIdMiddleware)
-    # Read routes are open to browser clients (YASGUI, Comunica); never with credentials, so
-    # a wildcard origin cannot carry a user's cookies or tokens.
+    # Browser clients on other origins (YASGUI, Comunica, a maintainer's tool) may read, and may
+    # write with a bearer token they were given: Authorization is an allowed header. Never with
+    # credentials (cookies, HTTP auth): a page can only send a token it already holds, so a
+    # visited site cannot act with the user's ambient rights.
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_credentials=False,
-        allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type"],
-        expose_headers=["X-Request-ID", "MOSAIC-Result-Count", "MOSAIC-Result-Truncated"],
+        allow_methods=["GET", "POST", "PUT", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "Authorization"],
+        expose_headers=[
+            "X-Request-ID",
+            "MOSAIC-Result-Count",
+            "MOSAIC-Result-Truncated",
+            "Retry-After",
+            "WWW-Authenticate",
+        ],
     )
     register_problem_handlers(app)
     app.include_router(api_router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The editable install links each asset from the checkout: follow those links.
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, follow_symlink=True), name="static")
     return app

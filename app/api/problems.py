@@ -21,15 +21,17 @@ from pydantic.fields import FieldInfo
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 
-from app.api.params import PATTERN_MESSAGES
-from app.errors import (
+from mosaic.api.params import PATTERN_MESSAGES
+from mosaic.errors import (
     AuthenticationError,
     BusyError,
     ConflictError,
     ForbiddenError,
     InputError,
+    InputLimitError,
     LoadError,
     MosaicError,
+    NoConceptError,
     NotAcceptableError,
     NotFoundError,
     ParameterError,
@@ -56,8 +58,10 @@ STATUS_TABLE: dict[type[MosaicError], tuple[int, str]] = {
     RdfSyntaxError: (400, "rdf-syntax"),
     SparqlSyntaxError: (400, "sparql-syntax"),
     ParameterError: (400, "invalid-parameter"),
+    NoConceptError: (400, "no-concepts"),
     LoadError: (400, "invalid-input"),
     UnsafeInputError: (400, "unsafe-input"),
+    InputLimitError: (400, "input-limit"),
     UnsupportedMediaTypeError: (415, "unsupported-media-type"),
     NotAcceptableError: (406, "not-acceptable"),
     PayloadTooLargeError: (413, "payload-too-large"),
@@ -160,6 +164,13 @@ def _extensions(exc: MosaicError) -> dict[str, Any]:
         return {"parameter": exc.parameter}
     if isinstance(exc, UnsafeInputError):
         return {"line": exc.line}
+    if isinstance(exc, InputLimitError):
+        return {
+            "setting": exc.setting,
+            "maximum": exc.maximum,
+            "line": exc.line,
+            "column": exc.column,
+        }
     if isinstance(exc, LoadError):
         return {
             "issues": [

@@ -1,6 +1,6 @@
-"""Term code: the learned aligner (signals, features, ranker, "no match" model, explanations).
+"""Terms: the label index, resolving and comparing terms, aligning two initiatives.
 
-Modules, in the order the data flows::
+The learned aligner's modules, in the order the data flows::
 
     signals      TF-IDF word and character n-grams, wordllama: texts -> L2-normalised rows
     sides        the texts of a query's sources and of a target initiative (links, parents)
@@ -11,5 +11,5 @@ Modules, in the order the data flows::
     ranking      rank_candidates: the public entry point
     devsets      training and evaluation sets from the store's curated mappings
     metrics      hit@k, MRR, abstention, bootstrap intervals
-    train        ``python -m app.terms.train``: fit, write the model files, print the figures
+    train        ``mosaic train``: fit, write the model files, print the figures
 """

@@ -33,9 +33,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from app.label_index import IndexedConcept, LabelIndex
-from app.terms.sides import RELATED_MATCH, SourceTerm
-from app.terms.signals import index_signals
+from mosaic.terms.label_index import IndexedConcept, LabelIndex
+from mosaic.terms.sides import RELATED_MATCH, SourceTerm
+from mosaic.terms.signals import index_signals
 
 #: Target initiatives of dev set 1.
 DEFAULT_TARGETS = ("mitre-atlas", "owasp-llm-top10-2025")

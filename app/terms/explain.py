@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from app.terms.features import COLUMN, FEATURE_NAMES
-from app.terms.signals import full_text
+from mosaic.terms.features import COLUMN, FEATURE_NAMES
+from mosaic.terms.signals import full_text
 
 if TYPE_CHECKING:
-    from app.terms.ranking import SourceRows
+    from mosaic.terms.ranking import SourceRows
 
 #: Feature name endings by theme; features of no theme (pool size...) are never reasons.
 THEMES: dict[str, tuple[str, ...]] = {
@@ -180,7 +180,7 @@ def explain_rows(
     """The explanation of each row in ``order`` (positions in ``rows``).
 
     :param contributions: the ranker's feature contributions of those rows, in that order
-        (:meth:`app.terms.model.AlignmentModel.contributions`).
+        (:meth:`mosaic.terms.model.AlignmentModel.contributions`).
     :param rows: one source's candidate pairs.
     :param order: the rows to explain (the returned candidates).
     :param shared: finds the words two texts share.

@@ -1,6 +1,6 @@
 """The 45 features of (source, target) pairs, computed in batches over all sources at once.
 
-For each signal (``word``, ``char``, ``wordllama``; see :mod:`app.terms.signals`), 13 cosines
+For each signal (``word``, ``char``, ``wordllama``; see :mod:`mosaic.terms.signals`), 13 cosines
 and ranks:
 
 ==================  ===================================================================
@@ -44,8 +44,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from app.terms.sides import KIND_CODES, SourceSide, TargetSide
-from app.terms.signals import CHAR, SIGNALS, WORD, WORDLLAMA, Dense, Matrix
+from mosaic.terms.sides import KIND_CODES, SourceSide, TargetSide
+from mosaic.terms.signals import CHAR, SIGNALS, WORD, WORDLLAMA, Dense, Matrix
 
 PER_SIGNAL = (
     "full_full",

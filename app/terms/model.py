@@ -1,8 +1,8 @@
 """The aligner's model: a LightGBM lambdarank booster and the "no match" model, as shipped files.
 
-``app/terms/models/ranker.txt`` is the booster in LightGBM's text format and
-``app/terms/models/no-match.json`` the logistic model (:mod:`app.terms.nomatch`); both are
-written by ``python -m app.terms.train`` and reproduced by it byte for byte. Loading checks that
+``app/terms/trained/ranker.txt`` is the booster in LightGBM's text format and
+``app/terms/trained/no-match.json`` the logistic model (:mod:`mosaic.terms.nomatch`); both are
+written by ``mosaic train`` and reproduced by it byte for byte. Loading checks that
 the booster was trained on this version's features and fails loudly otherwise: an aligner
 without its model must say so, not answer with something else.
 
@@ -23,11 +23,12 @@ import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 
-from app.errors import ModelUnavailableError
-from app.terms.features import CATEGORICAL, COLUMN, FEATURE_NAMES
-from app.terms.nomatch import NoMatchModel
+from mosaic.errors import ModelUnavailableError
+from mosaic.resources import aligner_models_dir
+from mosaic.terms.features import CATEGORICAL, COLUMN, FEATURE_NAMES
+from mosaic.terms.nomatch import NoMatchModel
 
-MODELS_DIR = Path(__file__).resolve().parent / "models"
+MODELS_DIR = aligner_models_dir()
 RANKER_FILE = "ranker.txt"
 NO_MATCH_FILE = "no-match.json"
 SEED = 8477
@@ -122,7 +123,7 @@ def load_model(folder: Path = MODELS_DIR) -> AlignmentModel:
     """
     ranker = folder / RANKER_FILE
     no_match = folder / NO_MATCH_FILE
-    retrain = "run `python -m app.terms.train` to write it"
+    retrain = "run `mosaic train` to write it"
     for path in (ranker, no_match):
         if not path.is_file():
             raise ModelUnavailableError(f"aligner model file {path} is missing; {retrain}")

@@ -5,7 +5,7 @@ target text by each signal (word, char, wordllama), its best wordllama cosine to
 concept, the ranker's top score and the gap between the top two scores. It is trained on
 out-of-fold ranker scores (a source is scored by a ranker that never saw its initiative), with
 sources that have a counterpart as positives and sources without one as negatives
-(:mod:`app.terms.devsets`), classes weighted equally.
+(:mod:`mosaic.terms.devsets`), classes weighted equally.
 
 The threshold on the probability is chosen on the same out-of-fold data: the one that
 maximises the macro F1 of "answer" and "abstain". The file also keeps the softmax

@@ -6,9 +6,9 @@
 ...                                                                            # doctest: +SKIP
 ('Exfiltration via AI Inference API', 'definitions share "model", "weights"; ...')
 
-For every source: the features of its candidate pairs (:mod:`app.terms.features`), the
+For every source: the features of its candidate pairs (:mod:`mosaic.terms.features`), the
 ranker's scores, the "no match" probability, and its best ``k`` candidates, each with a
-confidence and the reasons the ranker weighed most (:mod:`app.terms.explain`). Sources may come
+confidence and the reasons the ranker weighed most (:mod:`mosaic.terms.explain`). Sources may come
 from any initiative or none (an uploaded glossary): each source's own initiative's curated
 links are left out of the target side, so a concept is never found through its own mappings.
 """
@@ -22,13 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from app.label_index import IndexedConcept, LabelIndex
-from app.terms.explain import Explanation, SharedTerms, explain_rows
-from app.terms.features import FEATURE_NAMES, compute_features
-from app.terms.model import AlignmentModel, shipped_model
-from app.terms.nomatch import INPUTS
-from app.terms.sides import SourceTerm, TargetSide, prepare_sources, prepare_targets
-from app.terms.signals import CHAR, WORD, WORDLLAMA, full_text, index_signals
+from mosaic.terms.explain import Explanation, SharedTerms, explain_rows
+from mosaic.terms.features import FEATURE_NAMES, compute_features
+from mosaic.terms.label_index import IndexedConcept, LabelIndex
+from mosaic.terms.model import AlignmentModel, shipped_model
+from mosaic.terms.nomatch import INPUTS
+from mosaic.terms.sides import SourceTerm, TargetSide, prepare_sources, prepare_targets
+from mosaic.terms.signals import CHAR, WORD, WORDLLAMA, full_text, index_signals
 
 DEFAULT_K = 5
 Floats = npt.NDArray[np.float32]
@@ -118,7 +118,7 @@ def featurize(
 
 
 def no_match_inputs(rows: SourceRows, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """The six inputs of the "no match" model (:data:`app.terms.nomatch.INPUTS`)."""
+    """The six inputs of the "no match" model (:data:`mosaic.terms.nomatch.INPUTS`)."""
     ordered = np.sort(scores)[::-1]
     top = float(ordered[0]) if len(ordered) else 0.0
     margin = float(ordered[0] - ordered[1]) if len(ordered) > 1 else 0.0

@@ -25,9 +25,9 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from app.label_index import IndexedConcept, LabelIndex
-from app.terms.signals import SIGNALS, IndexSignals, Matrix, full_text, index_signals
-from loaders.base import KINDS, SKOS
+from mosaic.rdf.vocab import KINDS, SKOS
+from mosaic.terms.label_index import IndexedConcept, LabelIndex
+from mosaic.terms.signals import SIGNALS, IndexSignals, Matrix, full_text, index_signals
 
 RELATED_MATCH = SKOS["relatedMatch"].value
 #: Concept kinds by code (the ``target_kind`` feature is categorical over these codes).

@@ -11,7 +11,7 @@ Both vectorizers are scikit-learn's ``TfidfVectorizer``, fitted on the full text
 definition) of every concept of the label index: for the seeded store, every bundled concept;
 an uploaded vocabulary joins the corpus, so its own words get document frequencies.
 
-wordllama is loaded the way :mod:`app.embedding` loads it (from the installed package folder,
+wordllama is loaded the way :mod:`mosaic.embedding` loads it (from the installed package folder,
 downloads disabled); unlike that module, a missing model is an error here, never a silent
 fallback to character vectors: the ranker was trained on wordllama's similarities, and any other
 vectors would make its scores meaningless.
@@ -34,24 +34,24 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from app.embedding import (
+from mosaic.errors import ModelUnavailableError
+from mosaic.terms.embedding import (
     WORDLLAMA_CONFIG,
     WORDLLAMA_DIM,
     CachedEmbedder,
     WordLlamaEmbedder,
     wordllama_folder,
 )
-from app.errors import ModelUnavailableError
 
 if TYPE_CHECKING:
-    from app.label_index import IndexedConcept, LabelIndex
+    from mosaic.terms.label_index import IndexedConcept, LabelIndex
 
 WORD = "word"
 CHAR = "char"
 WORDLLAMA = "wordllama"
 #: The signals, in the order of the feature table.
 SIGNALS = (WORD, CHAR, WORDLLAMA)
-#: The name :class:`app.embedding.WordLlamaEmbedder` reports.
+#: The name :class:`mosaic.embedding.WordLlamaEmbedder` reports.
 WORDLLAMA_NAME = f"wordllama/{WORDLLAMA_CONFIG}-{WORDLLAMA_DIM}"
 
 Dense = npt.NDArray[np.float32]
@@ -185,7 +185,7 @@ class IndexSignals:
     _texts: dict[str, ConceptTexts] = field(default_factory=dict)
     _enriched: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
-    #: Each concept's curated non-related links (see :func:`app.terms.sides.curated_links`).
+    #: Each concept's curated non-related links (see :func:`mosaic.terms.sides.curated_links`).
     links: dict[int, list[tuple[int, str]]] | None = None
 
     def concept_texts(self, initiative: str, concepts: Sequence[IndexedConcept]) -> ConceptTexts:
@@ -207,7 +207,7 @@ class IndexSignals:
             return texts
 
     def cached(self, key: tuple[str, frozenset[str]]) -> Any:
-        """A memoised target side (see :func:`app.terms.sides.prepare_targets`), or None."""
+        """A memoised target side (see :func:`mosaic.terms.sides.prepare_targets`), or None."""
         with self._lock:
             return self._enriched.get(key)
 

@@ -1,11 +1,11 @@
-"""Train the aligner from the store's reviewed mappings: ``python -m app.terms.train``.
+"""Train the aligner from the store's reviewed mappings: ``mosaic train``.
 
 What it does, in order (about half a minute on the seeded bundle, on one core):
 
 1. builds dev set 1, the sources with no counterpart and the reviewed rejections
-   (:mod:`app.terms.devsets`), each source in the ``full`` and ``definition-only`` variants;
+   (:mod:`mosaic.terms.devsets`), each source in the ``full`` and ``definition-only`` variants;
 2. computes every query's features once, with the links of the query's own initiative left out
-   (:func:`app.terms.ranking.featurize`);
+   (:func:`mosaic.terms.ranking.featurize`);
 3. leave one source initiative out: for each initiative, a ranker trained on the others scores
    its queries (all three variants) and its no-counterpart sources; these out-of-fold scores
    give the figures it prints, the softmax temperature and the "no match" model's training
@@ -24,25 +24,16 @@ enrichment other queries saw cannot be memorised as an answer.
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import minimize_scalar
 
-from app.catalog import Catalog
-from app.dataset import ensure_seeded
-from app.identifiers import load_converter
-from app.label_index import LabelIndex, LabelIndexHolder
-from app.settings import Settings
-from app.store import open_store
-from app.terms.devsets import (
+from mosaic.terms.devsets import (
     DEFAULT_TARGETS,
     DEFINITION_ONLY,
     FULL,
@@ -54,10 +45,11 @@ from app.terms.devsets import (
     rejected_targets,
     variants,
 )
-from app.terms.metrics import abstention, hits, mean_figure, reciprocal_ranks
-from app.terms.model import MODELS_DIR, AlignmentModel, fit_ranker, save_model
-from app.terms.nomatch import NoMatchModel, fit_no_match
-from app.terms.ranking import SourceRows, featurize, no_match_inputs, softmax
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.metrics import abstention, hits, mean_figure, reciprocal_ranks
+from mosaic.terms.model import AlignmentModel, fit_ranker
+from mosaic.terms.nomatch import NoMatchModel, fit_no_match
+from mosaic.terms.ranking import SourceRows, featurize, no_match_inputs, softmax
 
 #: The variants the ranker and the no-match model learn from.
 TRAINING_VARIANTS = (FULL, DEFINITION_ONLY)
@@ -279,36 +271,3 @@ def _abstained_out_of_fold(learn: Sequence[Scored], judged: Sequence[Scored]) ->
                 probability = float(model.match_probability(s.inputs[None])[0])
                 decisions[id(s)] = probability < model.threshold
     return decisions
-
-
-def seeded_index() -> LabelIndex:
-    """The label index of a fresh in-memory store seeded with the bundle."""
-    settings = Settings(_env_file=None)
-    store = open_store(None, settings.base_iri)
-    ensure_seeded(store, settings)
-    return LabelIndexHolder(
-        store,
-        Catalog.from_folder(settings.queries_dir),
-        load_converter(settings.ontology_dir / "prefixes.json"),
-    ).current()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Train on the seeded bundle, write the model files, print the figures."""
-    parser = argparse.ArgumentParser(prog="python -m app.terms.train", description=__doc__)
-    parser.add_argument("--output", type=Path, default=MODELS_DIR, help="folder of the model files")
-    args = parser.parse_args(argv)
-    index = seeded_index()
-    run = train(index)
-    ranker, no_match = save_model(run.model, args.output)
-    out = sys.stdout
-    out.write(f"trained in {run.seconds:.1f} s; wrote {ranker} and {no_match}\n\n")
-    out.write(
-        f"Leave one source initiative out ({len(run.folds)} initiatives: "
-        f"{', '.join(run.folds)}):\n\n{run.figures()}\n"
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -8,40 +8,28 @@ negotiation; tool pages live under ``/ui``.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from pathlib import Path
-from typing import Any
-
-import curies
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
 
-from app.align import DEFAULT_MIN_SCORE, align
-from app.api.deps import CatalogDep, ConverterDep, LabelIndexDep, StoreDep
-from app.api.routes.analysis import AnalysisDep
-from app.catalog import Catalog
-from app.compare import compare
-from app.curation import Curation
-from app.curation_models import MappingFilter
-from app.errors import NotAcceptableError, NotFoundError, ParameterError
-from app.identifiers import compress_iri
-from app.initiatives import kind_name, list_initiatives
-from app.models import Concept, InitiativeDetail
-from app.negotiation import negotiate
-from app.service_description import EXAMPLES
-from app.store import GraphStore, term_text
-from app.validation import validate_store
+from mosaic import resources
+from mosaic.api.deps import CatalogDep, ConverterDep, LabelIndexDep, StoreDep
+from mosaic.dataset.initiatives import list_initiatives
+from mosaic.errors import NotAcceptableError, NotFoundError, ParameterError
+from mosaic.rdf.identifiers import compress_iri
+from mosaic.rdf.negotiation import negotiate
+from mosaic.sparql.description import EXAMPLES
+from mosaic.terms.compare import compare
+from mosaic.web import coverage, review, search
+from mosaic.web.concept import concept_page as concept_page  # served by the API route
+from mosaic.web.initiative import initiative_page as initiative_page  # served by the API route
+from mosaic.web.render import render
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = resources.web_dir() / "static"
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-
-#: Validation findings listed on an initiative's page (the full report is one link away).
-FINDINGS_SHOWN = 20
-
+router.include_router(search.router)
+router.include_router(review.router)
+router.include_router(coverage.router)
 
 #: JSON first: a client that accepts anything (curl, tools) gets the API's JSON.
 _PAGE_OR_JSON = [("application/json", "json"), ("text/html", "html")]
@@ -55,82 +43,10 @@ def prefers_html(accept: str | None) -> bool:
         return False
 
 
-def render(request: Request, template: str, **context: Any) -> HTMLResponse:
-    """A page from ``template`` with ``context``."""
-    return TEMPLATES.TemplateResponse(request, template, context)
-
-
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, store: StoreDep, catalog: CatalogDep) -> HTMLResponse:
     """The search box and the initiatives."""
     return render(request, "home.html", initiatives=list_initiatives(store, catalog).items)
-
-
-def initiative_page(
-    request: Request,
-    store: GraphStore,
-    catalog: Catalog,
-    converter: curies.Converter,
-    initiative: InitiativeDetail,
-) -> HTMLResponse:
-    """An initiative's provenance and its concepts as a hierarchy."""
-    rows = store.select(
-        catalog["initiative-concepts"].sparql, {"graph": ox.NamedNode(initiative.graph)}
-    )
-    nodes: dict[str, dict[str, Any]] = {}
-    children: dict[str, list[str]] = defaultdict(list)
-    roots: list[str] = []
-    for row in rows:
-        iri = term_text(row["concept"])
-        nodes[iri] = {
-            "curie": compress_iri(converter, iri) or iri,
-            "notation": term_text(row["notation"]) if "notation" in row else None,
-            "label": term_text(row["label"]) if "label" in row else None,
-            "kind": kind_name(term_text(row["kind"])) if "kind" in row else "term",
-            "children": [],
-        }
-        if "broader" in row:
-            children[term_text(row["broader"])].append(iri)
-        else:
-            roots.append(iri)
-    for parent, kids in children.items():
-        if parent in nodes:
-            nodes[parent]["children"] = [nodes[k] for k in kids if k in nodes]
-        else:
-            roots.extend(kids)
-    tree = [nodes[r] for r in roots]
-    try:
-        report = validate_store(store, request.app.state.settings, initiative.id)
-    except NotFoundError:
-        report = None
-    findings = []
-    if report is not None:
-        for severity in ("Violation", "Warning", "Info"):
-            findings += report.of_severity(severity)
-    return render(
-        request,
-        "initiative.html",
-        initiative=initiative,
-        tree=tree,
-        report=report,
-        findings=findings[:FINDINGS_SHOWN],
-        converter=converter,
-    )
-
-
-def concept_page(request: Request, concept: Concept) -> HTMLResponse:
-    """One concept with its labels, definition, hierarchy and mappings."""
-    title = next((label.value for label in concept.pref_labels if label.language == "en"), None)
-    title = title or (concept.pref_labels[0].value if concept.pref_labels else concept.curie)
-    curation: Curation = request.app.state.curation
-    index = request.app.state.label_index.current()
-    reviews = [
-        record
-        for flt in (MappingFilter(subject=concept.iri), MappingFilter(object=concept.iri))
-        for record in curation.records(index, flt)
-        if record.status != "accepted"
-    ]
-    return render(request, "concept.html", concept=concept, title=title, reviews=reviews)
 
 
 @router.get("/ui/concept")
@@ -141,132 +57,41 @@ def concept_by_iri(iri: str, converter: ConverterDep) -> RedirectResponse:
     return RedirectResponse(target, status_code=303)
 
 
-@router.get("/ui/coverage", response_class=HTMLResponse)
-def coverage_page(request: Request, analysis: AnalysisDep) -> HTMLResponse:
-    """The senses x initiatives heatmap, the pairwise table and the conflicts."""
-    return render(
-        request, "coverage.html", coverage=analysis.coverage(), conflicts=analysis.conflicts()
-    )
-
-
-@router.get("/ui/gaps", response_class=HTMLResponse)
-def gaps_page(
-    request: Request, analysis: AnalysisDep, initiative: str, reference: str
-) -> HTMLResponse:
-    """The concepts of one initiative without a counterpart in another."""
-    return render(request, "gaps.html", gaps=analysis.gaps(initiative, reference))
-
-
 @router.get("/ui/compare", response_class=HTMLResponse)
-def compare_page(request: Request, index: LabelIndexDep, q: str | None = None) -> HTMLResponse:
-    """Definitions of the concepts a term names, side by side, with what they share."""
+def compare_page(
+    request: Request, index: LabelIndexDep, q: str | None = None, concept: str | None = None
+) -> HTMLResponse:
+    """Definitions of the concepts a term names (or of a concept's sense), side by side."""
     comparison = None
     missing = False
-    if q and q.strip():
-        try:
+    error = None
+    try:
+        if concept:
+            comparison = compare(index, concept=concept)
+        elif q and q.strip():
             comparison = compare(index, q=q)
-        except NotFoundError:
-            missing = True
+    except NotFoundError:
+        missing = True
+    except ParameterError as exc:
+        error = exc.detail
     labels = {}
     if comparison is not None:
         labels = {c.iri: c.curie or c.iri for c in comparison.concepts}
     return render(
-        request, "compare.html", comparison=comparison, query=q, labels=labels, missing=missing
+        request,
+        "compare.html",
+        status_code=400 if error else 200,
+        comparison=comparison,
+        query=q,
+        labels=labels,
+        missing=missing,
+        error=error,
     )
 
 
 def _without_header(sparql: str) -> str:
     """A named query's text without its ``#+`` header lines (they are shown as its summary)."""
     return "\n".join(line for line in sparql.splitlines() if not line.startswith("#+")).strip()
-
-
-#: Candidates the review queue shows at once; reviewing shrinks it, reloading refills it.
-QUEUE_SIZE = 100
-
-
-@router.get("/ui/review", response_class=HTMLResponse)
-def review_page(
-    request: Request,
-    index: LabelIndexDep,
-    source: str | None = None,
-    target: str | None = None,
-    min_score: float = DEFAULT_MIN_SCORE,
-) -> HTMLResponse:
-    """The review queue: candidates for a pair of initiatives, to accept, reject or re-predicate.
-
-    Candidates already curated or rejected are left out; open proposals come first. Reviews
-    are posted to ``POST /mappings`` by the page's script with the token the user enters
-    (kept in the tab's session storage, never in a URL).
-    """
-    initiatives = sorted(index.initiatives.values(), key=lambda info: info.id)
-    queue: list[dict[str, Any]] = []
-    error = None
-    if source and target:
-        try:
-            alignment = align(index, source, target, min_score=min_score, limit=QUEUE_SIZE)
-        except (ParameterError, NotFoundError) as exc:
-            error = exc.detail
-        else:
-            curation: Curation = request.app.state.curation
-            queue = _proposals(index, curation, source, target)
-            seen = {(row["subject_id"], row["object_id"]) for row in queue}
-            for item in alignment.items:
-                if (
-                    item.status in ("new", "proposed")
-                    and (
-                        item.subject_id,
-                        item.object_id,
-                    )
-                    not in seen
-                ):
-                    queue.append(item.model_dump())
-    return render(
-        request,
-        "review.html",
-        initiatives=initiatives,
-        source=source,
-        target=target,
-        min_score=min_score,
-        queue=queue,
-        error=error,
-        predicates=REVIEW_PREDICATES,
-    )
-
-
-REVIEW_PREDICATES = (
-    "skos:exactMatch",
-    "skos:closeMatch",
-    "skos:broadMatch",
-    "skos:narrowMatch",
-    "skos:relatedMatch",
-)
-
-
-def _proposals(index: Any, curation: Curation, source: str, target: str) -> list[dict[str, Any]]:
-    """Open proposals from ``source`` to ``target``, shaped like align's candidates."""
-    rows = []
-    records = curation.records(index, MappingFilter(initiative=source))
-    reviewed = {(r.subject_id, r.object_id) for r in records if r.status != "proposed"}
-    for record in records:
-        if record.status != "proposed" or (record.subject_id, record.object_id) in reviewed:
-            continue
-        if record.subject_initiative != source or record.object_initiative != target:
-            continue
-        rows.append(
-            {
-                "subject_id": record.subject_id,
-                "subject_label": record.subject_label or record.subject_id,
-                "object_id": record.object_id,
-                "object_label": record.object_label or record.object_id,
-                "predicate_id": record.predicate_id,
-                "confidence": record.confidence,
-                "signals": None,
-                "status": "proposed",
-                "proposed_by": ", ".join(record.author_label) or None,
-                "comment": record.comment,
-            }
-        )
-    return rows
 
 
 @router.get("/ui/sparql", response_class=HTMLResponse)

@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from app.api import create_app
-from app.api.rate_limit import request_kind
-from app.auth import add_token
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.access.tokens import add_token
+from mosaic.api import create_app
+from mosaic.api.rate_limit import request_kind
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 from tests.conftest import DATA
 
 ALPHA = (DATA / "bundle/alpha/alpha.ttl").read_bytes()
@@ -120,7 +120,12 @@ def test_cheap_reads_are_never_limited(limited: ClientFactory) -> None:
         ("GET", "/terms/compare?q=prompt%20injection", None),
         ("GET", "/analysis/coverage", None),
         ("GET", "/alignments?source=alpha&target=beta", None),
-        ("POST", "/validate", "@prefix ex: <http://example.org/> . ex:a ex:b ex:c ."),
+        (
+            "POST",
+            "/validate",
+            "@prefix ex: <http://example.org/> . "
+            "ex:a a <http://www.w3.org/2004/02/skos/core#Concept> .",
+        ),
     ],
 )
 def test_expensive_reads_past_the_limit_get_429(

@@ -5,9 +5,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.settings import Settings
-from app.store import GraphStore
-from tests.terms_data import load_vocabulary
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
+from tests.terms_data import caught_up, load_vocabulary
 
 PROBLEM = "application/problem+json"
 
@@ -65,6 +65,7 @@ def test_resolve_sees_an_uploaded_vocabulary(
 ) -> None:
     assert client.get("/terms/resolve", params={"q": "LLM"}).json()["senses"] == []
     load_vocabulary(store, settings, "gamma")
+    caught_up(client)
     hit = client.get("/terms/resolve", params={"q": "LLM"}).json()["senses"][0]["concepts"][0]
     assert (hit["curie"], hit["initiative"]) == ("gamma:G1", "gamma")
 
@@ -124,6 +125,7 @@ def test_compare_term_suggests_a_relation_for_unmapped_pairs(
     client: TestClient, store: GraphStore, settings: Settings
 ) -> None:
     load_vocabulary(store, settings, "gamma")
+    caught_up(client)
     body = client.get("/terms/compare", params={"q": "prompt injection"}).json()
     assert {"al:A1", "gamma:G3"} <= set(body["senses"])
     [pair] = [p for p in body["pairs"] if {p["subject"], p["object"]} == {"al:A1", "gamma:G3"}]

@@ -7,8 +7,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from app.cli import cli
-from app.settings import Settings, get_settings
+from mosaic.cli import cli
+from mosaic.settings import Settings, get_settings
 from tests.conftest import DATA
 
 
@@ -16,7 +16,7 @@ from tests.conftest import DATA
 def _test_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI reads get_settings(); point it at the test bundle and a temporary store."""
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
@@ -128,8 +128,12 @@ def test_load_sssom_mapping_set(runner: CliRunner) -> None:
         (["load", str(DATA / "rdf/good.ttl")], "--initiative is required"),
         (["load", str(DATA / "rdf/good.ttl"), "--initiative", "../x"], "invalid initiative id"),
         (
-            ["load", str(DATA / "csv/good.csv"), "--initiative", "g", "--format", "yaml"],
-            "unknown RDF format",
+            ["load", str(DATA / "csv/good.csv"), "--initiative", "g", "--input-format", "yaml"],
+            "mosaic load: Invalid value for '--input-format': 'yaml' is not one of",
+        ),
+        (
+            ["load", str(DATA / "rdf/good.ttl"), "--initiative", "g", "--format", "turtle"],
+            "use --input-format turtle",
         ),
         (["export", "--format", "turtle"], "cannot hold named graphs"),
         (["export", "--initiative", "nope"], "no initiative 'nope'"),
@@ -159,8 +163,11 @@ def test_export_initiative_and_whole_store(runner: CliRunner, tmp_path: Path) ->
     assert "wrote" in err
 
 
-def test_no_seed_leaves_store_empty(runner: CliRunner) -> None:
-    code, out, _ = run(runner, "query", "--no-seed", "ASK { ?s ?p ?o }")
+def test_no_seed_leaves_store_without_the_bundle(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "query", "--no-seed", "ASK { GRAPH ?g { ?s ?p ?o } }")
+    assert code == 0
+    assert json.loads(out)["boolean"] is True  # the marker: made without the bundle
+    code, out, _ = run(runner, "query", "--no-seed", "ASK { ?c a ?kind }")
     assert code == 0
     assert json.loads(out)["boolean"] is False
 

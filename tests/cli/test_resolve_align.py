@@ -7,15 +7,15 @@ import pytest
 import sssom_pydantic
 from click.testing import CliRunner
 
-from app.cli import cli
-from app.settings import Settings, get_settings
+from mosaic.cli import cli
+from mosaic.settings import Settings, get_settings
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI reads get_settings(); point it at the test bundle and a temporary store."""
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
@@ -68,11 +68,20 @@ def test_resolve_with_no_match_says_so_on_stderr(runner: CliRunner) -> None:
     ("args", "message"),
     [
         (["resolve", "  "], "<term>:0:0: TERM must not be empty"),
-        (["resolve", "prompt", "--limit", "0"], "<term>:0:0: limit must be between 1 and 100"),
-        (["resolve", "prompt", "--kind", "nope"], "<term>:0:0: unknown kind 'nope'"),
+        (
+            ["resolve", "prompt", "--limit", "0"],
+            "mosaic resolve: Invalid value for '--limit': 0 is not in the range 1<=x<=100.",
+        ),
+        (
+            ["resolve", "prompt", "--kind", "nope"],
+            "mosaic resolve: Invalid value for '--kind': 'nope' is not one of",
+        ),
         (["resolve", "prompt", "--initiative", "omega"], "<term>:0:0: unknown initiative 'omega'"),
         (["align", "alpha", "omega"], "<align>:0:0: unknown initiative 'omega'"),
-        (["align", "alpha", "beta", "--min-score", "2"], "<align>:0:0: min_score must be"),
+        (
+            ["align", "alpha", "beta", "--min-score", "2"],
+            "mosaic align: Invalid value for '--min-score': 2.0 is not in the range 0.0<=x<=1.0.",
+        ),
     ],
 )
 def test_bad_argument_is_exit_2_with_one_line(

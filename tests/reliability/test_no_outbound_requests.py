@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.dataset import SourceFile, load_into_initiative
-from app.errors import UnsafeInputError
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.dataset.load import SourceFile, load_into_initiative
+from mosaic.errors import UnsafeInputError
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 
 
 class Listener:
@@ -103,7 +103,10 @@ def test_service_queries_are_refused_and_never_reach_the_listener(
         (
             "turtle",
             "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
-            "<http://x/o> owl:imports <http://127.0.0.1:{port}/onto.ttl> .",
+            "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+            "<http://x/o> owl:imports <http://127.0.0.1:{port}/onto.ttl> .\n"
+            "<http://x/s> a skos:ConceptScheme .\n"
+            '<http://x/c> a skos:Concept ; skos:inScheme <http://x/s> ; skos:prefLabel "C"@en .',
         ),
     ],
 )
@@ -114,7 +117,9 @@ def test_documents_pointing_elsewhere_are_never_fetched(
     if fmt == "turtle":
         # owl:imports is only a triple: it is stored, never followed.
         summary, _ = load_into_initiative(store, settings, "gamma", [SourceFile(data, "doc", fmt)])
-        assert summary.total == 1
+        assert summary.total == 5
+        owl_imports = "http://www.w3.org/2002/07/owl#imports"
+        assert store.ask(f"ASK {{ <http://x/o> <{owl_imports}> ?o }}")
     else:
         with pytest.raises(UnsafeInputError):
             load_into_initiative(store, settings, "gamma", [SourceFile(data, "doc", fmt)])

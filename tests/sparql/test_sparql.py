@@ -14,9 +14,9 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api import create_app
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.api import create_app
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <http://www.w3.org/2004/02/skos/core#Concept> }"
 LABELS = "SELECT ?c ?l WHERE { ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } ORDER BY ?c"
@@ -276,7 +276,8 @@ def test_cors_for_read_routes_without_credentials(client: TestClient) -> None:
     )
     assert preflight.status_code == 200
     refused = client.options(
-        "/sparql", headers={"origin": "https://x.example", "access-control-request-method": "PUT"}
+        "/sparql",
+        headers={"origin": "https://x.example", "access-control-request-method": "DELETE"},
     )
     assert refused.status_code == 400
 
@@ -409,3 +410,63 @@ def test_injection_through_parameters_is_inert(client: TestClient) -> None:
     response = client.get("/queries/concepts-by-label", params={"label": evil})
     assert response.status_code == 200
     assert json.loads(response.content)["results"]["bindings"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "formats", "accept", "media_type"),
+    [
+        # One format given twice, by name and by media type (SPARQLWrapper's TSV).
+        (LABELS, ["tsv", "text/tab-separated-values"], None, "text/tab-separated-values"),
+        (LABELS, ["json", "json"], None, "application/sparql-results+json"),
+        # An empty value, and one that names nothing for SELECT, leave the choice to Accept.
+        (LABELS, ["rdf+xml", ""], "text/csv", "text/csv"),
+        (LABELS, ["turtle"], "*/*", "application/sparql-results+json"),
+        # Two formats, one of them named in Accept.
+        (
+            LABELS,
+            ["json", "xml"],
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+        ),
+        # For a graph, xml is RDF/XML, json is JSON-LD, n3 is Turtle; a list of media types works.
+        ("CONSTRUCT WHERE { ?s ?p ?o }", ["xml"], "application/rdf+xml", "application/rdf+xml"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", ["json"], None, "application/ld+json"),
+        ("DESCRIBE <https://w3id.org/mosaic/id/alpha/A1>", ["n3"], None, "text/turtle"),
+        (
+            "CONSTRUCT WHERE { ?s ?p ?o }",
+            ["json-ld", "application/ld+json,application/x-json+ld"],
+            None,
+            "application/ld+json",
+        ),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", ["csv"], None, "text/turtle"),
+        ("ASK {}", ["xml"], None, "application/sparql-results+xml"),
+    ],
+)
+def test_format_parameter_per_query_form(
+    client: TestClient, query: str, formats: list[str], accept: str | None, media_type: str
+) -> None:
+    params: list[tuple[str, str | int | float | bool | None]] = [
+        ("query", query),
+        *(("format", value) for value in formats),
+    ]
+    headers = {"accept": accept} if accept else {}
+    for response in (
+        client.get("/sparql", params=params, headers=headers),
+        client.post("/sparql", data={"query": query}, params=params[1:], headers=headers),
+    ):
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].split(";")[0] == media_type
+
+
+def test_formats_that_disagree_are_400(client: TestClient) -> None:
+    for query, formats in [
+        (LABELS, ["json", "xml"]),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", ["json", "turtle"]),
+    ]:
+        params: list[tuple[str, str | int | float | bool | None]] = [("query", query)]
+        params += [("format", value) for value in formats]
+        response = client.get("/sparql", params=params)
+        assert response.status_code == 400
+        body = problem(response)
+        assert body["parameter"] == "format"
+        assert "json, " in str(body["detail"])

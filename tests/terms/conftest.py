@@ -9,13 +9,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from app.catalog import Catalog
-from app.dataset import SourceFile, ensure_seeded, load_into_initiative
-from app.identifiers import load_converter
-from app.label_index import LabelIndex, LabelIndexHolder
-from app.settings import Settings
-from app.store import open_store
-from app.terms.train import TrainingRun, train
+from mosaic.dataset.load import SourceFile, load_into_initiative
+from mosaic.dataset.seed import ensure_seeded
+from mosaic.rdf.identifiers import load_converter
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import open_store
+from mosaic.terms.index_holder import LabelIndexHolder
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.train import TrainingRun, train
 from tests.conftest import DATA
 
 RANKER = DATA / "terms" / "ranker"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.label_index import LabelIndex
-from app.terms import features
-from app.terms.features import COLUMN, FEATURE_NAMES, compute_features
-from app.terms.ranking import featurize
-from app.terms.sides import SourceTerm, prepare_sources, prepare_targets
+from mosaic.terms import features
+from mosaic.terms.features import COLUMN, FEATURE_NAMES, compute_features
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.ranking import featurize
+from mosaic.terms.sides import SourceTerm, prepare_sources, prepare_targets
 from tests.terms.conftest import S1, S3, TARGET, TGT
 
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from app import embedding
-from app.errors import ModelUnavailableError, NotFoundError
-from app.label_index import LabelIndex
-from app.terms.model import MODELS_DIR, NO_MATCH_FILE, RANKER_FILE, load_model, save_model
-from app.terms.ranking import rank_candidates
-from app.terms.sides import SourceTerm
-from app.terms.signals import load_wordllama
-from app.terms.train import TrainingRun
+from mosaic.errors import ModelUnavailableError, NotFoundError
+from mosaic.terms import embedding
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.model import MODELS_DIR, NO_MATCH_FILE, RANKER_FILE, load_model, save_model
+from mosaic.terms.ranking import rank_candidates
+from mosaic.terms.sides import SourceTerm
+from mosaic.terms.signals import load_wordllama
+from mosaic.terms.train import TrainingRun
 from tests.terms.conftest import TARGET, TGT
 
 POISON = SourceTerm(
@@ -105,10 +105,10 @@ def test_a_model_of_other_features_is_refused(tiny_run: TrainingRun, tmp_path: P
 def test_missing_wordllama_weights_fail_loudly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.terms.signals.wordllama_folder", lambda: tmp_path)
+    monkeypatch.setattr("mosaic.terms.signals.wordllama_folder", lambda: tmp_path)
     with pytest.raises(ModelUnavailableError, match="weights cannot be loaded"):
         load_wordllama()
-    monkeypatch.setattr("app.terms.signals.wordllama_folder", lambda: None)
+    monkeypatch.setattr("mosaic.terms.signals.wordllama_folder", lambda: None)
     with pytest.raises(ModelUnavailableError, match="not installed"):
         load_wordllama()
     assert embedding.WORDLLAMA_DIM == 256

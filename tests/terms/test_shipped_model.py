@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from app.label_index import LabelIndex
-from app.terms.model import MODELS_DIR, NO_MATCH_FILE, RANKER_FILE, save_model
-from app.terms.ranking import rank_candidates
-from app.terms.sides import SourceTerm
-from app.terms.train import seeded_index, train
+from mosaic.cli.train import seeded_index
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.model import MODELS_DIR, NO_MATCH_FILE, RANKER_FILE, save_model
+from mosaic.terms.ranking import rank_candidates
+from mosaic.terms.sides import SourceTerm
+from mosaic.terms.train import train
 
 pytestmark = pytest.mark.slow
 ATLAS = "https://w3id.org/mosaic/id/mitre-atlas/"
@@ -29,7 +30,7 @@ def test_training_on_the_bundle_reproduces_the_shipped_files(
 
     for name in (RANKER_FILE, NO_MATCH_FILE):
         assert (tmp_path / name).read_bytes() == (MODELS_DIR / name).read_bytes(), (
-            f"{name} differs: run `python -m app.terms.train` and commit the model files"
+            f"{name} differs: run `mosaic train` and commit the model files"
         )
 
 

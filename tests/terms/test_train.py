@@ -6,8 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.label_index import LabelIndex
-from app.terms.devsets import (
+from mosaic.terms.devsets import (
     DEFINITION_ONLY,
     FULL,
     PARAPHRASE,
@@ -17,9 +16,10 @@ from app.terms.devsets import (
     rejected_targets,
     with_variant,
 )
-from app.terms.metrics import hits
-from app.terms.model import NO_MATCH_FILE, RANKER_FILE, save_model
-from app.terms.train import TrainingRun, featurize_queries, training_arrays
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.metrics import hits
+from mosaic.terms.model import NO_MATCH_FILE, RANKER_FILE, save_model
+from mosaic.terms.train import TrainingRun, featurize_queries, training_arrays
 from tests.terms.conftest import GLOSSARY, S1, S2, S3, TARGET, TGT, train_tiny
 
 

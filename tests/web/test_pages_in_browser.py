@@ -1,80 +1,21 @@
 """The pages, driven as a person would: Debian's chromium through Playwright, a real uvicorn on
-127.0.0.1, the test bundle. Screenshots go to test-artifacts/ to be looked at."""
+127.0.0.1, the test bundle (fixtures in conftest.py). Screenshots go to test-artifacts/ to be
+looked at."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import shutil
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from app.auth import add_token
-from app.settings import PROJECT_ROOT
-from tests.live_server import live_server
+from tests.web.conftest import shot
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with live_server(tmp_path_factory.mktemp("web") / "store") as running:
-        yield running.base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed (scripts/setup installs it with apt on CI)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    opened = context.new_page()
-    yield opened
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def writable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """A server with a tokens file, and a curator token for alpha."""
-    folder = tmp_path_factory.mktemp("review")
-    tokens = folder / "tokens.json"
-    token = add_token(tokens, "Cora Curator", "curator", ["alpha"], orcid="0000-0002-1825-0097")
-    with live_server(folder / "store", {"MOSAIC_TOKENS_FILE": str(tokens)}) as running:
-        yield running.base, token
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_home_lists_initiatives_and_search_opens_a_concept(server: str, page: Page) -> None:
@@ -96,7 +37,9 @@ def test_concept_page_shows_definition_hierarchy_and_mappings(server: str, page:
     body = page.locator("main").inner_text()
     assert "Instructions smuggled into model input" in body
     assert "Indirect prompt injection" in body  # narrower
-    assert "skos:exactMatch" in body and "be:B7" in body
+    assert "exact match of" not in body  # al:A1 is the subject: its own relation reads forward
+    assert "exact match" in body and "be:B7" in body
+    assert "skos:exactMatch" not in body  # readable labels, not CURIEs
     shot(page, "concept")
     page.click("text=Indirect prompt injection")
     page.wait_for_url(lambda url: url.endswith("A1.1"))
@@ -105,8 +48,15 @@ def test_concept_page_shows_definition_hierarchy_and_mappings(server: str, page:
 
 def test_initiative_page_shows_the_hierarchy(server: str, page: Page) -> None:
     page.goto(server + "/initiatives/alpha")
-    tree = page.locator("ul.tree").first.inner_text()
-    assert "Prompt injection" in tree and "Indirect prompt injection" in tree
+    tree = page.locator("#tree")
+    assert "Prompt injection" in tree.inner_text()
+    # Branches start closed: A1's narrower concept shows once A1 is opened.
+    narrower = tree.locator("a", has_text="Indirect prompt injection")
+    assert not narrower.is_visible()
+    summary = tree.locator("summary", has_text="Prompt injection")
+    summary.focus()
+    page.keyboard.press("Enter")  # the keyboard opens a branch, as a click does
+    assert narrower.is_visible()
     # The validation summary: alpha conforms, with one warning (A2 has no definition).
     verdict = page.locator("p.verdict").inner_text()
     assert verdict.startswith("Conforms") and "1 warnings" in verdict
@@ -167,7 +117,11 @@ def test_pages_escape_values_from_vocabularies(server: str, page: Page) -> None:
         "/ui/compare?q=prompt+injection",
         "/ui/coverage",
         "/ui/review?source=alpha&target=beta&min_score=0",
+        "/ui/review",
         "/ui/sparql",
+        "/ui/search?q=prompt+injection",
+        "/ui/sense?concept=al:A1&initiative=beta",
+        "/initiatives/alpha?view=az",
     ],
 )
 def test_phone_width_has_no_horizontal_page_scroll(

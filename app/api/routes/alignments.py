@@ -6,21 +6,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.align import (
+from mosaic.api.deps import CurrentLabelIndexDep
+from mosaic.api.params import AcceptHeader, choice_query, id_query
+from mosaic.api.problems import problem_responses
+from mosaic.errors import ParameterError
+from mosaic.rdf.negotiation import negotiate
+from mosaic.terms.align import (
     DEFAULT_LIMIT,
     DEFAULT_MIN_SCORE,
     DEFAULT_PER_CONCEPT,
     MAX_LIMIT,
     MAX_PER_CONCEPT,
     align,
-    to_sssom_tsv,
 )
-from app.api.deps import LabelIndexDep
-from app.api.params import AcceptHeader, choice_query, id_query
-from app.api.problems import problem_responses
-from app.errors import ParameterError
-from app.negotiation import negotiate
-from app.term_models import AlignmentSet
+from mosaic.terms.alignment_export import to_sssom_tsv
+from mosaic.terms.models import AlignmentSet
 
 router = APIRouter(prefix="/alignments", tags=["alignments"])
 
@@ -36,7 +36,7 @@ FORMATS = {"json": "application/json", "sssom": SSSOM_TSV}
     responses={200: {"content": {SSSOM_TSV: {}}}, **problem_responses(400, 404, 406, 429)},
 )
 def list_alignments(
-    index: LabelIndexDep,
+    index: CurrentLabelIndexDep,
     source: Annotated[str, id_query("The initiative the mappings start from.")],
     target: Annotated[str, id_query("The initiative the mappings point to.")],
     min_score: Annotated[

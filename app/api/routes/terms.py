@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import LabelIndexDep
-from app.api.params import choice_query, curie_query, id_query, term_query
-from app.api.problems import problem_responses
-from app.compare import compare
-from app.resolve import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, resolve_term
-from app.term_models import Comparison, TermResolution
-from loaders.base import KINDS
+from mosaic.api.deps import LabelIndexDep
+from mosaic.api.params import choice_query, curie_query, id_query, term_query
+from mosaic.api.problems import problem_responses
+from mosaic.rdf.vocab import KINDS
+from mosaic.terms.compare import compare
+from mosaic.terms.models import Comparison, TermResolution
+from mosaic.terms.resolve import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, resolve_term
 
 router = APIRouter(prefix="/terms", tags=["terms"])
 
@@ -40,7 +40,10 @@ async def resolve_term_route(
     plurals, acronyms), with typos and type-ahead prefixes, and by meaning. Results are ranked,
     each with the matched label, match type and score, and grouped into **senses**: concepts
     linked by exact or close mappings. Served from an in-memory index, fast enough for
-    type-ahead. An empty query or a limit out of range is 400; an unknown initiative 404.
+    type-ahead. After a write the index is rebuilt in the background while this route keeps
+    answering from the previous one, so an answer may lag a write by one rebuild (about 0.5 s
+    on the bundled data). An empty query or a limit out of range is 400; an unknown initiative
+    404.
     """
     resolution = resolve_term(index, q, initiative=initiative, kind=kind, limit=limit)
     # Built from validated parts by resolve_term: serialised once, not validated again by

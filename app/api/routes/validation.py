@@ -7,18 +7,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from app.api.deps import SettingsDep, StoreDep
-from app.api.params import AcceptHeader, ContentTypeHeader, choice_query, id_query
-from app.api.problems import problem_responses
-from app.api.uploads import UPLOAD_MEDIA_TYPES, read_body, upload_format
-from app.dataset import SourceFile
-from app.errors import ParameterError
-from app.models import ValidationReport
-from app.negotiation import negotiate
-from app.settings import Settings
-from app.shacl import report_to_json, report_to_text, report_to_turtle
-from app.shapes import load_shapes
-from app.validation import validate_documents, validate_store
+from mosaic.api.deps import SettingsDep, StoreDep
+from mosaic.api.params import AcceptHeader, ContentTypeHeader, choice_query, id_query
+from mosaic.api.problems import problem_responses
+from mosaic.api.uploads import UPLOAD_MEDIA_TYPES, read_body, upload_format
+from mosaic.dataset.checks import validate_documents, validate_store
+from mosaic.dataset.load import SourceFile
+from mosaic.errors import ParameterError
+from mosaic.rdf.negotiation import negotiate
+from mosaic.settings import Settings
+from mosaic.validation.models import ValidationReport
+from mosaic.validation.report import report_to_json, report_to_text, report_to_turtle
+from mosaic.validation.rules import load_shapes
 
 router = APIRouter(tags=["validation"])
 
@@ -31,8 +31,11 @@ REPORT_OFFERS: list[tuple[str, str]] = [
 _BY_NAME = {name: media_type for media_type, name in REPORT_OFFERS}
 _REPORT_CONTENT: dict[int | str, dict[str, Any]] = {
     200: {
+        # A model (not its JSON schema inline): FastAPI puts it in the components, where its
+        # $refs resolve; an inline schema's "#/$defs/..." refs broke ReDoc.
+        "model": ValidationReport,
         "content": {
-            "application/json": {"schema": ValidationReport.model_json_schema()},
+            "application/json": {},
             "text/turtle": {},
             "text/plain": {},
         },
@@ -51,7 +54,7 @@ def report_response(
     """The report in the negotiated (or requested) format.
 
     :raises ParameterError: for an unknown ``format``.
-    :raises app.errors.NotAcceptableError: when no offered format is acceptable.
+    :raises mosaic.errors.NotAcceptableError: when no offered format is acceptable.
     """
     if fmt is not None:
         if fmt not in _BY_NAME:
@@ -128,9 +131,10 @@ async def validate_upload(
 
     Send the file as the raw body with its media type: Turtle, TriG, N-Triples, N-Quads,
     RDF/XML, JSON-LD, or `text/csv` (the CSV glossary format, with `?initiative=`). The file is
-    screened and parsed exactly as an upload would be. With `?initiative=` it is checked as that
-    initiative's new graph together with the rest of the store (as `PUT
-    /initiatives/{id}/graph` would check it); without, on its own.
+    screened and parsed exactly as an upload would be; one that defines no `skos:Concept` (an
+    empty body, say) is refused with the `no-concepts` problem (400), as an upload would be.
+    With `?initiative=` it is checked as that initiative's new graph together with the rest of
+    the store (as `PUT /initiatives/{id}/graph` would check it); without, on its own.
     """
     fmt = upload_format(content_type)
     body = await read_body(request, settings.max_upload_bytes)

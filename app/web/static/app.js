@@ -40,6 +40,19 @@
     });
   }
 
+  // Initiative tree: expand or collapse every branch (the tree works without this).
+  var tools = document.querySelector(".tree-tools");
+  var tree = document.getElementById("tree");
+  if (tools && tree) {
+    tools.hidden = false;
+    tools.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-tree]");
+      if (!button) { return; }
+      var open = button.getAttribute("data-tree") === "open";
+      tree.querySelectorAll("details").forEach(function (d) { d.open = open; });
+    });
+  }
+
   // SPARQL editor: run as JSON, show a table, offer downloads in every format.
   var form = document.getElementById("sparql-form");
   if (form) {
@@ -123,11 +136,72 @@
     tokenBox.value = sessionStorage.getItem("mosaic-token") || "";
     tokenBox.addEventListener("change", function () { sessionStorage.setItem("mosaic-token", tokenBox.value.trim()); });
   }
+  // The pair form: an initiative cannot be reviewed against itself.
+  var fromBox = document.getElementById("source");
+  var toBox = document.getElementById("target");
+  if (fromBox && toBox) {
+    var exclude = function () {
+      [[fromBox, toBox], [toBox, fromBox]].forEach(function (pair) {
+        Array.prototype.forEach.call(pair[1].options, function (option) {
+          option.disabled = option.value !== "" && option.value === pair[0].value;
+        });
+      });
+    };
+    fromBox.addEventListener("change", exclude);
+    toBox.addEventListener("change", exclude);
+    exclude();
+  }
+  // "Unsure / skip": hidden for this tab's session, nothing recorded.
+  var SKIPPED = "mosaic-skipped";
+  function skipped() {
+    try { return JSON.parse(sessionStorage.getItem(SKIPPED) || "[]"); } catch (e) { return []; }
+  }
+  function rowKey(row) { return row.getAttribute("data-subject") + " " + row.getAttribute("data-object"); }
   if (queue) {
     var status = document.getElementById("review-status");
     var count = document.getElementById("queue-count");
     var reviewed = document.getElementById("reviewed");
+    var skippedNote = document.getElementById("skipped-note");
+    var skippedCount = document.getElementById("skipped-count");
+    var refresh = function () {
+      var hidden = queue.querySelectorAll("tbody tr[hidden]").length;
+      count.textContent = String(queue.querySelectorAll("tbody tr:not([hidden])").length);
+      skippedCount.textContent = String(hidden);
+      skippedNote.hidden = hidden === 0;
+    };
+    var before = skipped();
+    queue.querySelectorAll("tbody tr").forEach(function (row) {
+      if (before.indexOf(rowKey(row)) >= 0) { row.hidden = true; }
+    });
+    refresh();
+    document.getElementById("unskip").addEventListener("click", function () {
+      var keys = [];
+      queue.querySelectorAll("tbody tr[hidden]").forEach(function (row) { row.hidden = false; keys.push(rowKey(row)); });
+      sessionStorage.setItem(SKIPPED, JSON.stringify(skipped().filter(function (k) { return keys.indexOf(k) < 0; })));
+      refresh();
+    });
+    var nextRow = function (row) {
+      var next = row.nextElementSibling;
+      while (next && next.hidden) { next = next.nextElementSibling; }
+      if (!next) { next = row.previousElementSibling; while (next && next.hidden) { next = next.previousElementSibling; } }
+      return next;
+    };
     queue.addEventListener("click", function (event) {
+      var skip = event.target.closest("button[data-skip]");
+      if (skip) {
+        var skippedRow = skip.closest("tr");
+        var keys = skipped();
+        if (keys.indexOf(rowKey(skippedRow)) < 0) { keys.push(rowKey(skippedRow)); }
+        sessionStorage.setItem(SKIPPED, JSON.stringify(keys));
+        var after = nextRow(skippedRow);
+        skippedRow.hidden = true;
+        refresh();
+        text(status, rowKey(skippedRow).replace(" ", " → ") + ": skipped for now, nothing recorded.");
+        status.className = "muted";
+        var target = after && after.querySelector("button[data-action]");
+        if (target) { target.focus(); }
+        return;
+      }
       var button = event.target.closest("button[data-action]");
       if (!button) { return; }
       var row = button.closest("tr");
@@ -154,9 +228,9 @@
           text(a, m.subject_id + " " + (m.predicate_modifier ? "NOT " : "") + m.predicate_id + " " + m.object_id + ": " + m.status);
           li.appendChild(a);
           reviewed.appendChild(li);
-          var next = row.nextElementSibling || row.previousElementSibling;
+          var next = nextRow(row);
           row.remove();
-          count.textContent = String(queue.querySelectorAll("tbody tr").length);
+          refresh();
           text(status, body.subject + " → " + body.object + ": " + m.status + ".");
           status.className = "muted";
           var focus = next && next.querySelector("button[data-action]");
