@@ -1146,3 +1146,6 @@ def _embedded_only(settings: Settings) -> None:
 def main() -> None:
     """Entry point of the ``mosaic`` console script."""
     cli(prog_name="mosaic")
+
+
+from app import cli_release  # noqa: E402, F401 (registers `mosaic release` on the group)

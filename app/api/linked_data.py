@@ -1,0 +1,143 @@
+"""What the linked-data routes share: content negotiation, ``Link`` headers, and per-app state.
+
+The dereferenced IRIs, ``/dataset``, ``/.well-known/void`` and a release's page answer in the
+same RDF syntaxes, chosen by ``?format=`` (which wins) or ``Accept`` with a table (Turtle
+first, so ``*/*`` and rdflib's list of equals get Turtle), and point to the other syntaxes with
+``Link: <...?format=...>; rel="alternate"; type="..."``.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from fastapi import Request, Response
+
+from app.catalog import Catalog
+from app.errors import ParameterError
+from app.negotiation import negotiate
+from app.publish.description import describe_dataset
+from app.publish.facts import DatasetFacts, FactsCache
+from app.publish.releases import ReleaseShelf
+from app.publish.resources import PREFIXES
+from app.rdf_io import serialize_quads, syntax_for_name
+from app.settings import Settings
+from app.store import GraphStore
+
+#: RDF representations in the server's order of preference: (media type, format name).
+RDF_OFFERS = [
+    ("text/turtle", "turtle"),
+    ("application/ld+json", "jsonld"),
+    ("application/rdf+xml", "rdfxml"),
+    ("application/n-triples", "ntriples"),
+]
+HTML_OFFER = ("text/html", "html")
+JSON_OFFER = ("application/json", "json")
+MEDIA_TYPES = {name: media_type for media_type, name in [*RDF_OFFERS, HTML_OFFER, JSON_OFFER]}
+
+_STATE_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A chosen representation."""
+
+    media_type: str
+    name: str
+
+    @property
+    def is_rdf(self) -> bool:
+        """Whether it is one of the RDF syntaxes."""
+        return self.name in {name for _, name in RDF_OFFERS}
+
+
+def choose(accept: str | None, format: str | None, offers: list[tuple[str, str]]) -> Choice:
+    """The representation asked for by ``?format=`` (which wins) or ``Accept``.
+
+    :raises ParameterError: for a format name not offered here (400).
+    :raises NotAcceptableError: when nothing in ``Accept`` is offered (406).
+    """
+    names = {name: media_type for media_type, name in offers}
+    if format is not None:
+        if format not in names:
+            raise ParameterError(
+                f"unknown format {format!r} (known: {', '.join(names)})", parameter="format"
+            )
+        return Choice(names[format], format)
+    media_type, name = negotiate(accept, offers)
+    return Choice(media_type, name)
+
+
+def alternates(path: str, offers: list[tuple[str, str]], current: str) -> str:
+    """The ``Link`` header naming every other representation of the resource at ``path``."""
+    seen: set[str] = set()
+    links = []
+    for media_type, name in offers:
+        if name == current or name in seen:
+            continue
+        seen.add(name)
+        links.append(f'<{path}?format={name}>; rel="alternate"; type="{media_type}"')
+    return ", ".join(links)
+
+
+def rdf_response(
+    triples: list[ox.Triple],
+    choice: Choice,
+    *,
+    link: str,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """``triples`` in the chosen RDF syntax, with ``Vary: Accept`` and the ``Link`` header."""
+    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+    body = serialize_quads(quads, syntax_for_name(choice.name), PREFIXES)
+    return Response(
+        content=body,
+        media_type=choice.media_type,
+        status_code=status_code,
+        headers={"Vary": "Accept", "Link": link, **(headers or {})},
+    )
+
+
+def facts_cache(request: Request) -> FactsCache:
+    """The app's cache of the dataset facts, made on first use for the store of this lifespan."""
+    state = request.app.state
+    store: GraphStore = state.store
+    with _STATE_LOCK:
+        cache: FactsCache | None = getattr(state, "publish_facts", None)
+        if cache is None or cache.store is not store:
+            settings: Settings = state.settings
+            catalog: Catalog = state.catalog
+            cache = FactsCache(store, catalog, f"{settings.base_iri}dataset")
+            state.publish_facts = cache
+        return cache
+
+
+def release_shelf(request: Request) -> ReleaseShelf:
+    """The releases of the app's releases folder (manifests re-read when they change)."""
+    state = request.app.state
+    settings: Settings = state.settings
+    with _STATE_LOCK:
+        shelf: ReleaseShelf | None = getattr(state, "publish_releases", None)
+        if shelf is None or shelf.folder != settings.releases_dir:
+            shelf = ReleaseShelf(settings.releases_dir)
+            state.publish_releases = shelf
+        return shelf
+
+
+def service_url(request: Request) -> str:
+    """Where this server answers, as the client reached it (``http://host:port/``)."""
+    url = str(request.base_url)
+    return url if url.endswith("/") else url + "/"
+
+
+def dataset_description(request: Request) -> tuple[DatasetFacts, list[ox.Triple]]:
+    """The facts and the VoID/DCAT description of the dataset, as this server serves it."""
+    settings: Settings = request.app.state.settings
+    facts = facts_cache(request).get()
+    releases = [release.ref() for release in release_shelf(request).releases()]
+    triples = describe_dataset(
+        facts, base_iri=settings.base_iri, service_url=service_url(request), releases=releases
+    )
+    return facts, triples
