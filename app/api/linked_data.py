@@ -19,7 +19,7 @@ from app.errors import ParameterError
 from app.negotiation import negotiate
 from app.publish.description import describe_dataset
 from app.publish.facts import DatasetFacts, FactsCache
-from app.publish.releases import ReleaseShelf
+from app.publish.releases import ConceptHistory, ReleaseShelf, concept_digest, concept_history
 from app.publish.resources import PREFIXES
 from app.rdf_io import serialize_quads, syntax_for_name
 from app.settings import Settings
@@ -141,3 +141,13 @@ def dataset_description(request: Request) -> tuple[DatasetFacts, list[ox.Triple]
         facts, base_iri=settings.base_iri, service_url=service_url(request), releases=releases
     )
     return facts, triples
+
+
+def concept_history_for(request: Request, iri: str) -> ConceptHistory | None:
+    """In which release the concept ``iri`` last changed; ``None`` when there is no release."""
+    releases = release_shelf(request).releases()
+    if not releases:
+        return None
+    store: GraphStore = request.app.state.store
+    current = concept_digest(store.subject_quads(ox.NamedNode(iri)))
+    return concept_history(releases, iri, current)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from app.api.linked_data import concept_history_for
 from app.curation import Curation
 from app.curation_models import MappingFilter
 from app.label_index import LabelIndex, is_identifier
@@ -63,4 +64,5 @@ def concept_page(request: Request, concept: Concept) -> HTMLResponse:
         titles=titles,
         reviews=reviews,
         comparable=bool(title) and not is_identifier(title or ""),
+        history=concept_history_for(request, concept.iri),
     )
