@@ -31,12 +31,18 @@ RDF_OFFERS = [
     ("application/ld+json", "jsonld"),
     ("application/rdf+xml", "rdfxml"),
     ("application/n-triples", "ntriples"),
+    # N-Triples' media type before RDF 1.1; what rdflib asks for with format="nt".
+    ("text/plain", "ntriples"),
 ]
 HTML_OFFER = ("text/html", "html")
 JSON_OFFER = ("application/json", "json")
-MEDIA_TYPES = {name: media_type for media_type, name in [*RDF_OFFERS, HTML_OFFER, JSON_OFFER]}
 
 _STATE_LOCK = threading.Lock()
+
+
+def format_names(offers: list[tuple[str, str]]) -> list[str]:
+    """The ``?format=`` names of ``offers``, each once, in order."""
+    return list(dict.fromkeys(name for _, name in offers))
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,9 @@ def choose(accept: str | None, format: str | None, offers: list[tuple[str, str]]
     :raises ParameterError: for a format name not offered here (400).
     :raises NotAcceptableError: when nothing in ``Accept`` is offered (406).
     """
-    names = {name: media_type for media_type, name in offers}
+    names: dict[str, str] = {}
+    for media_type, name in offers:
+        names.setdefault(name, media_type)  # a name's first media type is its own
     if format is not None:
         if format not in names:
             raise ParameterError(

@@ -19,6 +19,7 @@ from app.api.linked_data import (
     alternates,
     choose,
     dataset_description,
+    format_names,
     rdf_response,
     release_shelf,
     service_url,
@@ -35,7 +36,7 @@ PAGE_OFFERS = [*RDF_OFFERS, HTML_OFFER]
 
 
 def _format(offers: list[tuple[str, str]]) -> object:
-    return choice_query([name for _, name in offers], "The syntax; wins over the Accept header.")
+    return choice_query(format_names(offers), "The syntax; wins over the Accept header.")
 
 
 def _responses(offers: list[tuple[str, str]]) -> dict[int | str, dict[str, object]]:

@@ -23,6 +23,7 @@ from app.api.linked_data import (
     alternates,
     choose,
     dataset_description,
+    format_names,
     rdf_response,
     release_shelf,
     service_url,
@@ -102,7 +103,7 @@ def read_release(
     accept: AcceptHeader = None,
     format: Annotated[
         str | None,
-        choice_query([n for _, n in RELEASE_OFFERS], "The representation; wins over Accept."),
+        choice_query(format_names(RELEASE_OFFERS), "The representation; wins over Accept."),
     ] = None,
 ) -> ReleaseOut | Response:
     """One release (`{base}releases/{version}`): its DCAT description, manifest or page."""

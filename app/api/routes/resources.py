@@ -28,6 +28,7 @@ from app.api.linked_data import (
     alternates,
     choose,
     dataset_description,
+    format_names,
     rdf_response,
 )
 from app.api.params import AcceptHeader, choice_query
@@ -153,7 +154,10 @@ def serve_description(
             rows=_rows(description, converter, base_iri),
             incoming_only=description.incoming_only,
             path=path,
-            formats=[(name, media_type) for media_type, name in RDF_OFFERS],
+            formats=[
+                (name, choose(None, name, RDF_OFFERS).media_type)
+                for name in format_names(RDF_OFFERS)
+            ],
         )
         response.headers["Vary"] = "Accept"
         response.headers["Link"] = link
