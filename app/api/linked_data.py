@@ -9,10 +9,12 @@ first, so ``*/*`` and rdflib's list of equals get Turtle), and point to the othe
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
-from fastapi import Request, Response
+from fastapi import APIRouter, Request, Response
 
 from app.catalog import Catalog
 from app.errors import ParameterError
@@ -38,6 +40,23 @@ HTML_OFFER = ("text/html", "html")
 JSON_OFFER = ("application/json", "json")
 
 _STATE_LOCK = threading.Lock()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def get_and_head(router: APIRouter, path: str, **options: Any) -> Callable[[F], F]:
+    """Register an endpoint for GET and for HEAD (the same answer; the server drops the body).
+
+    Only GET is in the OpenAPI document: FastAPI would give both methods one operation id.
+    """
+
+    def register(endpoint: F) -> F:
+        router.add_api_route(path, endpoint, methods=["GET"], **options)
+        router.add_api_route(
+            path, endpoint, methods=["HEAD"], **{**options, "include_in_schema": False}
+        )
+        return endpoint
+
+    return register
 
 
 def format_names(offers: list[tuple[str, str]]) -> list[str]:

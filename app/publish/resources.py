@@ -149,9 +149,13 @@ def describe_resource(
 
     :param extra: computed statements (the dataset description); those about ``iri`` or one
         of its hash IRIs are added.
-    :raises NotFoundError: when the store says nothing about it and nothing points at it.
+    :raises NotFoundError: when the store says nothing about it and nothing points at it, or
+        it is not a valid IRI (a path with control characters), so cannot be in the store.
     """
-    node = ox.NamedNode(iri)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError as exc:
+        raise NotFoundError("resource", iri) from exc
     rows = store.select(catalog["resource-description"].sparql, {"resource": node})
     triples = _rows_to_triples(rows)  # type: ignore[arg-type]
     if any(

@@ -185,6 +185,13 @@ def test_unknown_iri_is_a_404_problem(client: TestClient) -> None:
         assert body["id"] == BASE + path.lstrip("/")
 
 
+def test_a_path_that_is_no_iri_is_404_not_a_failure(client: TestClient) -> None:
+    """Control characters cannot be in an IRI, so nothing can be stored under it."""
+    response = client.get("/id/%2A%C2%AE%5E%C2%9A%15%F1%A4%A7%BE%02t?format=rdfxml")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM
+
+
 def test_nothing_acceptable_is_406_and_an_unknown_format_400(client: TestClient) -> None:
     response = client.get("/id/alpha/A1", headers={"accept": "image/png"})
     assert response.status_code == 406

@@ -20,6 +20,7 @@ from app.api.linked_data import (
     choose,
     dataset_description,
     format_names,
+    get_and_head,
     rdf_response,
     release_shelf,
     service_url,
@@ -49,9 +50,9 @@ def _responses(offers: list[tuple[str, str]]) -> dict[int | str, dict[str, objec
     }
 
 
-@router.api_route(
+@get_and_head(
+    router,
     "/.well-known/void",
-    methods=["GET", "HEAD"],
     responses=_responses(RDF_OFFERS),
 )
 def read_well_known_void(
@@ -67,9 +68,9 @@ def read_well_known_void(
     )
 
 
-@router.api_route(
+@get_and_head(
+    router,
     "/dataset",
-    methods=["GET", "HEAD"],
     responses=_responses(PAGE_OFFERS),
 )
 def read_dataset(

@@ -24,6 +24,7 @@ from app.api.linked_data import (
     choose,
     dataset_description,
     format_names,
+    get_and_head,
     rdf_response,
     release_shelf,
     service_url,
@@ -87,9 +88,9 @@ def list_releases(
     return ReleaseList(items=items, total=len(items))
 
 
-@router.api_route(
+@get_and_head(
+    router,
     "/{version}",
-    methods=["GET", "HEAD"],
     response_model=ReleaseOut,
     responses={
         200: {"content": {media_type: {} for media_type, _ in RELEASE_OFFERS}},
@@ -127,9 +128,9 @@ def read_release(
     return rdf_response(own, choice, link=link)
 
 
-@router.api_route(
+@get_and_head(
+    router,
     "/{version}/{path:path}",
-    methods=["GET", "HEAD"],
     response_class=FileResponse,
     responses={
         200: {"description": "The file, with its media type."},

@@ -29,6 +29,7 @@ from app.api.linked_data import (
     choose,
     dataset_description,
     format_names,
+    get_and_head,
     rdf_response,
 )
 from app.api.params import AcceptHeader, choice_query
@@ -211,20 +212,14 @@ def _add_kind(segment: str, summary: str) -> None:
     endpoint.__doc__ = summary
     name = f"read_{segment.replace('-', '_')}_iri"
     endpoint.__name__ = name
-    router.add_api_route(
-        f"/{segment}/{{rest:path}}",
-        endpoint,
-        methods=["GET", "HEAD"],
-        responses=RESPONSES,  # type: ignore[arg-type]
-        name=name,
-    )
+    get_and_head(router, f"/{segment}/{{rest:path}}", responses=RESPONSES, name=name)(endpoint)
 
 
 for _segment, _summary in KINDS:
     _add_kind(_segment, _summary)
 
 
-@router.api_route("/ontology", methods=["GET", "HEAD"], responses=RESPONSES)  # type: ignore[arg-type]
+@get_and_head(router, "/ontology", responses=RESPONSES)
 def read_ontology(
     request: Request,
     store: StoreDep,
