@@ -12,7 +12,7 @@ import rdflib
 from fastapi.testclient import TestClient
 
 from app.settings import PROJECT_ROOT
-from app.store import GraphStore
+from app.store import GraphStore, term_text
 
 BASE = "https://w3id.org/mosaic/"
 DATASET = f"{BASE}dataset"
@@ -32,7 +32,7 @@ def parse(body: bytes, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> set[ox.Triple
 
 def values(graph: set[ox.Triple], subject: str, predicate: str) -> set[str]:
     return {
-        str(t.object.value)
+        term_text(t.object)
         for t in graph
         if t.subject == ox.NamedNode(subject) and t.predicate == ox.NamedNode(predicate)
     }
@@ -99,7 +99,7 @@ def test_each_initiative_graph_is_a_dataset_with_its_source_metadata(
 def test_every_download_of_the_description_answers(client: TestClient) -> None:
     graph = parse(client.get("/dataset").content)
     distributions = {
-        t.subject.value
+        term_text(t.subject)
         for t in graph
         if t.predicate == ox.NamedNode(RDF_TYPE) and t.object == ox.NamedNode(f"{DCAT}Distribution")
     }
@@ -173,14 +173,8 @@ def conformance(turtle: bytes) -> tuple[bool, set[str]]:
     data = rdflib.Graph().parse(data=turtle, format="turtle")
     shapes = rdflib.Graph().parse(PROFILE, format="turtle")
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
-    failing = {
-        str(shape)
-        for shape in report.objects(None, rdflib.URIRef(f"{SH}sourceShape"))  # type: ignore[union-attr]
-    }
-    paths = {
-        str(path)
-        for path in report.objects(None, rdflib.URIRef(f"{SH}resultPath"))  # type: ignore[union-attr]
-    }
+    failing = {str(shape) for shape in report.objects(None, rdflib.URIRef(f"{SH}sourceShape"))}
+    paths = {str(path) for path in report.objects(None, rdflib.URIRef(f"{SH}resultPath"))}
     return bool(conforms), failing | paths
 
 

@@ -49,13 +49,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 
 def raw_get(
-    server: LiveServer, path: str, method: str = "GET"
+    server: LiveServer, path: str, method: str = "GET", accept: str = "text/turtle"
 ) -> tuple[int, dict[str, str], bytes]:
     """A request with the path sent exactly as given (no client-side normalisation of ``..``)."""
     parts = urlsplit(server.base)
     connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
     try:
-        connection.request(method, path, headers={"Accept": "text/turtle"})
+        connection.request(method, path, headers={"Accept": accept})
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:
@@ -131,3 +131,27 @@ def test_the_release_folder_is_what_the_server_lists(server: LiveServer) -> None
     listed = {line.split("  ", 1)[1] for line in body.decode().splitlines()}
     assert "graphs/alpha.ttl" in listed
     assert Path("manifest.json").name in listed
+
+
+def test_a_release_made_while_the_server_runs_is_listed_at_once(tmp_path: Path) -> None:
+    """``mosaic release`` reads the snapshot the server publishes; the server lists it next."""
+    env = {
+        "MOSAIC_ONTOLOGY_DIR": str(DATA / "ontology"),
+        "MOSAIC_DATA_DIR": str(DATA / "bundle"),
+        "MOSAIC_RELEASES_DIR": str(tmp_path / "releases"),
+        "MOSAIC_AUDIT_LOG": "",
+        "PATH": "/usr/bin:/bin",
+    }
+    with live_server(
+        tmp_path / "store", {"MOSAIC_RELEASES_DIR": env["MOSAIC_RELEASES_DIR"]}
+    ) as live:
+        assert b'"total":0' in raw_get(live, "/releases", accept="application/json")[2]
+        made = subprocess.run(
+            [sys.executable, "-m", "app", "release", "--store", str(tmp_path / "store"),
+             "--version", "2.0"],
+            env=env, capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr
+        status, _, body = raw_get(live, "/releases", accept="application/json")
+        assert status == 200
+        assert b'"version":"2.0"' in body

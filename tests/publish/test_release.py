@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import json
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 import pytest
@@ -17,7 +18,7 @@ from app.cli import cli
 from app.publish.facts import read_facts
 from app.publish.release import canonical, nquads, write_release
 from app.settings import Settings, get_settings
-from app.store import GraphStore, open_store
+from app.store import GraphStore, open_store, term_text
 from tests.publish.test_dataset_description import conformance
 
 BASE = "https://w3id.org/mosaic/"
@@ -179,7 +180,7 @@ def test_the_release_description_lists_its_files_and_conforms(
         for q in ox.parse(description, format=ox.RdfFormat.TURTLE)
     }
     urls = {
-        t.object.value
+        term_text(t.object)
         for t in graph
         if t.predicate == ox.NamedNode("http://www.w3.org/ns/dcat#downloadURL")
     }
@@ -237,9 +238,9 @@ def test_data_without_any_date_needs_the_date_option(
         write_release(
             [],
             facts,
-            None,
-            None,
-            None,  # type: ignore[arg-type]
+            cast(Any, None),
+            cast(Any, None),
+            cast(Any, None),
             base_iri=BASE,
             version="1.0",
             output=tmp_path / "r",

@@ -16,7 +16,7 @@ from app.api import create_app
 from app.cli import cli
 from app.publish.releases import ReleaseShelf, concept_history
 from app.settings import Settings, get_settings
-from app.store import GraphStore
+from app.store import GraphStore, term_text
 
 BASE = "https://w3id.org/mosaic/"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -108,7 +108,7 @@ def test_the_dataset_lists_the_release_as_its_current_version(released: TestClie
     release = ox.NamedNode(f"{BASE}releases/1.0")
     assert ox.Triple(dataset, ox.NamedNode(f"{DCAT}hasCurrentVersion"), release) in graph
     # Each initiative graph has the release's files among its distributions.
-    urls = {t.object.value for t in graph if t.predicate == ox.NamedNode(f"{DCAT}downloadURL")}
+    urls = {term_text(t.object) for t in graph if t.predicate == ox.NamedNode(f"{DCAT}downloadURL")}
     assert "http://testserver/releases/1.0/graphs/alpha.ttl" in urls
 
 

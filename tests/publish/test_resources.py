@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.publish.resources import iri_for_path, path_for_iri
-from app.store import GraphStore
+from app.store import GraphStore, term_text
 
 BASE = "https://w3id.org/mosaic/"
 A1 = f"{BASE}id/alpha/A1"
@@ -34,7 +34,7 @@ def about(graph: set[ox.Triple], iri: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for t in graph:
         if t.subject == ox.NamedNode(iri):
-            found.setdefault(t.predicate.value, set()).add(str(t.object.value))
+            found.setdefault(t.predicate.value, set()).add(term_text(t.object))
     return found
 
 
