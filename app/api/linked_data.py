@@ -160,13 +160,26 @@ def service_url(request: Request) -> str:
 
 
 def dataset_description(request: Request) -> tuple[DatasetFacts, list[ox.Triple]]:
-    """The facts and the VoID/DCAT description of the dataset, as this server serves it."""
-    settings: Settings = request.app.state.settings
+    """The facts and the VoID/DCAT description of the dataset, as this server serves it.
+
+    The last description is kept while the facts (the store), the address the client used and
+    the releases stay the same: a graph's IRI reads it on every request.
+    """
+    state = request.app.state
+    settings: Settings = state.settings
     facts = facts_cache(request).get()
     releases = [release.ref() for release in release_shelf(request).releases()]
-    triples = describe_dataset(
-        facts, base_iri=settings.base_iri, service_url=service_url(request), releases=releases
+    root = service_url(request)
+    key = (id(facts), root, tuple(releases))
+    kept: tuple[object, DatasetFacts, list[ox.Triple]] | None = getattr(
+        state, "publish_description", None
     )
+    if kept is not None and kept[0] == key and kept[1] is facts:
+        return facts, kept[2]
+    triples = describe_dataset(
+        facts, base_iri=settings.base_iri, service_url=root, releases=releases
+    )
+    state.publish_description = (key, facts, triples)
     return facts, triples
 
 
