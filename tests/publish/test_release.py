@@ -265,3 +265,10 @@ def test_blank_nodes_get_the_same_labels_from_any_store(tmp_path: Path) -> None:
         del store
     assert outputs[0] == outputs[1]
     assert b"_:c14n" in outputs[0]
+
+
+def test_release_has_help(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["release", "--help"])
+    assert result.exit_code == 0
+    for option in ("--version", "--output", "--date", "--base-url", "--store"):
+        assert option in result.stdout
