@@ -16,16 +16,16 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 
-from app.catalog import Catalog
-from app.errors import ParameterError
-from app.negotiation import negotiate
-from app.publish.description import describe_dataset
-from app.publish.facts import DatasetFacts, FactsCache
-from app.publish.releases import ConceptHistory, ReleaseShelf, concept_digest, concept_history
-from app.publish.resources import PREFIXES
-from app.rdf_io import serialize_quads, syntax_for_name
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.errors import ParameterError
+from mosaic.publish.description import describe_dataset
+from mosaic.publish.facts import DatasetFacts, FactsCache
+from mosaic.publish.releases import ConceptHistory, ReleaseShelf, concept_digest, concept_history
+from mosaic.publish.resources import PREFIXES
+from mosaic.rdf.io import serialize_quads, syntax_for_name
+from mosaic.rdf.negotiation import negotiate
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
 
 #: RDF representations in the server's order of preference: (media type, format name).
 RDF_OFFERS = [

@@ -2,7 +2,7 @@
 
 Title, abstract, authors (the dataset's publisher), licence, keywords and the initiatives
 cited as references all come from the registry graph, through the same
-:class:`~app.publish.facts.DatasetFacts` as the VoID/DCAT description; the version and date
+:class:`~mosaic.publish.facts.DatasetFacts` as the VoID/DCAT description; the version and date
 are the release's. Keys are written in a fixed order, so two releases of the same store are
 byte for byte the same.
 """
@@ -14,8 +14,8 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
-from app.publish.facts import DatasetFacts
-from loaders.base import DCTERMS, Namespace
+from mosaic.publish.facts import DatasetFacts
+from mosaic.rdf.vocab import DCTERMS, Namespace
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 CFF_VERSION = "1.2.0"

@@ -2,7 +2,7 @@
 
 Served at ``/.well-known/void`` and ``/dataset`` (the dataset's own IRI, ``{base}dataset``),
 written into every release, and merged into what a graph's IRI dereferences to. Computed from
-:class:`~app.publish.facts.DatasetFacts` (the registry graph and the SSSOM set metadata) and
+:class:`~mosaic.publish.facts.DatasetFacts` (the registry graph and the SSSOM set metadata) and
 from the releases found, never written by hand twice.
 
 The model:
@@ -34,9 +34,9 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from app.publish.facts import DatasetFacts, GraphFigures
-from app.publish.resources import DCAT, FOAF, SD, VOID
-from loaders.base import DCTERMS, MOSAIC, OWL, RDF_TYPE, RDFS, SKOS, SSSOM, XSD
+from mosaic.publish.facts import DatasetFacts, GraphFigures
+from mosaic.publish.resources import DCAT, FOAF, SD, VOID
+from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, RDFS, SKOS, SSSOM, XSD
 
 IANA = "https://www.iana.org/assignments/media-types/"
 SPARQL_PROTOCOL = ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")

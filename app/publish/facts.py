@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from app.catalog import Catalog
-from app.errors import NotFoundError
-from app.publish.resources import describe_resource
-from app.store import GraphStore, term_text
-from loaders.base import DCTERMS
+from mosaic.errors import NotFoundError
+from mosaic.publish.resources import describe_resource
+from mosaic.rdf.terms import term_text
+from mosaic.rdf.vocab import DCTERMS
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
 
 
 @dataclass(frozen=True)

@@ -36,18 +36,18 @@ from urllib.parse import quote
 import curies
 import pyoxigraph as ox
 
-from app import __version__
-from app.curation import Curation
-from app.curation_models import MappingFilter
-from app.errors import ParameterError
-from app.label_index import LabelIndex
-from app.mapping_export import to_sssom_tsv
-from app.publish.citation import citation
-from app.publish.description import ReleaseFile, ReleaseRef, describe_dataset
-from app.publish.facts import DatasetFacts
-from app.publish.releases import CHECKSUMS, MANIFEST, Release, check_version, concept_digests
-from app.publish.resources import PREFIXES
-from loaders.base import RDF_TYPE, SKOS
+from mosaic import __version__
+from mosaic.curation.models import MappingFilter
+from mosaic.curation.sssom_export import to_sssom_tsv
+from mosaic.curation.workflow import Curation
+from mosaic.errors import ParameterError
+from mosaic.publish.citation import citation
+from mosaic.publish.description import ReleaseFile, ReleaseRef, describe_dataset
+from mosaic.publish.facts import DatasetFacts
+from mosaic.publish.releases import CHECKSUMS, MANIFEST, Release, check_version, concept_digests
+from mosaic.publish.resources import PREFIXES
+from mosaic.rdf.vocab import RDF_TYPE, SKOS
+from mosaic.terms.label_index import LabelIndex
 
 #: ``progress(step, done, total)``, as for seeding.
 Progress = Callable[[str, int, int], None]

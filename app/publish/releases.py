@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from app.errors import NotFoundError, ParameterError
-from app.publish.description import ReleaseFile, ReleaseRef
+from mosaic.errors import NotFoundError, ParameterError
+from mosaic.publish.description import ReleaseFile, ReleaseRef
 
 log = logging.getLogger(__name__)
 

@@ -36,11 +36,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from app.catalog import Catalog
-from app.errors import NotFoundError
-from app.rdf_io import RdfSyntax, serialize_quads
-from app.store import GraphStore
-from loaders.base import DCTERMS, MOSAIC, OWL, RDF_TYPE, TURTLE_PREFIXES, XSD, Namespace
+from mosaic.errors import NotFoundError
+from mosaic.rdf.io import RdfSyntax, serialize_quads
+from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, TURTLE_PREFIXES, XSD, Namespace
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")

@@ -11,8 +11,9 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 
-from app.settings import PROJECT_ROOT
-from app.store import GraphStore, term_text
+from mosaic.rdf.terms import term_text
+from mosaic.resources import shapes_dir
+from mosaic.store.embedded import GraphStore
 
 BASE = "https://w3id.org/mosaic/"
 DATASET = f"{BASE}dataset"
@@ -22,7 +23,7 @@ VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
-PROFILE = PROJECT_ROOT / "shapes" / "profiles" / "dcat.ttl"
+PROFILE = shapes_dir() / "profiles" / "dcat.ttl"
 SH = "http://www.w3.org/ns/shacl#"
 
 
@@ -217,16 +218,16 @@ def test_a_distribution_with_neither_url_fails_the_profile(client: TestClient) -
 
 def test_the_profile_is_not_one_of_the_store_rules() -> None:
     """The store's SHACL gate reads shapes/*.ttl; the profile sits in a folder of its own."""
-    assert PROFILE.parent != PROJECT_ROOT / "shapes"
-    assert not (PROJECT_ROOT / "shapes" / PROFILE.name).exists()
+    assert PROFILE.parent != shapes_dir()
+    assert not (shapes_dir() / PROFILE.name).exists()
     assert Path(PROFILE).is_file()
 
 
 @pytest.mark.slow
 def test_the_bundled_dataset_description_conforms(tmp_path: Path) -> None:
     """The real registry and bundle: every initiative graph and mapping set passes."""
-    from app.api import create_app
-    from app.settings import Settings
+    from mosaic.api import create_app
+    from mosaic.settings import Settings
 
     settings = Settings(
         store_path=tmp_path / "store",

@@ -13,12 +13,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from app.catalog import Catalog
-from app.cli import cli
-from app.publish.facts import read_facts
-from app.publish.release import canonical, nquads, write_release
-from app.settings import Settings, get_settings
-from app.store import GraphStore, open_store, term_text
+from mosaic.cli import cli
+from mosaic.publish.facts import read_facts
+from mosaic.publish.release import canonical, nquads, write_release
+from mosaic.rdf.terms import term_text
+from mosaic.settings import Settings, get_settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore, open_store
 from tests.publish.test_dataset_description import conformance
 
 BASE = "https://w3id.org/mosaic/"
@@ -28,7 +29,7 @@ BASE = "https://w3id.org/mosaic/"
 def _test_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI reads get_settings(); point it at the test bundle and a temporary store."""
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
 
 
 def release(runner: CliRunner, *args: str) -> tuple[int, str]:
@@ -232,7 +233,7 @@ def test_data_without_any_date_needs_the_date_option(
 ) -> None:
     facts = read_facts(store, Catalog.from_folder(settings.queries_dir), f"{BASE}dataset")
     facts.figures = {g: type(f)(f.triples, f.concepts, None) for g, f in facts.figures.items()}
-    from app.errors import ParameterError
+    from mosaic.errors import ParameterError
 
     with pytest.raises(ParameterError, match="no date"):
         write_release(

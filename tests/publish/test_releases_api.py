@@ -12,11 +12,12 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from app.api import create_app
-from app.cli import cli
-from app.publish.releases import ReleaseShelf, concept_history
-from app.settings import Settings, get_settings
-from app.store import GraphStore, term_text
+from mosaic.api import create_app
+from mosaic.cli import cli
+from mosaic.publish.releases import ReleaseShelf, concept_history
+from mosaic.rdf.terms import term_text
+from mosaic.settings import Settings, get_settings
+from mosaic.store.embedded import GraphStore
 
 BASE = "https://w3id.org/mosaic/"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -26,7 +27,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
 
 
 def make_release(version: str, date: str) -> None:
@@ -204,7 +205,7 @@ def test_a_page_without_releases_says_nothing_about_them(client: TestClient) -> 
 
 
 def test_history_reads_digests_in_release_order(tmp_path: Path) -> None:
-    from app.publish.releases import Release
+    from mosaic.publish.releases import Release
 
     def rel(version: str, digest: str | None) -> Release:
         concepts = {} if digest is None else {"c": digest}

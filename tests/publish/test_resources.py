@@ -6,8 +6,9 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from app.publish.resources import iri_for_path, path_for_iri
-from app.store import GraphStore, term_text
+from mosaic.publish.resources import iri_for_path, path_for_iri
+from mosaic.rdf.terms import term_text
+from mosaic.store.embedded import GraphStore
 
 BASE = "https://w3id.org/mosaic/"
 A1 = f"{BASE}id/alpha/A1"

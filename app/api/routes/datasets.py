@@ -3,7 +3,7 @@
 ``/dataset`` is the path of the dataset's own IRI (``{base}dataset``); ``/.well-known/void``
 is where VoID says a client looks for it (VoID, section 7.2). Both answer Turtle by default,
 JSON-LD, RDF/XML or N-Triples on request (``Accept`` or ``?format=``); ``/dataset`` gives a
-browser a page. The description is computed from the graph (:mod:`app.publish.description`)
+browser a page. The description is computed from the graph (:mod:`mosaic.publish.description`)
 and lists the releases of the releases folder.
 """
 
@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 
-from app.api.linked_data import (
+from mosaic.api.linked_data import (
     HTML_OFFER,
     RDF_OFFERS,
     alternates,
@@ -25,11 +25,11 @@ from app.api.linked_data import (
     release_shelf,
     service_url,
 )
-from app.api.params import AcceptHeader, choice_query
-from app.api.problems import problem_responses
-from app.publish.description import GRAPH_EXPORTS
-from app.web.render import render
-from loaders.base import DCTERMS
+from mosaic.api.params import AcceptHeader, choice_query
+from mosaic.api.problems import problem_responses
+from mosaic.publish.description import GRAPH_EXPORTS
+from mosaic.rdf.vocab import DCTERMS
+from mosaic.web.render import render
 
 router = APIRouter(tags=["linked data"])
 

@@ -3,7 +3,7 @@
 ``GET /releases`` lists them (JSON; a page for a browser). ``GET /releases/{version}`` is the
 release's IRI (``{base}releases/{version}``): its DCAT description (Turtle by default), its
 manifest as JSON, or its page. ``GET /releases/{version}/{path}`` serves one file of it, only
-a file its manifest lists (:meth:`app.publish.releases.Release.file`): anything else,
+a file its manifest lists (:meth:`mosaic.publish.releases.Release.file`): anything else,
 ``..`` and encoded separators included, is 404.
 """
 
@@ -15,8 +15,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import FileResponse
 
-from app.api.deps import SettingsDep
-from app.api.linked_data import (
+from mosaic.api.deps import SettingsDep
+from mosaic.api.linked_data import (
     HTML_OFFER,
     JSON_OFFER,
     RDF_OFFERS,
@@ -29,12 +29,12 @@ from app.api.linked_data import (
     release_shelf,
     service_url,
 )
-from app.api.params import AcceptHeader, choice_query
-from app.api.problems import problem_responses
-from app.errors import NotFoundError
-from app.publish.models import ReleaseFileOut, ReleaseList, ReleaseOut
-from app.publish.releases import Release
-from app.web.render import render
+from mosaic.api.params import AcceptHeader, choice_query
+from mosaic.api.problems import problem_responses
+from mosaic.errors import NotFoundError
+from mosaic.publish.models import ReleaseFileOut, ReleaseList, ReleaseOut
+from mosaic.publish.releases import Release
+from mosaic.web.render import render
 
 router = APIRouter(prefix="/releases", tags=["releases"])
 

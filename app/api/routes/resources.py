@@ -4,7 +4,7 @@
 (w3id.org redirects there), and so do initiatives (``/initiative/...``), graphs
 (``/graph/...``), mapping sets, mappings, curators, reviews and the ontology (``/ontology``).
 By content negotiation (``Accept`` or ``?format=``): Turtle (the default), JSON-LD, RDF/XML or
-N-Triples of the resource's description (:mod:`app.publish.resources` says what it holds), or
+N-Triples of the resource's description (:mod:`mosaic.publish.resources` says what it holds), or
 for a browser a 303 to the concept's or initiative's page, and a page of the statements for
 everything else. ``Link`` headers name the other representations. An IRI nothing is said
 about is 404, a deprecated one 410 with ``Link: <successor>; rel="...dcterms/isReplacedBy"``.
@@ -20,8 +20,8 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import RedirectResponse
 
-from app.api.deps import CatalogDep, ConverterDep, SettingsDep, StoreDep
-from app.api.linked_data import (
+from mosaic.api.deps import CatalogDep, ConverterDep, SettingsDep, StoreDep
+from mosaic.api.linked_data import (
     HTML_OFFER,
     RDF_OFFERS,
     Choice,
@@ -32,13 +32,13 @@ from app.api.linked_data import (
     get_and_head,
     rdf_response,
 )
-from app.api.params import AcceptHeader, choice_query
-from app.api.problems import problem_responses
-from app.errors import GoneError, NotFoundError
-from app.identifiers import compress_iri
-from app.publish.resources import Description, describe_resource, iri_for_path, path_for_iri
-from app.web.render import render
-from loaders.base import MOSAIC, RDF_TYPE, SKOS
+from mosaic.api.params import AcceptHeader, choice_query
+from mosaic.api.problems import problem_responses
+from mosaic.errors import GoneError, NotFoundError
+from mosaic.publish.resources import Description, describe_resource, iri_for_path, path_for_iri
+from mosaic.rdf.identifiers import compress_iri
+from mosaic.rdf.vocab import MOSAIC, RDF_TYPE, SKOS
+from mosaic.web.render import render
 
 router = APIRouter(tags=["linked data"])
 
