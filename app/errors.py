@@ -25,6 +25,7 @@ imports FastAPI or click.
     ├── AuthenticationError           no bearer token, or an unknown one (HTTP 401)
     ├── ForbiddenError                the token may not write this (HTTP 403)
     ├── NotFoundError                 kind + id of what is missing (HTTP 404)
+    │   └── GoneError                 a deprecated resource, with its replacements (HTTP 410)
     ├── ReadOnlyError                 writes are disabled (HTTP 403)
     ├── BusyError                     every query worker is taken (HTTP 503 + Retry-After)
     ├── RateLimitError                the client passed its rate limit (HTTP 429 + Retry-After)
@@ -280,6 +281,23 @@ class NotFoundError(MosaicError):
         super().__init__(f"no {kind} {identifier!r}")
         self.kind = kind
         self.identifier = identifier
+
+
+class GoneError(NotFoundError):
+    """A resource that was published is deprecated (``owl:deprecated true``).
+
+    ``replaced_by`` lists its ``dcterms:isReplacedBy`` IRIs, which the HTTP edge sends as
+    ``Link`` headers.
+    """
+
+    title = "Gone"
+
+    def __init__(self, kind: str, identifier: str, replaced_by: Sequence[str] = ()) -> None:
+        super().__init__(kind, identifier)
+        self.detail = f"{kind} {identifier!r} is deprecated" + (
+            f"; replaced by {', '.join(replaced_by)}" if replaced_by else ""
+        )
+        self.replaced_by = list(replaced_by)
 
 
 class ReadOnlyError(MosaicError):

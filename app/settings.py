@@ -153,6 +153,11 @@ class Settings(BaseSettings):
         description="Bytes a second a request body must keep up once upload_read_timeout "
         "is spent (a slower body gets 408).",
     )
+    releases_dir: Path = Field(
+        default=VAR_DIR / "releases",
+        description="Folder of the releases `mosaic release` writes (one folder per version), "
+        "which the server lists at /releases and serves.",
+    )
     audit_log: Path | None = Field(
         default=VAR_DIR / "audit.log",
         description="File the audit log of writes is appended to (JSON lines); empty means "
@@ -167,7 +172,9 @@ class Settings(BaseSettings):
             raise ValueError("base_iri must be an http(s) IRI")
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("store_path", "ontology_dir", "shapes_dir", "queries_dir", "data_dir")
+    @field_validator(
+        "store_path", "ontology_dir", "shapes_dir", "queries_dir", "data_dir", "releases_dir"
+    )
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         """Resolve paths once so that a later ``chdir`` changes nothing."""

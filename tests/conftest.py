@@ -70,6 +70,7 @@ def settings(tmp_path: Path, oxigraph: OxigraphServer | None) -> Settings:
         rate_limit_writes="",
         rate_limit_expensive="",
         audit_log=tmp_path / "audit.log",
+        releases_dir=tmp_path / "releases",
         store_url=None if oxigraph is None else oxigraph.query_url,
         store_graph_url=None if oxigraph is None else oxigraph.graph_url,
         _env_file=None,

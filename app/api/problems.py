@@ -27,6 +27,7 @@ from mosaic.errors import (
     BusyError,
     ConflictError,
     ForbiddenError,
+    GoneError,
     InputError,
     InputLimitError,
     LoadError,
@@ -53,6 +54,8 @@ log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://w3id.org/mosaic/problems/"
+#: The Link relation of a deprecated resource's successor (an extension relation type, RFC 8288).
+IS_REPLACED_BY = "http://purl.org/dc/terms/isReplacedBy"
 
 #: exception class -> (HTTP status, problem type slug); the most specific class wins.
 STATUS_TABLE: dict[type[MosaicError], tuple[int, str]] = {
@@ -69,6 +72,7 @@ STATUS_TABLE: dict[type[MosaicError], tuple[int, str]] = {
     RequestTimeoutError: (408, "request-timeout"),
     InputError: (400, "bad-input"),
     NotFoundError: (404, "not-found"),
+    GoneError: (410, "gone"),
     ReadOnlyError: (403, "read-only"),
     ShapeViolationError: (422, "shape-violation"),
     AuthenticationError: (401, "unauthenticated"),
@@ -89,6 +93,7 @@ PROBLEM_DESCRIPTIONS: dict[int, str] = {
     403: "Forbidden: writes are disabled, or the token may not do this.",
     404: "Not found: the named initiative, concept, term or query does not exist.",
     406: "None of the media types in Accept can be produced; `offered` lists them.",
+    410: "Gone: the resource is deprecated; `replaced_by` (and Link headers) name its successors.",
     408: "The request body stalled (upload_read_timeout, upload_min_rate).",
     413: "The body passes max_upload_bytes.",
     415: "The Content-Type of the body is not one this operation reads.",
@@ -204,6 +209,20 @@ async def _mosaic_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, BusyError | RateLimitError):
         response = problem(request, status, slug, exc.title, detail, **_extensions(exc))
         response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    if isinstance(exc, GoneError):
+        response = problem(
+            request,
+            status,
+            slug,
+            exc.title,
+            detail,
+            **_extensions(exc),
+            replaced_by=exc.replaced_by,
+        )
+        links = [f'<{iri}>; rel="{IS_REPLACED_BY}"' for iri in exc.replaced_by]
+        if links:
+            response.headers["Link"] = ", ".join(links)
         return response
     if isinstance(exc, AuthenticationError):
         response = problem(request, status, slug, exc.title, detail)

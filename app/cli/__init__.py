@@ -18,6 +18,7 @@ from mosaic.cli.export import export
 from mosaic.cli.load import load, seed_command
 from mosaic.cli.options import MosaicGroup
 from mosaic.cli.query import query
+from mosaic.cli.release import release
 from mosaic.cli.server import serve
 from mosaic.cli.terms import align, resolve
 from mosaic.cli.tokens import token
@@ -44,6 +45,7 @@ for _command in (
     seed_command,
     backup,
     restore,
+    release,
 ):
     cli.add_command(_command)
 

@@ -17,6 +17,7 @@ from mosaic.sparql.catalog import NamedQuery
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
 
 _RESULT_FORMATS = (
     "SPARQL_Results_JSON",
@@ -53,8 +54,22 @@ EXAMPLES = (
 )
 
 
-def service_description(endpoint: str, graphs: Sequence[ox.NamedNode], media_type: str) -> bytes:
-    """The service description as RDF in ``media_type`` (an RDF syntax we write)."""
+def service_description(
+    endpoint: str,
+    graphs: Sequence[ox.NamedNode],
+    media_type: str,
+    *,
+    dataset: str | None = None,
+    description_url: str | None = None,
+) -> bytes:
+    """The service description as RDF in ``media_type`` (an RDF syntax we write).
+
+    With ``dataset`` (the dataset's IRI, ``{base}dataset``), the default dataset is that IRI,
+    the subject of the dataset's VoID/DCAT description, and each named graph's ``sd:graph`` is
+    the graph's IRI, a ``void:Dataset`` there (the pattern of SPARQL 1.1 Service Description,
+    3.2 and 3.4); ``description_url`` (``/.well-known/void``) is where that description is
+    served (``rdfs:seeAlso``).
+    """
     sd = {
         name: ox.NamedNode(SD + name)
         for name in (
@@ -76,29 +91,38 @@ def service_description(endpoint: str, graphs: Sequence[ox.NamedNode], media_typ
         )
     }
     service = ox.BlankNode("service")
-    dataset = ox.BlankNode("dataset")
+    dataset_node: ox.NamedNode | ox.BlankNode = (
+        ox.NamedNode(dataset) if dataset else ox.BlankNode("dataset")
+    )
     default_graph = ox.BlankNode("default")
     triples = [
         ox.Triple(service, RDF_TYPE, sd["Service"]),
         ox.Triple(service, sd["endpoint"], ox.NamedNode(endpoint)),
         ox.Triple(service, sd["supportedLanguage"], sd["SPARQL11Query"]),
         ox.Triple(service, sd["feature"], sd["UnionDefaultGraph"]),
-        ox.Triple(service, sd["defaultDataset"], dataset),
-        ox.Triple(dataset, RDF_TYPE, sd["Dataset"]),
-        ox.Triple(dataset, sd["defaultGraph"], default_graph),
+        ox.Triple(service, sd["defaultDataset"], dataset_node),
+        ox.Triple(dataset_node, RDF_TYPE, sd["Dataset"]),
+        ox.Triple(dataset_node, sd["defaultGraph"], default_graph),
         ox.Triple(default_graph, RDF_TYPE, sd["Graph"]),
     ]
     triples += [
         ox.Triple(service, sd["resultFormat"], ox.NamedNode(FORMATS + name))
         for name in _RESULT_FORMATS
     ]
+    if description_url:
+        triples.append(ox.Triple(dataset_node, RDFS_SEE_ALSO, ox.NamedNode(description_url)))
     for index, graph in enumerate(graphs):
         named = ox.BlankNode(f"g{index}")
         triples += [
-            ox.Triple(dataset, sd["namedGraph"], named),
+            ox.Triple(dataset_node, sd["namedGraph"], named),
             ox.Triple(named, RDF_TYPE, sd["NamedGraph"]),
             ox.Triple(named, sd["name"], graph),
         ]
+        if dataset:
+            triples += [
+                ox.Triple(named, sd["graph"], graph),
+                ox.Triple(graph, RDF_TYPE, sd["Graph"]),
+            ]
     syntax = syntax_for_name(media_type)
     items: list[ox.Triple] | list[ox.Quad] = triples
     if syntax.has_datasets:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from mosaic.api.linked_data import concept_history_for
 from mosaic.curation.models import MappingFilter
 from mosaic.curation.workflow import Curation
 from mosaic.dataset.models import Concept, MappingRef
@@ -64,4 +65,5 @@ def concept_page(request: Request, concept: Concept) -> HTMLResponse:
         titles=titles,
         reviews=reviews,
         comparable=bool(title) and not is_identifier(title or ""),
+        history=concept_history_for(request, concept.iri),
     )

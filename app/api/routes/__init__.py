@@ -6,10 +6,13 @@ from mosaic.api.routes import (
     alignments,
     analysis,
     concepts,
+    datasets,
     health,
     initiatives,
     mappings,
     queries,
+    releases,
+    resources,
     sparql,
     terms,
     validation,
@@ -28,3 +31,6 @@ api_router.include_router(validation.router)
 api_router.include_router(analysis.router)
 api_router.include_router(mappings.router)
 api_router.include_router(pages.router)
+api_router.include_router(resources.router)
+api_router.include_router(datasets.router)
+api_router.include_router(releases.router)

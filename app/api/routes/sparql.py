@@ -26,6 +26,7 @@ from mosaic.errors import (
     UnsupportedMediaTypeError,
 )
 from mosaic.rdf.negotiation import negotiate
+from mosaic.settings import Settings
 from mosaic.sparql.description import EXAMPLES, render_query_page, service_description
 from mosaic.sparql.pool import QueryExecutor
 from mosaic.sparql.results import GRAPH_MEDIA_TYPES
@@ -181,5 +182,12 @@ def _describe(request: Request, store: StoreDep, catalog: CatalogDep) -> Respons
     media_type, choice = negotiate(accept, offers)
     if choice == "html":
         return HTMLResponse(render_query_page(endpoint, catalog.public()))
-    body = service_description(endpoint, store.named_graphs(), media_type)
+    settings: Settings = request.app.state.settings
+    body = service_description(
+        endpoint,
+        store.named_graphs(),
+        media_type,
+        dataset=f"{settings.base_iri}dataset",
+        description_url=str(request.base_url) + ".well-known/void",
+    )
     return Response(content=body, media_type=media_type, headers={"Vary": "Accept"})
