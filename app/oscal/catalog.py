@@ -54,11 +54,11 @@ def content_uuid(kind: str, document: Json) -> str:
     return str(uuid.uuid5(UUID_NAMESPACE, f"{kind}:{digest}"))
 
 
-def last_modified(initiative: Initiative) -> str:
-    """The date the catalog's content was issued: the edition's date, else now (UTC)."""
-    if initiative.issued:
+def last_modified(issued: str | None) -> str:
+    """A document's date from the date its content was issued (a date), else now (UTC)."""
+    if issued:
         try:
-            day = datetime.date.fromisoformat(initiative.issued[:10])
+            day = datetime.date.fromisoformat(issued[:10])
         except ValueError:
             day = None
         if day is not None:
@@ -78,7 +78,7 @@ def metadata(initiative: Initiative, title: str, remarks: str) -> Json:
     ]
     data: Json = {
         "title": title,
-        "last-modified": last_modified(initiative),
+        "last-modified": last_modified(initiative.issued),
         "version": initiative.version or "unversioned",
         "oscal-version": OSCAL_VERSION,
         "props": [prop("initiative", initiative.id), prop("initiative-iri", initiative.iri)],

@@ -45,7 +45,9 @@ def local_name(iri: str) -> str:
     return re.split(r"[#/]", iri.rstrip("/#"))[-1]
 
 
-def assign_ids(concepts: Iterable[tuple[str, str | None]], taken: Iterable[str] = ()) -> dict[str, str]:
+def assign_ids(
+    concepts: Iterable[tuple[str, str | None]], taken: Iterable[str] = ()
+) -> dict[str, str]:
     """OSCAL ids for ``(iri, notation)`` pairs, unique among themselves and ``taken``.
 
     :returns: the id of each IRI.
