@@ -1178,3 +1178,6 @@ def _embedded_only(settings: Settings) -> None:
 def main() -> None:
     """Entry point of the ``mosaic`` console script."""
     cli(prog_name="mosaic")
+
+
+import app.cli_mcp  # noqa: E402, F401 - registers `mosaic mcp` on the group above

@@ -146,5 +146,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     )
     register_problem_handlers(app)
     app.include_router(api_router)
+    from app.mcp.server import mount_mcp  # here: the MCP server imports the routes
+
+    mount_mcp(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -9,6 +9,7 @@ from app.api.routes import (
     health,
     initiatives,
     mappings,
+    oscal,
     queries,
     sparql,
     terms,
@@ -27,4 +28,5 @@ api_router.include_router(alignments.router)
 api_router.include_router(validation.router)
 api_router.include_router(analysis.router)
 api_router.include_router(mappings.router)
+api_router.include_router(oscal.router)
 api_router.include_router(pages.router)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 from urllib.parse import parse_qsl
 
 import anyio
@@ -39,6 +39,8 @@ from app.sparql_results import GRAPH_MEDIA_TYPES
 from app.sparql_text import screen_query
 
 router = APIRouter(prefix="/sparql", tags=["sparql"])
+
+T = TypeVar("T")
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -75,7 +77,17 @@ async def run_gated(request: Request, function: Callable[[], Response]) -> Respo
 
     :raises BusyError: when every slot stays taken for the queue wait.
     """
-    state = request.app.state
+    return await run_gated_on(request.app.state, function)
+
+
+async def run_gated_on(state: Any, function: Callable[[], T]) -> T:
+    """Run a blocking query call as :func:`run_gated` does, over any holder of the gate.
+
+    ``state`` has the app state's ``executor``, ``query_slots`` and ``query_threads``: the app
+    state itself, or the MCP server's own gate (its SPARQL tools take this path too).
+
+    :raises BusyError: when every slot stays taken for the queue wait.
+    """
     executor: QueryExecutor = state.executor
     try:
         with anyio.fail_after(executor.queue_wait):
