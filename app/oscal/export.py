@@ -54,7 +54,7 @@ def control_crosswalk(
     source = read_controls(store, catalog, converter, source_id)
     target = read_controls(store, catalog, converter, target_id)
     records = curation.records(index, MappingFilter(initiative=source_id, status="accepted"))
-    return mapping_document(source, target, records, catalog_href)
+    return mapping_document(source, target, records, catalog_href, index.compress)
 
 
 def to_json(document: Json) -> bytes:

@@ -49,13 +49,14 @@ _TURNED_PREDICATE = {
 _SKOS_CURIE = "skos:"
 
 
-def _lookup(controls: ControlSet) -> dict[str, Control]:
+def _lookup(controls: ControlSet, compress: Callable[[str], str | None]) -> dict[str, Control]:
     """Controls by IRI and by CURIE (records name concepts by CURIE when one exists)."""
     found: dict[str, Control] = {}
     for control in controls.controls.values():
         found[control.iri] = control
-        if control.curie:
-            found[control.curie] = control
+        for curie in (control.curie, compress(control.iri)):
+            if curie:
+                found[curie] = control
     return found
 
 
@@ -96,11 +97,19 @@ def _map(record: MappingRecord, source: Control, target: Control, *, turned: boo
 
 
 def crosswalk_maps(
-    source: ControlSet, target: ControlSet, records: Iterable[MappingRecord]
-) -> list[Json]:
-    """The maps of the accepted records between a control of ``source`` and one of ``target``."""
-    sources, targets = _lookup(source), _lookup(target)
-    maps: list[tuple[str, str, Json]] = []
+    source: ControlSet,
+    target: ControlSet,
+    records: Iterable[MappingRecord],
+    compress: Callable[[str], str | None] = lambda _iri: None,
+) -> list[tuple[MappingRecord, Json]]:
+    """The maps of the accepted records between a control of ``source`` and one of ``target``.
+
+    :param compress: the CURIE the records name a concept IRI by (the label index's), when
+        it may differ from the catalogs' own.
+    :returns: each record kept with its map, in the order of the controls' ids.
+    """
+    sources, targets = _lookup(source, compress), _lookup(target, compress)
+    maps: list[tuple[str, str, MappingRecord, Json]] = []
     for record in records:
         if record.status != "accepted" or record.predicate_modifier == "Not":
             continue
@@ -111,8 +120,10 @@ def crosswalk_maps(
             pair, turned = (sources[obj], targets[subject]), True
         else:
             continue
-        maps.append((pair[0].oscal_id, pair[1].oscal_id, _map(record, *pair, turned=turned)))
-    return [entry for _, _, entry in sorted(maps, key=lambda m: (m[0], m[1], m[2]["uuid"]))]
+        entry = _map(record, *pair, turned=turned)
+        maps.append((pair[0].oscal_id, pair[1].oscal_id, record, entry))
+    maps.sort(key=lambda m: (m[0], m[1], m[3]["uuid"]))
+    return [(record, entry) for _, _, record, entry in maps]
 
 
 def _dated(records: Iterable[MappingRecord]) -> str | None:
@@ -126,20 +137,22 @@ def mapping_document(
     target: ControlSet,
     records: Iterable[MappingRecord],
     catalog_href: Callable[[str], str],
+    compress: Callable[[str], str | None] = lambda _iri: None,
 ) -> Json:
     """The OSCAL mapping collection of the curated crosswalk from ``source`` to ``target``.
 
     :param catalog_href: where each initiative's catalog is, by initiative id (a URL of
         ``GET /initiatives/{id}/oscal``, or a file name beside the document).
+    :param compress: as for :func:`crosswalk_maps`.
     :raises NotFoundError: when no accepted mapping links a control of each.
     """
-    kept = list(records)
-    maps = crosswalk_maps(source, target, kept)
+    kept = crosswalk_maps(source, target, records, compress)
+    maps = [entry for _, entry in kept]
     a, b = source.initiative, target.initiative
     if not maps:
         raise NotFoundError("curated control crosswalk", f"{a.id} {b.id}")
     name_a, name_b = a.title or a.id, b.title or b.id
-    modified = last_modified(_dated(kept))
+    modified = last_modified(_dated(record for record, _ in kept))
     description = (
         f"Curated mappings between the controls of {name_a} and {name_b} in the MOSAIC "
         f"knowledge graph, {len(maps)} in all: each accepted by a reviewer, with its SKOS "
