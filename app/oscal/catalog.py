@@ -18,7 +18,8 @@ The shape, and why:
   of a concept nested under its first one), and ``initiative`` on the metadata.
 
 The document's ``uuid`` is derived from its content, so the same store exports the same document
-and any change gives a new uuid, as OSCAL asks of a revised document.
+(``last-modified`` is the edition's issue date, or the time of the export for an initiative that
+states none) and any change gives a new uuid, as OSCAL asks of a revised document.
 """
 
 from __future__ import annotations
@@ -49,8 +50,13 @@ def prop(name: str, value: str, *, ours: bool = True) -> Json:
 
 
 def content_uuid(kind: str, document: Json) -> str:
-    """A uuid5 of a document's content (without its uuid): equal content, equal uuid."""
-    digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode("utf-8")).hexdigest()
+    """A uuid5 of a document's content (without its uuid and date): equal content, equal uuid.
+
+    The date is left out: without an issue date it is the time of the export.
+    """
+    content = {**document, "metadata": dict(document["metadata"])}
+    content["metadata"].pop("last-modified", None)
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest()
     return str(uuid.uuid5(UUID_NAMESPACE, f"{kind}:{digest}"))
 
 

@@ -87,3 +87,10 @@ def check_in_trestle(document: dict[str, Any], tmp_path: Path) -> None:
     read = model.oscal_read(path)
     assert read is not None
     assert json.loads(read.oscal_serialize_json()) == document
+
+
+def undated(document: dict[str, Any]) -> dict[str, Any]:
+    """The document without its ``last-modified`` (the export time when no issue date is known)."""
+    body = dict(next(iter(document.values())))
+    body["metadata"] = {k: v for k, v in body["metadata"].items() if k != "last-modified"}
+    return {next(iter(document)): body}
