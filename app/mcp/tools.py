@@ -191,8 +191,8 @@ def _answer(response: Response, form: str | None) -> SparqlAnswer:
     truncated = "MOSAIC-Result-Truncated" in response.headers
     if (response.media_type or "").startswith("application/sparql-results+json"):
         results = json.loads(body)
-        form: Literal["SELECT", "ASK"] = "ASK" if "boolean" in results else "SELECT"
-        return SparqlAnswer(form=form, count=count, truncated=truncated, results=results)
+        kind: Literal["SELECT", "ASK"] = "ASK" if "boolean" in results else "SELECT"
+        return SparqlAnswer(form=kind, count=count, truncated=truncated, results=results)
     text = body.decode("utf-8")
     graph_form: Literal["CONSTRUCT", "DESCRIBE"] = "DESCRIBE" if form == "DESCRIBE" else "CONSTRUCT"
     return SparqlAnswer(form=graph_form, count=count, truncated=truncated, turtle=text)

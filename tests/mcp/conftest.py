@@ -87,7 +87,7 @@ def converse(
                 conversation.read[uri] = json.loads(contents.text)  # type: ignore[union-attr]
             for name, (tool, arguments) in calls.items():
                 result = await client.call_tool(tool, arguments)
-                text = " ".join(c.text for c in result.content if c.type == "text")  # type: ignore[union-attr]
+                text = " ".join(c.text for c in result.content if c.type == "text")
                 conversation.answers[name] = Answer(
                     result.is_error, text, result.structured_content
                 )

@@ -77,11 +77,16 @@ def check_in_trestle(document: dict[str, Any], tmp_path: Path) -> None:
     token and uuid patterns, and no unknown field (``extra="forbid"``). The document is
     written to a file, read with ``oscal_read`` and serialised again: it must come back equal.
     """
+    from trestle.core.base_model import OscalBaseModel
     from trestle.oscal.catalog import Catalog
     from trestle.oscal.mapping import MappingCollection
 
     kind = next(iter(document))
-    model = {"catalog": Catalog, "mapping-collection": MappingCollection}[kind]
+    models: dict[str, type[OscalBaseModel]] = {
+        "catalog": Catalog,
+        "mapping-collection": MappingCollection,
+    }
+    model = models[kind]
     path = tmp_path / f"{kind}.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     read = model.oscal_read(path)

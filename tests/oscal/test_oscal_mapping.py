@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from app.cli import cli
-from app.curation_models import MappingRecord
+from app.curation_models import MappingRecord, ReviewStatus
 from app.oscal import MOSAIC_NS
 from app.oscal.mapping import crosswalk_maps
 from app.settings import Settings, get_settings
@@ -61,11 +61,15 @@ def test_a_mapping_stated_from_the_target_side_is_turned_around(
 ) -> None:
     # The record says dl:D2 skos:broadMatch gm:minimize (subset of); from gamma's side it is
     # gm:minimize skos:narrowMatch dl:D2, superset of.
-    forward = maps_of(as_json(controls_client.get("/initiatives/gamma/oscal/mapping/delta").content))
+    forward = maps_of(
+        as_json(controls_client.get("/initiatives/gamma/oscal/mapping/delta").content)
+    )
     turned = forward[("DATA-MINIMIZE", "D2")]
     assert props(turned, "skos-predicate") == [f"{SKOS}narrowMatch"]
     assert props(turned, "ir8477-relation") == ["superset of"]
-    backward = maps_of(as_json(controls_client.get("/initiatives/delta/oscal/mapping/gamma").content))
+    backward = maps_of(
+        as_json(controls_client.get("/initiatives/delta/oscal/mapping/gamma").content)
+    )
     assert backward[("D2", "DATA-MINIMIZE")]["relationship"] == "subset-of"
     assert props(backward[("D2", "DATA-MINIMIZE")], "skos-predicate") == [f"{SKOS}broadMatch"]
     assert backward[("D1", "GOVERN-1.1")]["relationship"] == "intersects-with"
@@ -94,14 +98,14 @@ def test_only_accepted_positive_records_are_kept() -> None:
     def control(iri: str, oscal_id: str) -> Control:
         return Control(iri, oscal_id, "control", oscal_id, None, None, None, None, None, None)
 
-    def record(status: str, negated: bool = False) -> MappingRecord:
+    def record(status: ReviewStatus, negated: bool = False) -> MappingRecord:
         return MappingRecord(
             id=f"urn:r:{status}:{negated}",
             subject_id="urn:a",
             predicate_id="skos:closeMatch",
             predicate_modifier="Not" if negated else None,
             object_id="urn:b",
-            status=status,  # type: ignore[arg-type]
+            status=status,
             mapping_set="s",
         )
 
