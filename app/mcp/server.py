@@ -33,6 +33,8 @@ from mcp.server.mcpserver.exceptions import (
 )
 from mcp_types import Resource as MCPResource
 from mcp_types import ToolAnnotations
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from app import __version__
 from app.api.routes.queries import NamedQueryInfo, QueryParamInfo
@@ -179,6 +181,20 @@ def run_stdio(settings: Settings) -> None:
         found.close()
 
 
+class _CurrentManager:
+    """The ``/mcp`` endpoint: hands each request to the server's current session manager.
+
+    A session manager runs once, and an app's lifespan may run more than once (a test starts
+    one app in several clients), so each lifespan makes a new one.
+    """
+
+    def __init__(self, server: MosaicMCPServer) -> None:
+        self._server = server
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._server.session_manager.asgi_app(scope, receive, send)
+
+
 def mount_mcp(app: FastAPI) -> None:
     """Serve the MCP server at ``/mcp`` of the HTTP app, over the app's own state.
 
@@ -188,14 +204,22 @@ def mount_mcp(app: FastAPI) -> None:
     """
     settings: Settings = app.state.settings
     server = MosaicMCPServer(AppServices(app))
-    http = server.streamable_http_app(
-        streamable_http_path="/mcp", stateless_http=True, json_response=True, host=settings.host
-    )
-    app.router.routes.extend(http.routes)
+
+    def new_manager() -> None:
+        server.streamable_http_app(
+            streamable_http_path="/mcp",
+            stateless_http=True,
+            json_response=True,
+            host=settings.host,
+        )
+
+    new_manager()
+    app.router.routes.append(Route("/mcp", endpoint=_CurrentManager(server)))
     inner = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(application: FastAPI) -> AsyncIterator[Any]:
+        new_manager()
         async with inner(application) as state, server.session_manager.run():
             yield state
 
