@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from app.errors import PayloadTooLargeError, UnsupportedMediaTypeError
-from app.rdf_io import RDF_SYNTAXES, syntax_for_media_type
+from mosaic.errors import PayloadTooLargeError, UnsupportedMediaTypeError
+from mosaic.rdf.io import RDF_SYNTAXES, syntax_for_media_type
 
 CSV_MEDIA_TYPE = "text/csv"
 

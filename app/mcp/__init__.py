@@ -1,6 +1,6 @@
 """The Model Context Protocol server: MOSAIC's answers for AI assistants.
 
-- :mod:`app.mcp.tools`: the tools, one typed function each over the domain code;
-- :mod:`app.mcp.services`: what the tools read, from the HTTP app or from ``mosaic mcp``;
-- :mod:`app.mcp.server`: the server, its resources, stdio and the ``/mcp`` path of the app.
+- :mod:`mosaic.mcp.tools`: the tools, one typed function each over the domain code;
+- :mod:`mosaic.mcp.services`: what the tools read, from the HTTP app or from ``mosaic mcp``;
+- :mod:`mosaic.mcp.server`: the server, its resources, stdio and the ``/mcp`` path of the app.
 """

@@ -36,14 +36,14 @@ from mcp_types import ToolAnnotations
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from app import __version__
-from app.api.routes.queries import NamedQueryInfo, QueryParamInfo
-from app.catalog import NamedQuery
-from app.errors import MosaicError, NotFoundError
-from app.initiatives import list_initiatives, read_initiative
-from app.mcp.services import AppServices, Services, StandaloneServices, open_mcp_store
-from app.mcp.tools import TOOLS, services
-from app.settings import Settings
+from mosaic import __version__
+from mosaic.api.routes.queries import NamedQueryInfo, QueryParamInfo
+from mosaic.dataset.initiatives import list_initiatives, read_initiative
+from mosaic.errors import MosaicError, NotFoundError
+from mosaic.mcp.services import AppServices, Services, StandaloneServices, open_mcp_store
+from mosaic.mcp.tools import TOOLS, services
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import NamedQuery
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def query_info(query: NamedQuery) -> NamedQueryInfo:
 
 
 class MosaicMCPServer(MCPServer[Any]):
-    """An MCP server over one set of :class:`~app.mcp.services.Services`."""
+    """An MCP server over one set of :class:`~mosaic.mcp.services.Services`."""
 
     def __init__(self, found: Services) -> None:
         super().__init__(

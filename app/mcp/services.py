@@ -21,20 +21,22 @@ import curies
 import pyoxigraph as ox
 from fastapi import FastAPI
 
-from app.backends import open_configured_store, query_executor
-from app.catalog import Catalog
-from app.dataset import ensure_seeded
-from app.errors import StoreError, StoreInUseError
-from app.executor import QueryExecutor
-from app.identifiers import load_converter
-from app.index_file import index_folder
-from app.index_holder import LabelIndexHolder
-from app.label_index import LabelIndex
-from app.remote_store import RemoteGraphStore
-from app.settings import Settings
-from app.sparql_limits import QueryLimits
-from app.store import GraphNames, GraphStore
-from app.store_sharing import open_held_store
+from mosaic.dataset.seed import ensure_seeded
+from mosaic.errors import StoreError, StoreInUseError
+from mosaic.rdf.identifiers import load_converter
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.sparql.pool import QueryExecutor
+from mosaic.sparql.runner import query_executor
+from mosaic.sparql.screen import QueryLimits
+from mosaic.store.embedded import GraphStore
+from mosaic.store.graphs import GraphNames
+from mosaic.store.open import open_configured_store
+from mosaic.store.remote import RemoteGraphStore
+from mosaic.store.sharing import open_held_store
+from mosaic.terms.index_file import index_folder
+from mosaic.terms.index_holder import LabelIndexHolder
+from mosaic.terms.label_index import LabelIndex
 
 
 class Services(Protocol):
@@ -168,7 +170,7 @@ def open_mcp_store(settings: Settings) -> GraphStore:
     """The store ``mosaic mcp`` reads, opened as the CLI's reading commands do, holding no lock.
 
     When a server holds the store, its published snapshot is read (as ``mosaic query`` does,
-    :func:`app.store_sharing.open_held_store`). Otherwise the store is opened (and seeded on
+    :func:`mosaic.store.sharing.open_held_store`). Otherwise the store is opened (and seeded on
     first use, like any command), copied to a private snapshot (``Store.backup``: hard links,
     milliseconds) and let go, so that an MCP client that keeps the server running for hours
     never stops ``mosaic serve`` or ``mosaic load`` from opening the store. Either way, the

@@ -4,7 +4,7 @@ A tool is one function decorated with :func:`mosaic_tool`: its parameters (with 
 ``Field`` constraints and descriptions) become the tool's input schema, its return type (a
 pydantic model) the output schema, its docstring the description an assistant reads. It gets
 the store and the rest from :func:`services`. The guidance of a threat (another issue) is added
-the same way: one decorated function over ``app.guidance``.
+the same way: one decorated function over ``mosaic.guidance``.
 
 Every answer is the one the matching route gives for the same input (the tests compare them):
 
@@ -31,18 +31,17 @@ from fastapi import Response
 from mcp.server.mcpserver import Context
 from pydantic import BaseModel, Field
 
-from app import align as matcher
-from app import resolve
-from app.api.routes.sparql import execute, run_gated_on
-from app.compare import compare
-from app.concepts import read_concept
-from app.identifiers import CURIE_PATTERN
-from app.mcp.services import Services
-from app.models import Concept
-from app.sparql_text import query_form
-from app.store import ID_MAX_LENGTH, ID_PATTERN
-from app.term_models import AlignmentSet, Comparison, TermResolution
-from loaders.base import KINDS
+from mosaic.api.querying import execute, run_gated_on
+from mosaic.dataset.concepts import read_concept
+from mosaic.dataset.models import Concept
+from mosaic.mcp.services import Services
+from mosaic.rdf.identifiers import CURIE_PATTERN, ID_MAX_LENGTH, ID_PATTERN
+from mosaic.rdf.sparql_text import query_form
+from mosaic.rdf.vocab import KINDS
+from mosaic.terms import align as matcher
+from mosaic.terms import resolve
+from mosaic.terms.compare import compare
+from mosaic.terms.models import AlignmentSet, Comparison, TermResolution
 
 F = TypeVar("F", bound=Callable[..., Any])
 

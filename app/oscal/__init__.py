@@ -4,10 +4,10 @@ GRC tools read NIST OSCAL (Open Security Controls Assessment Language); these mo
 OSCAL 1.2 JSON from what the graph holds, as plain dictionaries (the service needs no OSCAL
 library; the tests check every document with compliance-trestle's models of NIST's schema):
 
-- :mod:`app.oscal.ids`: notations to OSCAL ids (a token syntax), deterministically;
-- :mod:`app.oscal.controls`: the controls and requirements of an initiative, read once;
-- :mod:`app.oscal.catalog`: the ``catalog`` document;
-- :mod:`app.oscal.mapping`: the ``mapping-collection`` of the curated mappings between the
+- :mod:`mosaic.oscal.ids`: notations to OSCAL ids (a token syntax), deterministically;
+- :mod:`mosaic.oscal.controls`: the controls and requirements of an initiative, read once;
+- :mod:`mosaic.oscal.catalog`: the ``catalog`` document;
+- :mod:`mosaic.oscal.mapping`: the ``mapping-collection`` of the curated mappings between the
   controls of two initiatives.
 """
 

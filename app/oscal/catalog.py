@@ -8,12 +8,12 @@ The shape, and why:
   map name only controls or statements, so a parent cannot be a mere group.
 - **Groups are the concept schemes**: each root control sits in the group of its scheme (title
   from the scheme); a root with no scheme sits at the top of the catalog.
-- **Ids from notations** (:mod:`app.oscal.ids`); the notation itself is the control's ``label``
-  prop, and the kind (control, requirement) its ``class``.
+- **Ids from notations** (:mod:`mosaic.oscal.ids`); the notation itself is the control's
+  ``label`` prop, and the kind (control, requirement) its ``class``.
 - **Our definition is the control's statement** (a ``statement`` part), the concept's source is a
   ``reference`` link, and each threat, technique or vulnerability it mitigates
   (``mosaic:mitigates``) a ``related`` link to that concept's IRI.
-- **MOSAIC's props** carry ``ns`` :data:`~app.oscal.MOSAIC_NS`: ``concept`` (the concept IRI),
+- **MOSAIC's props** carry ``ns`` :data:`~mosaic.oscal.MOSAIC_NS`: ``concept`` (the concept IRI),
   ``curie``, ``verification-level`` (requirements that have one), ``broader`` (a further parent
   of a concept nested under its first one), and ``initiative`` on the metadata.
 
@@ -30,10 +30,10 @@ import json
 import uuid
 from typing import Any
 
-from app.models import Initiative
-from app.oscal import MOSAIC_NS, OSCAL_VERSION
-from app.oscal.controls import Control, ControlSet
-from app.oscal.ids import assign_ids, local_name
+from mosaic.dataset.models import Initiative
+from mosaic.oscal import MOSAIC_NS, OSCAL_VERSION
+from mosaic.oscal.controls import Control, ControlSet
+from mosaic.oscal.ids import assign_ids, local_name
 
 #: The namespace of the documents' uuids (uuid5), itself derived from MOSAIC's OSCAL namespace.
 UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, MOSAIC_NS)

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 import curies
 import pyoxigraph as ox
 
-from app.catalog import Catalog
-from app.initiatives import kind_name, read_initiative_summary
-from app.models import Initiative
-from app.oscal.ids import assign_ids, local_name
-from app.store import GraphStore, Row, term_text
+from mosaic.dataset.initiatives import kind_name, read_initiative_summary
+from mosaic.dataset.models import Initiative
+from mosaic.oscal.ids import assign_ids, local_name
+from mosaic.rdf.terms import Row, term_text
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ from collections.abc import Callable
 
 import curies
 
-from app.catalog import Catalog
-from app.curation import Curation
-from app.curation_models import MappingFilter
-from app.label_index import LabelIndex
-from app.oscal.catalog import Json, catalog_document
-from app.oscal.controls import read_controls
-from app.oscal.mapping import mapping_document
-from app.store import GraphStore
+from mosaic.curation.models import MappingFilter
+from mosaic.curation.workflow import Curation
+from mosaic.oscal.catalog import Json, catalog_document
+from mosaic.oscal.controls import read_controls
+from mosaic.oscal.mapping import mapping_document
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.label_index import LabelIndex
 
 #: The media type the documents are served with (OSCAL JSON is JSON).
 MEDIA_TYPE = "application/json"

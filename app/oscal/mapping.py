@@ -13,7 +13,7 @@ are controls of the two initiatives becomes one ``map``:
   the record's IRI and authors are MOSAIC props; the confidence is the confidence score, the
   comment the remarks;
 - ``sources`` and ``targets`` name controls by the ids of the two catalogs
-  (:func:`app.oscal.catalog.catalog_document`), whose location is ``source-resource`` and
+  (:func:`mosaic.oscal.catalog.catalog_document`), whose location is ``source-resource`` and
   ``target-resource``.
 
 A record stated from the target's side is turned around (broad and narrow, subset and superset
@@ -25,15 +25,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 
-from app.curation_models import MappingRecord
-from app.errors import NotFoundError
-from app.oscal import OSCAL_VERSION
-from app.oscal.catalog import UUID_NAMESPACE, Json, content_uuid, last_modified, prop
-from app.oscal.controls import Control, ControlSet
-from app.relations import relation_of
-from loaders.base import SKOS
+from mosaic.curation.models import MappingRecord
+from mosaic.errors import NotFoundError
+from mosaic.oscal import OSCAL_VERSION
+from mosaic.oscal.catalog import UUID_NAMESPACE, Json, content_uuid, last_modified, prop
+from mosaic.oscal.controls import Control, ControlSet
+from mosaic.rdf.vocab import SKOS
+from mosaic.terms.relations import relation_of
 
-#: IR 8477 relation (as :mod:`app.relations` names it) -> OSCAL mapping relationship.
+#: IR 8477 relation (as :mod:`mosaic.terms.relations` names it) -> OSCAL mapping relationship.
 RELATIONSHIPS = {
     "equal": "equivalent-to",
     "subset of": "subset-of",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.api.rate_limit import request_kind
+from mosaic.api.rate_limit import request_kind
 
 
 @pytest.mark.parametrize("method", ["POST", "GET"])

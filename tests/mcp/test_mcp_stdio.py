@@ -12,11 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 from mcp.client.stdio import StdioServerParameters
 
-from app.api import create_app
-from app.catalog import Catalog
-from app.settings import PROJECT_ROOT, Settings
+from mosaic import resources
+from mosaic.api import create_app
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
 from tests.conftest import DATA
 from tests.mcp.conftest import CALLS, CONSTRUCT, SELECT, Conversation, converse
+from tests.paths import PROJECT_ROOT
 
 READS = ["mosaic://initiatives/alpha", "mosaic://queries/concepts-by-initiative"]
 EXPECTED_TOOLS = {
@@ -35,7 +37,7 @@ def conversation(tmp_path_factory: pytest.TempPathFactory) -> Conversation:
     folder = tmp_path_factory.mktemp("mcp-stdio")
     server = StdioServerParameters(
         command=sys.executable,
-        args=["-m", "app", "mcp", "--store", str(folder / "store")],
+        args=["-m", "mosaic", "mcp", "--store", str(folder / "store")],
         env={
             "MOSAIC_ONTOLOGY_DIR": str(DATA / "ontology"),
             "MOSAIC_DATA_DIR": str(DATA / "bundle"),
@@ -84,7 +86,7 @@ def test_every_tool_is_listed_read_only_with_schemas(conversation: Conversation)
 
 
 def test_each_initiative_and_named_query_is_a_resource(conversation: Conversation) -> None:
-    public = [q.name for q in Catalog.from_folder(PROJECT_ROOT / "queries").public()]
+    public = [q.name for q in Catalog.from_folder(resources.queries_dir()).public()]
     assert conversation.resources == [
         "mosaic://initiatives/alpha",
         "mosaic://initiatives/beta",
@@ -181,7 +183,7 @@ def test_the_server_leaves_the_store_free(tmp_path: Path) -> None:
         "PATH": "/usr/bin:/bin",
     }
     server = StdioServerParameters(
-        command=sys.executable, args=["-m", "app", "mcp", "--store", str(store)], env=env
+        command=sys.executable, args=["-m", "mosaic", "mcp", "--store", str(store)], env=env
     )
     outcome: dict[str, Any] = {}
 
@@ -192,7 +194,7 @@ def test_the_server_leaves_the_store_free(tmp_path: Path) -> None:
                 [
                     sys.executable,
                     "-m",
-                    "app",
+                    "mosaic",
                     "load",
                     "--store",
                     str(store),

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api import create_app
-from app.dataset import SourceFile, load_into_initiative, load_mapping_set
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.api import create_app
+from mosaic.dataset.load import SourceFile, load_into_initiative, load_mapping_set
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 from tests.conftest import DATA
 
 OSCAL = DATA / "oscal"

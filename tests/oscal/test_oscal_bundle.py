@@ -9,19 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import Catalog
-from app.curation import Curation
-from app.dataset import ensure_seeded
-from app.identifiers import load_converter
-from app.index_holder import LabelIndexHolder
-from app.oscal.export import control_crosswalk, initiative_catalog
-from app.settings import PROJECT_ROOT, Settings
-from app.store import GraphStore, open_store
+from mosaic import resources
+from mosaic.curation.workflow import Curation
+from mosaic.dataset.seed import ensure_seeded
+from mosaic.oscal.export import control_crosswalk, initiative_catalog
+from mosaic.rdf.identifiers import load_converter
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore, open_store
+from mosaic.terms.index_holder import LabelIndexHolder
 from tests.oscal.conftest import by_id, check_in_trestle
 
 pytestmark = pytest.mark.slow
 
-CONTROL_SETS = sorted((PROJECT_ROOT / "loaders" / "data" / "mappings").glob("*-controls.sssom.tsv"))
+CONTROL_SETS = sorted((resources.bundle_dir() / "mappings").glob("*-controls.sssom.tsv"))
 #: Bundled initiatives whose controls the issue names (the test also finds any other).
 EXPECTED = {"mitre-atlas", "owasp-aiexchange", "cosai-risk-map", "owasp-aisvs", "nist-ai-rmf"}
 

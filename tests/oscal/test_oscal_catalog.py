@@ -10,15 +10,15 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from trestle.common.err import TrestleError
 
-from app.catalog import Catalog
-from app.cli import cli
-from app.identifiers import load_converter
-from app.oscal import MOSAIC_NS, OSCAL_VERSION
-from app.oscal.catalog import catalog_document
-from app.oscal.controls import Control, ControlSet, read_controls
-from app.oscal.export import initiative_catalog
-from app.settings import Settings, get_settings
-from app.store import GraphStore
+from mosaic.cli import cli
+from mosaic.oscal import MOSAIC_NS, OSCAL_VERSION
+from mosaic.oscal.catalog import catalog_document
+from mosaic.oscal.controls import Control, ControlSet, read_controls
+from mosaic.oscal.export import initiative_catalog
+from mosaic.rdf.identifiers import load_converter
+from mosaic.settings import Settings, get_settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
 from tests.oscal.conftest import (
     as_json,
     by_id,
@@ -175,7 +175,7 @@ def test_route_unknown_or_malformed_initiative_is_a_problem(
 @pytest.fixture
 def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
     return settings
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.oscal.ids import TOKEN, assign_ids, local_name, token_for
+from mosaic.oscal.ids import TOKEN, assign_ids, local_name, token_for
 
 
 @pytest.mark.parametrize(

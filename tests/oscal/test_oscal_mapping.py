@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from app.cli import cli
-from app.curation_models import MappingRecord, ReviewStatus
-from app.oscal import MOSAIC_NS
-from app.oscal.mapping import crosswalk_maps
-from app.settings import Settings, get_settings
-from app.store import GraphStore
+from mosaic.cli import cli
+from mosaic.curation.models import MappingRecord, ReviewStatus
+from mosaic.oscal import MOSAIC_NS
+from mosaic.oscal.mapping import crosswalk_maps
+from mosaic.settings import Settings, get_settings
+from mosaic.store.embedded import GraphStore
 from tests.oscal.conftest import as_json, by_id, check_in_trestle, load_controls, props
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -93,7 +93,7 @@ def test_maps_name_the_controls_of_the_two_catalogs_at_their_urls(
 
 
 def test_only_accepted_positive_records_are_kept() -> None:
-    from app.oscal.controls import Control, ControlSet
+    from mosaic.oscal.controls import Control, ControlSet
 
     def control(iri: str, oscal_id: str) -> Control:
         return Control(iri, oscal_id, "control", oscal_id, None, None, None, None, None, None)
@@ -128,7 +128,7 @@ def test_no_crosswalk_is_404(controls_client: TestClient) -> None:
 @pytest.fixture
 def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
     return settings
 
 

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import (
+from mosaic.api.routes import (
     alignments,
     analysis,
     concepts,
@@ -15,7 +15,7 @@ from app.api.routes import (
     terms,
     validation,
 )
-from app.web import pages
+from mosaic.web import pages
 
 api_router = APIRouter()
 api_router.include_router(health.router)

@@ -1,6 +1,6 @@
 """``GET /initiatives/{id}/oscal``: an initiative's controls as an OSCAL catalog, and crosswalks.
 
-The documents are built by :mod:`app.oscal`; this router only serves them, as JSON.
+The documents are built by :mod:`oscal`; this router only serves them, as JSON.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 
-from app.api.deps import CatalogDep, ConverterDep, LabelIndexDep, StoreDep
-from app.api.params import InitiativeIdPath
-from app.api.problems import problem_responses
-from app.curation import Curation
-from app.oscal.export import MEDIA_TYPE, control_crosswalk, initiative_catalog, to_json
-from app.store import ID_MAX_LENGTH, ID_PATTERN
+from mosaic.api.deps import CatalogDep, ConverterDep, LabelIndexDep, StoreDep
+from mosaic.api.params import InitiativeIdPath
+from mosaic.api.problems import problem_responses
+from mosaic.curation.workflow import Curation
+from mosaic.oscal.export import MEDIA_TYPE, control_crosswalk, initiative_catalog, to_json
+from mosaic.rdf.identifiers import ID_MAX_LENGTH, ID_PATTERN
 
 router = APIRouter(prefix="/initiatives", tags=["oscal"])
 

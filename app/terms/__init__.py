@@ -1,0 +1,1 @@
+"""Terms: the label index, resolving and comparing terms, and aligning two initiatives."""
