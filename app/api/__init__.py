@@ -147,9 +147,6 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     )
     register_problem_handlers(app)
     app.include_router(api_router)
-    from mosaic.mcp.server import mount_mcp  # here: the MCP server imports the routes
-
-    mount_mcp(app)
     # The editable install links each asset from the checkout: follow those links.
     app.mount("/static", StaticFiles(directory=STATIC_DIR, follow_symlink=True), name="static")
     return app

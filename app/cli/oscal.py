@@ -62,6 +62,7 @@ def export_oscal(
     :raises NotFoundError: when no accepted mapping links the two initiatives' controls.
     """
     # Imported when the command runs: `mosaic --help` and other commands start faster.
+    from mosaic.curation.workflow import Curation
     from mosaic.oscal.export import control_crosswalk, initiative_catalog, to_json
     from mosaic.rdf.identifiers import load_converter
     from mosaic.sparql.catalog import Catalog
@@ -78,8 +79,6 @@ def export_oscal(
             count = _count_controls(data["catalog"])
             what = f"{count} controls"
         else:
-            from mosaic.curation.workflow import Curation
-
             assert target is not None  # noqa: S101 - checked above, for mypy
             index = command_label_index(settings, store)
             data = control_crosswalk(

@@ -195,8 +195,12 @@ class _CurrentManager:
         await self._server.session_manager.asgi_app(scope, receive, send)
 
 
-def mount_mcp(app: FastAPI) -> None:
-    """Serve the MCP server at ``/mcp`` of the HTTP app, over the app's own state.
+def mount_mcp(app: FastAPI) -> FastAPI:
+    """Serve the MCP server at ``/mcp`` of the HTTP app, over the app's own state; return it.
+
+    ``mosaic serve`` (one process or each worker) mounts it on the app of
+    :func:`mosaic.api.create_app`; the app factory itself does not, as this package is built on
+    the API (its SPARQL tools take the API's query gate, its resources the API's models).
 
     Stateless streamable HTTP with JSON answers: each message is one POST, so several uvicorn
     workers can share the path. DNS-rebinding protection is on when the app listens on a
@@ -224,3 +228,4 @@ def mount_mcp(app: FastAPI) -> None:
             yield state
 
     app.router.lifespan_context = lifespan
+    return app
