@@ -174,8 +174,9 @@ def worker_app() -> FastAPI:
     """The app of one uvicorn worker (``factory=True``), over the exported settings."""
     # Imported in the worker process only: the parent that runs the Oxigraph server needs no app.
     from mosaic.api import create_app
+    from mosaic.mcp.server import mount_mcp
 
-    return create_app(get_settings())
+    return mount_mcp(create_app(get_settings()))
 
 
 def run_workers(settings: Settings) -> None:

@@ -7,7 +7,7 @@ a thread limiter sized to the runner keep waiting queries from starving every ot
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import anyio
 from fastapi import Request, Response
@@ -21,6 +21,8 @@ from mosaic.sparql.screen import QueryLimits, check_query_shape, screen_query
 
 TRUNCATED_HEADER = "MOSAIC-Result-Truncated"
 
+T = TypeVar("T")
+
 
 async def run_gated(request: Request, function: Callable[[], Response]) -> Response:
     """Run a blocking query call without starving the server's shared thread pool.
@@ -31,7 +33,17 @@ async def run_gated(request: Request, function: Callable[[], Response]) -> Respo
 
     :raises BusyError: when every slot stays taken for the queue wait.
     """
-    state = request.app.state
+    return await run_gated_on(request.app.state, function)
+
+
+async def run_gated_on(state: Any, function: Callable[[], T]) -> T:
+    """Run a blocking query call as :func:`run_gated` does, over any holder of the gate.
+
+    ``state`` has the app state's ``executor``, ``query_slots`` and ``query_threads``: the app
+    state itself, or the MCP server's own gate (its SPARQL tools take this path too).
+
+    :raises BusyError: when every slot stays taken for the queue wait.
+    """
     executor: QueryExecutor = state.executor
     try:
         with anyio.fail_after(executor.queue_wait):

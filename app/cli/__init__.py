@@ -16,6 +16,7 @@ import click
 from mosaic.cli.backup import backup, restore
 from mosaic.cli.export import export
 from mosaic.cli.load import load, seed_command
+from mosaic.cli.mcp import mcp_command
 from mosaic.cli.options import MosaicGroup
 from mosaic.cli.query import query
 from mosaic.cli.release import release
@@ -46,6 +47,7 @@ for _command in (
     backup,
     restore,
     release,
+    mcp_command,
 ):
     cli.add_command(_command)
 

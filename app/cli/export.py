@@ -18,6 +18,7 @@ from mosaic.cli.context import (
 from mosaic.cli.options import (
     check_id,
 )
+from mosaic.cli.oscal import OSCAL_DOCUMENTS, export_oscal
 from mosaic.errors import (
     ParameterError,
 )
@@ -66,6 +67,19 @@ if TYPE_CHECKING:
     help="Write to this file instead of standard output; its extension (.nq, .nt, .ttl, "
     ".trig, .jsonld, .rdf; .sssom.tsv with --mappings) sets the format.",
 )
+@click.option(
+    "--oscal",
+    type=click.Choice(OSCAL_DOCUMENTS),
+    default=None,
+    help="OSCAL JSON instead: the catalog of --initiative's controls, or the mapping "
+    "(curated crosswalk) from --initiative's controls to --target's.",
+)
+@click.option(
+    "--target",
+    default=None,
+    callback=check_id("initiative id"),
+    help="With --oscal mapping: the initiative the crosswalk maps to.",
+)
 def export(
     store_path: Path | None,
     no_seed: bool,
@@ -74,15 +88,31 @@ def export(
     mappings: bool,
     mapping_set: str | None,
     output: Path | None,
+    oscal: str | None,
+    target: str | None,
 ) -> None:
     """Export the whole store (all named graphs), one initiative's graph, or the mappings.
 
     The format follows the extension of -o; a --format that contradicts it is refused.
+    With --oscal: an initiative's controls as an OSCAL catalog, or a crosswalk as an OSCAL
+    mapping collection.
     """
     # Imported when the command runs: `mosaic --help` and other commands start faster.
     from mosaic.cli.export_target import export_format
 
     with reported():
+        if oscal is not None or target is not None:
+            export_oscal(
+                store_path,
+                no_seed,
+                oscal or "catalog",
+                initiative_id,
+                target,
+                fmt,
+                mappings or mapping_set is not None,
+                output,
+            )
+            return
         chosen = export_format(
             output, fmt, mappings=mappings or mapping_set is not None, whole_store=not initiative_id
         )

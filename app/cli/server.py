@@ -73,6 +73,7 @@ def serve(
 
     # Imported when the command runs: `mosaic --help` and other commands start faster.
     from mosaic.api import create_app
+    from mosaic.mcp.server import mount_mcp
     from mosaic.serve import oxigraph_server, run_workers, worker_settings
     from mosaic.store.sharing import announcing, server_url, sharing
 
@@ -115,7 +116,7 @@ def serve(
             click.echo(f"store ready in {time.perf_counter() - started:.2f} s", err=True)
             exit_on_sigterm()
             uvicorn.run(
-                create_app(settings, store=store),
+                mount_mcp(create_app(settings, store=store)),
                 host=settings.host,
                 port=settings.port,
                 log_level=settings.log_level,

@@ -10,6 +10,7 @@ from mosaic.api.routes import (
     health,
     initiatives,
     mappings,
+    oscal,
     queries,
     releases,
     resources,
@@ -30,6 +31,7 @@ api_router.include_router(alignments.router)
 api_router.include_router(validation.router)
 api_router.include_router(analysis.router)
 api_router.include_router(mappings.router)
+api_router.include_router(oscal.router)
 api_router.include_router(pages.router)
 api_router.include_router(resources.router)
 api_router.include_router(datasets.router)
