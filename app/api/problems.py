@@ -203,7 +203,8 @@ def _extensions(exc: MosaicError) -> dict[str, Any]:
 
 
 async def _mosaic_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, MosaicError)  # noqa: S101 - registered for MosaicError only
+    if not isinstance(exc, MosaicError):  # registered for MosaicError only
+        raise TypeError(f"not a MosaicError: {type(exc).__name__}")
     status, slug = status_of(exc)
     detail = exc.detail
     if isinstance(exc, BusyError | RateLimitError):
@@ -252,7 +253,8 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     naming it and the handler's wording. Anything else (a missing parameter, a body that is not
     the model) is ``invalid-request``; both list FastAPI's ``errors``.
     """
-    assert isinstance(exc, RequestValidationError)  # noqa: S101
+    if not isinstance(exc, RequestValidationError):
+        raise TypeError(f"not a RequestValidationError: {type(exc).__name__}")
     raw = list(exc.errors())
     errors = [
         {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
@@ -308,7 +310,8 @@ def _parameter_info(request: Request, source: str, name: str) -> FieldInfo | Non
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)  # noqa: S101
+    if not isinstance(exc, StarletteHTTPException):
+        raise TypeError(f"not an HTTPException: {type(exc).__name__}")
     slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
     response = problem(request, exc.status_code, slug, _reason(exc.status_code), str(exc.detail))
     for key, value in (exc.headers or {}).items():

@@ -330,7 +330,8 @@ class Curation:
             if plan.status == "accepted" and pair.object != NO_TERM_FOUND:
                 demoted = self._contradicted(pair, plan.predicate, target)
             if not plan.changed:
-                assert current is not None  # noqa: S101 - a no-op needs a record
+                if current is None:  # a no-op needs a record to answer with
+                    raise RuntimeError("an unchanged review has no stored record")
                 return ReviewOutcome(
                     mapping=self._model(index, current), event=None, created=False, changed=False
                 )

@@ -48,7 +48,8 @@ def registry_entries(ontology_dir: Path, base_iri: str) -> list[RegistryEntry]:
         """,
         prefixes={"mosaic": MOSAIC.iri},
     )
-    assert isinstance(rows, ox.QuerySolutions)  # noqa: S101 - a SELECT query
+    if not isinstance(rows, ox.QuerySolutions):  # a SELECT query
+        raise TypeError("the registry SELECT did not answer solutions")
     return [
         RegistryEntry(
             id=str(row["id"].value),

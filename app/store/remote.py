@@ -73,7 +73,8 @@ def _as_query_triples(triples: Iterable[ox.Triple]) -> ox.QueryTriples:
     scratch = ox.Store()
     scratch.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     result = scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
-    assert isinstance(result, ox.QueryTriples)  # noqa: S101 (a CONSTRUCT gives triples)
+    if not isinstance(result, ox.QueryTriples):  # a CONSTRUCT gives triples
+        raise TypeError("a CONSTRUCT did not answer triples")
     return result
 
 
