@@ -2,10 +2,11 @@
 
 Plain ASGI middleware, like :mod:`app.api.request_id`. Each request falls in one class:
 
-- ``writes``: ``PUT``, ``POST``, ``PATCH`` and ``DELETE`` on any path, except the two POSTs
-  that only read (``/sparql``, ``/validate``);
+- ``writes``: ``PUT``, ``POST``, ``PATCH`` and ``DELETE`` on any path, except the POSTs
+  that only read (``/sparql``, ``/validate``, ``/terms/annotate``, ``/lint``, ``/ui/lint``);
 - ``expensive``: ``/sparql``, ``/alignments``, ``/analysis/*``, ``/terms/compare``,
-  ``POST /validate``, ``/validation`` and the runs of named queries (``/queries/{name}``);
+  ``POST /validate``, ``/validation``, the runs of named queries (``/queries/{name}``) and
+  the annotation and terminology check of a text;
 - anything else (``/health``, ``/terms/resolve``, ``/concepts``, pages, static files) is never
   limited.
 
@@ -43,10 +44,12 @@ log = logging.getLogger(__name__)
 Kind = Literal["writes", "expensive"]
 
 WRITE_METHODS = frozenset({"PUT", "POST", "PATCH", "DELETE"})
-#: POSTs that only read: the SPARQL protocol's query by POST and the validation of a file.
-READING_POSTS = frozenset({"/sparql", "/validate"})
+#: POSTs that only read: the SPARQL protocol's query by POST, the validation of a file, and
+#: the annotation and terminology check of a text.
+READING_POSTS = frozenset({"/sparql", "/validate", "/terms/annotate", "/lint", "/ui/lint"})
 EXPENSIVE_PATHS = frozenset(
     {"/sparql", "/alignments", "/terms/compare", "/validate", "/validation"}
+    | {"/terms/annotate", "/lint", "/ui/lint"}
 )
 EXPENSIVE_PREFIXES = ("/analysis/", "/queries/")
 

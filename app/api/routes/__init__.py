@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.api.routes import (
     alignments,
     analysis,
+    annotate,
     concepts,
     health,
     initiatives,
@@ -23,6 +24,7 @@ api_router.include_router(concepts.router)
 api_router.include_router(sparql.router)
 api_router.include_router(queries.router)
 api_router.include_router(terms.router)
+api_router.include_router(annotate.router)
 api_router.include_router(alignments.router)
 api_router.include_router(validation.router)
 api_router.include_router(analysis.router)
