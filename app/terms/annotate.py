@@ -48,7 +48,7 @@ class TermUse:
     senses: tuple[int, ...]
     #: The label text and property of the best posting.
     label: str
-    property: str
+    label_property: str
 
     @property
     def start(self) -> int:
@@ -221,7 +221,7 @@ def annotation_of(
                 end=use.end,
                 text=document.body[use.start : use.end],
                 matched_label=use.label,
-                matched_property=use.property,
+                matched_property=use.label_property,
                 identifier=use.match.identifier,
                 common=common_postings(use.match.postings),
                 senses=builder.add(use),

@@ -41,7 +41,7 @@ import re
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -126,11 +126,10 @@ class LabelAutomaton:
                         if len(keys) > 1:
                             self._add(by_keys, keys, LabelPosting(concept.position, position))
             if concept.curie and any(ch.isdigit() for ch in concept.curie):
-                keys = label_keys(concept.curie)
-                if keys:
-                    self._add(
-                        by_keys, tuple(keys), LabelPosting(concept.position, CURIE_LABEL), True
-                    )
+                curie_keys = label_keys(concept.curie)
+                if curie_keys:
+                    posting = LabelPosting(concept.position, CURIE_LABEL)
+                    self._add(by_keys, tuple(curie_keys), posting, True)
         self.vocabulary: dict[str, int] = {}
         for keys in by_keys:
             for key in keys:
@@ -286,12 +285,17 @@ def automaton_for(index: LabelIndex) -> LabelAutomaton:
         if held is not None and held[0]() is index:
             return held[1]
         built = LabelAutomaton(index)
-        _built[key] = (weakref.ref(index, lambda _ref, k=key: _forget(k)), built)
+        _built[key] = (weakref.ref(index, _forgetter(key)), built)
         return built
 
 
-def _forget(key: int) -> None:
-    _built.pop(key, None)
+def _forgetter(key: int) -> Callable[[weakref.ref[LabelIndex]], None]:
+    """A weakref callback that drops the automaton of a collected index."""
+
+    def forget(_ref: weakref.ref[LabelIndex]) -> None:
+        _built.pop(key, None)
+
+    return forget
 
 
 def built_automata() -> Sequence[LabelAutomaton]:
