@@ -49,7 +49,7 @@ import ahocorasick
 
 from app.label_index import STOPWORDS, LabelIndex, acronym_variants, is_identifier, normalise
 from app.terms.regions import Document
-from app.terms.tokens import BREAK, WORD, gap_key, label_keys, word_key
+from app.terms.tokens import BREAK, WORD, gap_marks, label_keys, word_key
 
 #: Zipf frequency (log10 of uses per billion words) from which a single word is common.
 COMMON_ZIPF = 3.5
@@ -188,47 +188,45 @@ class LabelAutomaton:
     # --- matching ------------------------------------------------------------------------------
 
     def _stream(self, document: Document) -> tuple[list[int], list[int], list[int]]:
-        """The key ids of the document's prose, with each key's start and end offset."""
+        """The key ids of the document's prose, with each key's start and end offset.
+
+        A punctuation key spans its one character; regions are separated by a 0.
+        """
         vocabulary = self.vocabulary
         ids: list[int] = []
         starts: list[int] = []
         ends: list[int] = []
         words: dict[str, int] = {}
+
+        def add(number: int, start: int, end: int) -> None:
+            ids.append(number)
+            starts.append(start)
+            ends.append(end)
+
         for region in document.regions:
             if ids and ids[-1] != 0:
-                ids.append(0)
-                starts.append(region.start)
-                ends.append(region.start)
+                add(0, region.start, region.start)
             text = region.text
-            origins = region.origins
-            base = region.start
-            previous = -1
+            offset = region.offset
+            previous = 0
             for match in WORD.finditer(text):
                 start, end = match.span()
-                if previous >= 0:
-                    gap = text[previous:start]
-                    if gap != " ":
-                        key = gap_key(gap)
-                        if key is not None:
-                            ids.append(0 if key == BREAK else vocabulary.get(key, 0))
-                            if origins is None:
-                                starts.append(base + previous)
-                                ends.append(base + start)
-                            else:
-                                starts.append(origins[previous])
-                                ends.append(origins[start])
+                if start != previous and text[previous:start] != " ":
+                    for key, at in gap_marks(text[previous:start]):
+                        number = 0 if key == BREAK else vocabulary.get(key, 0)
+                        add(number, offset(previous + at), offset(previous + at + 1))
                 raw = match.group()
                 number = words.get(raw)
                 if number is None:
                     number = words[raw] = vocabulary.get(word_key(raw), 0)
-                ids.append(number)
-                if origins is None:
-                    starts.append(base + start)
-                    ends.append(base + end)
-                else:
-                    starts.append(origins[start])
-                    ends.append(origins[end])
+                add(number, offset(start), offset(end))
                 previous = end
+            for key in gap_keys(text[previous:]):
+                add(
+                    0 if key == BREAK else vocabulary.get(key, 0),
+                    offset(previous),
+                    offset(len(text)),
+                )
         return ids, starts, ends
 
     def find(self, document: Document, *, include_common: bool = False) -> list[Match]:

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.relations import HOMONYM_THRESHOLD
+
 Severity = Literal["error", "warning", "note"]
 #: Severities from the most to the least serious (``--fail-on`` compares along it).
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "note")
@@ -83,3 +85,53 @@ class LintReport(BaseModel):
     counts: dict[str, int] = Field(description="Findings per severity.")
     rules: list[Rule]
     semantic_model: str = Field(description="The model that compared definitions.")
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="ambiguous-term",
+        name="AmbiguousTerm",
+        summary="A term with several senses across initiatives, used without saying which.",
+        description="The term names concepts of two or more senses (concepts no exact or close "
+        "mapping links) and the draft neither cites one of them (an identifier, a CURIE, a "
+        "link to its source) nor defines the term itself.",
+        severity="warning",
+    ),
+    Rule(
+        id="definition-differs",
+        name="DefinitionDiffers",
+        summary="The draft defines a term unlike every initiative that defines it.",
+        description="A glossary entry or definition sentence of the draft is less similar to "
+        f"each initiative's definition of the term than {HOMONYM_THRESHOLD} (the threshold "
+        "below which concepts sharing a label are treated as homonyms); the finding lists each "
+        "definition with what it shares with the draft's, as /terms/compare does.",
+        severity="warning",
+    ),
+    Rule(
+        id="non-preferred-name",
+        name="NonPreferredName",
+        summary="An alternative, outdated or deprecated name where the initiatives use another.",
+        description="The name is only an alternative label of the concepts it names (their "
+        "initiative prefers another), or it names only concepts of an edition that a newer "
+        "one replaces (OWASP Top 10 for LLM 2023 after 2025), or concepts marked deprecated.",
+        severity="warning",
+    ),
+    Rule(
+        id="unlinked-concept",
+        name="UnlinkedConcept",
+        summary="A concept the draft relies on but never cites or links.",
+        description="The draft uses the term more than once, in a heading, or defines it, but "
+        "cites none of its concepts by identifier and links none of their sources; the "
+        "finding suggests references.",
+        severity="note",
+    ),
+    Rule(
+        id="unknown-identifier",
+        name="UnknownIdentifier",
+        summary="An identifier shaped like an initiative's that names no concept.",
+        description="The token has the shape of identifiers an initiative uses (AML.T9999, "
+        "LLM99:9999, learnt from the data) but no concept has it.",
+        severity="error",
+    ),
+)
+RULE_IDS = tuple(rule.id for rule in RULES)

@@ -25,7 +25,7 @@ from app.label_index import fold, singular
 WORD = re.compile(r"[^\W_]+")
 #: Characters that separate words without meaning anything: hyphens and emphasis marks.
 _TRANSPARENT = frozenset("-\u2010\u2011*_~")
-#: The key of a break: nothing matches across it.
+#: The key of a break: nothing matches across it (never a key of a label).
 BREAK = ""
 
 
@@ -38,65 +38,68 @@ def word_key(raw: str) -> str:
     return singular(fold(raw))
 
 
-def gap_key(gap: str) -> str | None:
-    r"""What lies between two words: ``None`` (nothing), :data:`BREAK`, or a punctuation key.
+def gap_keys(gap: str) -> list[str]:
+    r"""The keys of what lies between two words: one per punctuation mark, or a break.
 
-    >>> gap_key(" "), gap_key("-"), gap_key(" \n\n "), gap_key("."), gap_key(" (")
-    (None, None, '', '.', '(')
+    Spaces, a single line break, hyphens and emphasis marks give no key; a blank line gives
+    :data:`BREAK` alone.
+
+    >>> gap_keys(" "), gap_keys("-"), gap_keys(" \n\n "), gap_keys("."), gap_keys("), ")
+    ([], [], [''], ['.'], [')', ','])
     """
+    return [key for key, _ in gap_marks(gap)]
+
+
+def gap_marks(gap: str) -> list[tuple[str, int]]:
+    """The keys of a gap with the position of each in it (a break is at 0)."""
     if gap == " ":
-        return None
-    marks = "".join(ch for ch in gap if not ch.isspace())
-    if "\n" in gap and _has_blank_line(gap):
-        return BREAK
-    if not marks or all(ch in _TRANSPARENT for ch in marks):
-        return None
-    return marks
+        return []
+    if gap.count("\n") >= 2 and _has_blank_line(gap):
+        return [(BREAK, 0)]
+    return [(ch, i) for i, ch in enumerate(gap) if not ch.isspace() and ch not in _TRANSPARENT]
 
 
 def _has_blank_line(gap: str) -> bool:
-    lines = gap.split("\n")
-    return any(not line.strip() for line in lines[1:-1]) or gap.count("\n") >= 2
+    return any(not line.strip() for line in gap.split("\n")[1:-1])
 
 
 def label_keys(label: str) -> list[str] | None:
     """The keys of a label as the text must show them, or ``None`` when it cannot match.
 
-    A label with a blank line in it, or with nothing but punctuation, has no keys.
+    Punctuation before the first word and after the last counts (``Model Consumer (Legacy)``
+    ends with ``)``). A label with a blank line in it, or no word at all, has no keys.
 
     >>> label_keys("Prompt-Injection Attacks")
     ['prompt', 'injection', 'attack']
-    >>> label_keys("LLM01:2025")
-    ['llm01', ':', '2025']
+    >>> label_keys("LLM01:2025"), label_keys("Art. 3(1)")
+    (['llm01', ':', '2025'], ['art', '.', '3', '(', '1', ')'])
     """
     keys: list[str] = []
-    previous = -1
+    previous = 0
     for match in WORD.finditer(label):
-        if previous >= 0:
-            gap = gap_key(label[previous : match.start()])
-            if gap == BREAK:
-                return None
-            if gap is not None:
-                keys.append(gap)
+        keys.extend(gap_keys(label[previous : match.start()]))
         keys.append(word_key(match.group()))
         previous = match.end()
-    return keys or None
+    if not keys:
+        return None
+    keys.extend(gap_keys(label[previous:]))
+    return None if BREAK in keys else keys
 
 
 def tokens(text: str) -> Iterator[tuple[str, int, int]]:
     """The keys of a text with their start and end positions in it, gaps included.
 
-    A break is yielded as :data:`BREAK` (its positions are those of the blank line).
+    A punctuation key spans its one character; a break is yielded as :data:`BREAK`.
 
     >>> [k for k, _, _ in tokens("Indirect prompt-injections, e.g. AML.T0051")]
     ['indirect', 'prompt', 'injection', ',', 'e', '.', 'g', '.', 'aml', '.', 't0051']
     """
-    previous = -1
+    previous = 0
     for match in WORD.finditer(text):
         start = match.start()
-        if previous >= 0:
-            gap = gap_key(text[previous:start])
-            if gap is not None:
-                yield gap, previous, start
+        for key, at in gap_marks(text[previous:start]):
+            yield key, previous + at, previous + at + 1
         yield word_key(match.group()), start, match.end()
         previous = match.end()
+    for key, at in gap_marks(text[previous:]):
+        yield key, previous + at, previous + at + 1
