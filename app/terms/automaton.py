@@ -221,12 +221,9 @@ class LabelAutomaton:
                     number = words[raw] = vocabulary.get(word_key(raw), 0)
                 add(number, offset(start), offset(end))
                 previous = end
-            for key in gap_keys(text[previous:]):
-                add(
-                    0 if key == BREAK else vocabulary.get(key, 0),
-                    offset(previous),
-                    offset(len(text)),
-                )
+            for key, at in gap_marks(text[previous:]):
+                number = 0 if key == BREAK else vocabulary.get(key, 0)
+                add(number, offset(previous + at), offset(previous + at + 1))
         return ids, starts, ends
 
     def find(self, document: Document, *, include_common: bool = False) -> list[Match]:
