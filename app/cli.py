@@ -32,6 +32,7 @@ from app.align import MAX_PER_CONCEPT as ALIGN_MAX_PER_CONCEPT
 from app.backends import open_configured_store
 from app.backup import backup_store, restore_store
 from app.catalog import Catalog
+from app.cli_lint import lint as lint_command
 from app.cli_options import (
     INPUT_FORMATS,
     MosaicGroup,
@@ -1141,6 +1142,9 @@ def _embedded_only(settings: Settings) -> None:
     """
     if settings.store_url is not None:
         raise ParameterError(f"{settings.store_url}: {REMOTE_BACKUP}", parameter="store_url")
+
+
+cli.add_command(lint_command)
 
 
 def main() -> None:

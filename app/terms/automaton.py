@@ -213,13 +213,13 @@ class LabelAutomaton:
                 start, end = match.span()
                 if start != previous and text[previous:start] != " ":
                     for key, at in gap_marks(text[previous:start]):
-                        number = 0 if key == BREAK else vocabulary.get(key, 0)
-                        add(number, offset(previous + at), offset(previous + at + 1))
+                        mark = 0 if key == BREAK else vocabulary.get(key, 0)
+                        add(mark, offset(previous + at), offset(previous + at + 1))
                 raw = match.group()
-                number = words.get(raw)
-                if number is None:
-                    number = words[raw] = vocabulary.get(word_key(raw), 0)
-                add(number, offset(start), offset(end))
+                known = words.get(raw)
+                if known is None:
+                    known = words[raw] = vocabulary.get(word_key(raw), 0)
+                add(known, offset(start), offset(end))
                 previous = end
             for key, at in gap_marks(text[previous:]):
                 number = 0 if key == BREAK else vocabulary.get(key, 0)

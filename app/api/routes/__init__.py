@@ -9,6 +9,7 @@ from app.api.routes import (
     concepts,
     health,
     initiatives,
+    lint,
     mappings,
     queries,
     sparql,
@@ -25,6 +26,7 @@ api_router.include_router(sparql.router)
 api_router.include_router(queries.router)
 api_router.include_router(terms.router)
 api_router.include_router(annotate.router)
+api_router.include_router(lint.router)
 api_router.include_router(alignments.router)
 api_router.include_router(validation.router)
 api_router.include_router(analysis.router)
