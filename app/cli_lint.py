@@ -9,6 +9,7 @@ summary goes to stderr.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -22,8 +23,7 @@ STDIN = "-"
 
 
 def _stdin_bytes() -> bytes:
-    data: bytes = click.get_binary_stream("stdin").read()
-    return data
+    return sys.stdin.buffer.read()
 
 
 def _read_drafts(files: tuple[str, ...], input_format: str | None) -> list[tuple[str, str, str]]:
