@@ -16,7 +16,8 @@ from app.api.routes import (
     terms,
     validation,
 )
-from app.web import pages
+from app.web import embed, pages
+from app.web import lint as lint_page
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -32,3 +33,5 @@ api_router.include_router(validation.router)
 api_router.include_router(analysis.router)
 api_router.include_router(mappings.router)
 api_router.include_router(pages.router)
+api_router.include_router(lint_page.router)
+api_router.include_router(embed.router)
