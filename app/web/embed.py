@@ -28,8 +28,9 @@ def bookmarklet(origin: str) -> str:
     )
 
 
-@router.get(
+@router.api_route(
     "/embed.js",
+    methods=["GET", "HEAD"],
     tags=["terms"],
     response_class=FileResponse,
     responses={200: {"content": {"text/javascript": {}}, "description": "The script."}},
