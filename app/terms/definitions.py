@@ -8,8 +8,10 @@ Two places say what a draft means by a term:
   a table row, an HTML ``dt``) followed by a separator (``:``, a dash, ``|``) and the definition,
   or by the definition on the next line (Markdown definition lists, ``dt``/``dd``);
 - a **definition sentence** anywhere: a sentence that starts with a known term (after an
-  article or "In this document,") followed by *means*, *refers to*, *denotes*, *is defined
-  as*, or *is/are a ... that/which/where ...* (a genus with a restrictive clause).
+  article or "In this document,") followed by *means*, *refers to*, *denotes* or *is defined
+  as*; or by *is/are a ... that/which/where ...* (a genus with a restrictive clause) when the
+  sentence marks its subject as defined (the term in emphasis or quotes, or "In this
+  document, ..."): "Model theft is a worry that grows" states something, it defines nothing.
 
 Only terms the annotator found count: the point is to compare the draft's definition with
 the initiatives' definitions of the same term.
@@ -50,6 +52,7 @@ _RESTRICTIVE = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[^.\s]{2})[.!?](?=\s|$)")
+_EMPHASIS = frozenset("*_\"'`\u201c\u201d\u2018\u2019")
 #: A definition has at least this many words (a glossary entry "see X" has fewer).
 MIN_DEFINITION_WORDS = 3
 
@@ -207,6 +210,13 @@ def _position_after(unit: Unit, offset: int) -> int:
     return len(unit.text)
 
 
+def _marked(lead: str, unit: Unit, after: int) -> bool:
+    """Whether a sentence marks its subject as being defined: emphasis, quotes or a scope."""
+    opened = lead.rstrip()[-1:] in _EMPHASIS
+    closed = unit.text[after : after + 1] in _EMPHASIS
+    return (opened and closed) or lead.lower().lstrip(" -*+").startswith("in this ")
+
+
 def _definition_sentences(unit: Unit, by_start: dict[int, TermUse]) -> list[DraftDefinition]:
     found = []
     for position, origin in enumerate(unit.origins[:-1]):
@@ -226,7 +236,7 @@ def _definition_sentences(unit: Unit, by_start: dict[int, TermUse]) -> list[Draf
         tail = unit.text[start:]
         end = _SENTENCE_END.search(tail)
         text = (tail[: end.start()] if end else tail).strip()
-        if verb.group("copula") and not _RESTRICTIVE.match(text):
+        if verb.group("copula") and not (_RESTRICTIVE.match(text) and _marked(lead, unit, after)):
             continue
         if _words(text) < MIN_DEFINITION_WORDS:
             continue
