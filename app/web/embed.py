@@ -28,9 +28,9 @@ def bookmarklet(origin: str) -> str:
     )
 
 
-@router.api_route(
+@router.head("/embed.js", include_in_schema=False)
+@router.get(
     "/embed.js",
-    methods=["GET", "HEAD"],
     tags=["terms"],
     response_class=FileResponse,
     responses={200: {"content": {"text/javascript": {}}, "description": "The script."}},

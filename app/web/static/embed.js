@@ -140,7 +140,7 @@
     ".who{color:#4b5563;font-size:12px}.def{margin:.15rem 0}a{color:#0b5cad}a:focus{outline:2px solid #b35c00}" +
     "p.foot{margin:.5rem 0 0;font-size:12px;color:#4b5563}";
 
-  var host = null, card = null, current = null, hideTimer = null;
+  var host = null, card = null, current = null, hideTimer = null, refocusing = false;
 
   function el(tag, text, attrs) {
     var node = document.createElement(tag);
@@ -239,7 +239,12 @@
     card.hidden = true;
     if (current) {
       current.setAttribute("aria-expanded", "false");
-      if (refocus) { current.focus(); }
+      // Back on the term after Escape: its focus must not open the card again.
+      if (refocus && document.activeElement !== current) {
+        refocusing = true;
+        current.focus();
+        refocusing = false;
+      }
     }
   }
 
@@ -251,7 +256,7 @@
   function listen(term) {
     term.addEventListener("mouseenter", function () { show(term); });
     term.addEventListener("mouseleave", hideSoon);
-    term.addEventListener("focus", function () { show(term); });
+    term.addEventListener("focus", function () { if (!refocusing) { show(term); } });
     term.addEventListener("blur", function (event) {
       if (event.relatedTarget !== host) { hideSoon(); }
     });
