@@ -87,17 +87,20 @@ async def lint_submitted(
     request: Request, index: LabelIndexDep, store: StoreDep, catalog: CatalogDep
 ) -> HTMLResponse:
     """Check the pasted or uploaded draft and show it with its findings."""
-    form = await request.form()
-    upload = form.get("file")
-    pasted = form.get("draft")
-    chosen = str(form.get("kind") or "")
-    initiative = str(form.get("initiative") or "") or None
-    name = "draft"
-    text = pasted if isinstance(pasted, str) else ""
-    try:
+    async with request.form() as form:
+        upload = form.get("file")
+        pasted = form.get("draft")
+        chosen = str(form.get("kind") or "")
+        initiative = str(form.get("initiative") or "") or None
+        name = "draft"
+        text = pasted if isinstance(pasted, str) else ""
+        raw = None
         if isinstance(upload, UploadFile) and upload.filename:
             name = upload.filename
-            text = decode_text(await upload.read(), name)
+            raw = await upload.read()
+    try:
+        if raw is not None:
+            text = decode_text(raw, name)
         if not text.strip():
             return _page(
                 request, index, error="Paste a draft or choose a file.", draft="", kind=chosen
