@@ -4,7 +4,7 @@ Each check reports a term once, at its first use, with how often the draft uses 
 that says "prompt injection" forty times needs one note, not forty); unknown identifiers are
 reported wherever they occur, since each is a separate mistake. The checks, their severities
 and what they rely on are listed in :data:`app.terms.lint_models.RULES` and documented in
-docs/lint.md.
+docs/annotate.md.
 """
 
 from __future__ import annotations
