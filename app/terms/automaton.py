@@ -20,12 +20,12 @@ with no letter at all (ISO's clause ``3.1.1``, MIT's ``2.1``): numbered clauses 
 document look the same, so a bare number names nothing.
 
 **Common words and short acronyms** are matched but reported only on request (``all``). A label
-is *common* when it is a single word that general English uses often (or a single such word
-with stopwords: "The Model"): a Zipf frequency of 3.5
-or more in wordfreq's English list, the boundary between the low (1 to 3) and high (4 to 7)
-frequency bands of the Zipf scale (van Heuven et al., 2014). "Data", "model", "security" and
-"direct" are common; "jailbreak", "exfiltration" and "hallucination" are not. The rule looks at
-general English, not at our data, so no answer was tuned into it. An acronym (a single word
+is *common* when it is a single word that general English uses often (or such a word with
+stopwords only: "The Model"): a Zipf frequency of 3.5 or more in wordfreq's English list, the
+boundary between the low (1 to 3) and high (4 to 7) frequency bands of the Zipf scale (van
+Heuven et al., 2014). "Data", "model", "security" and "direct" are common; "jailbreak",
+"exfiltration" and "hallucination" are not. The rule looks at general English, not at our
+data, so no answer was tuned into it. An acronym (a single word
 with at least two capitals, such as ``LLM``, ``RAG``, ``DoS``) is matched only where the text
 writes it the same way (``rag`` is cloth), and one of two letters (``AI``, ``PI``) counts as
 common: 676 two-letter combinations stand for far more than 676 things.
@@ -119,7 +119,7 @@ class LabelAutomaton:
         by_keys: dict[tuple[str, ...], Pattern] = {}
         for concept in index.concepts:
             for position, entry in enumerate(concept.labels):
-                self._add_label(by_keys, concept.position, position, entry.text, entry.property)
+                self._add_label(by_keys, concept.position, position, entry.text)
                 if entry.property != "notation" and not is_identifier(entry.text):
                     for variant in acronym_variants(normalise(entry.text), index.acronyms):
                         keys = tuple(variant.split())
@@ -161,8 +161,8 @@ class LabelAutomaton:
         concept: int,
         position: int,
         text: str,
-        prop: str,
     ) -> None:
+        """Add one label (any property: the answer reports which one matched)."""
         text = text.strip()
         identifier = is_identifier(text)
         if _letters_or_digits(text) < 2 or (identifier and not any(c.isalpha() for c in text)):
@@ -182,7 +182,6 @@ class LabelAutomaton:
             # "The Model" says no more than "model": judged by its one content word.
             content = [k for k in keys if k not in STOPWORDS and WORD.fullmatch(k)]
             common = len(content) == 0 or (len(content) == 1 and is_common_word(content[0]))
-        del prop  # every label property matches; the property is reported from the posting
         self._add(by_keys, tuple(keys), LabelPosting(concept, position, case, common), identifier)
 
     # --- matching ------------------------------------------------------------------------------

@@ -17,8 +17,11 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
 from app.api.deps import CatalogDep, LabelIndexDep, StoreDep
+from app.catalog import Catalog
 from app.errors import LoadError, MosaicError
+from app.label_index import LabelIndex
 from app.settings import PROJECT_ROOT
+from app.store import GraphStore
 from app.terms.lint import lint_report, lint_text
 from app.terms.lint_context import lint_context
 from app.terms.lint_models import Finding, LintReport
@@ -130,9 +133,9 @@ async def lint_submitted(
 
 
 def _run(
-    index: LabelIndexDep,
-    store: StoreDep,
-    catalog: CatalogDep,
+    index: LabelIndex,
+    store: GraphStore,
+    catalog: Catalog,
     text: str,
     kind: str,
     name: str,
