@@ -16,14 +16,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 mosaic && mkdir /data && chown mosaic /data
 WORKDIR /srv/mosaic
 
-# The project runs from its checkout (ontology/, shapes/, queries/, loaders/data/ beside app/).
-COPY --chown=mosaic pyproject.toml README.md ./
+# Installed as a package (not editable): the ontology, shapes, queries and bundled data ship
+# inside it as package data (mosaic.ontology, mosaic.shapes, mosaic.queries, mosaic.bundle).
+COPY --chown=mosaic pyproject.toml README.md LICENSE ./
 COPY --chown=mosaic app ./app
 COPY --chown=mosaic loaders ./loaders
 COPY --chown=mosaic ontology ./ontology
 COPY --chown=mosaic shapes ./shapes
 COPY --chown=mosaic queries ./queries
-RUN pip install --no-cache-dir -e . "oxigraph==0.5.13"
+RUN pip install --no-cache-dir . "oxigraph==0.5.13"
 
 USER mosaic
 VOLUME ["/data"]

@@ -1,5 +1,5 @@
-"""Run the CLI with ``python -m app``."""
+"""Run the CLI with ``python -m mosaic``."""
 
-from app.cli import main
+from mosaic.cli import main
 
 main()

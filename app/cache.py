@@ -39,7 +39,7 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from app.errors import StoreError
+from mosaic.errors import StoreError
 
 log = logging.getLogger(__name__)
 

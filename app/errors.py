@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.models import ValidationReport
+    from mosaic.validation.models import ValidationReport
 
 
 @dataclass(frozen=True)
@@ -149,8 +149,8 @@ class NoConceptError(LoadError):
     """An uploaded vocabulary defines no concept: there is nothing to load or validate.
 
     Refused on every path (``POST /validate``, ``PUT /initiatives/{id}/graph``, ``mosaic load``,
-    ``mosaic validate FILE``) by :func:`app.dataset.require_concepts`, so that an empty body or
-    a file of the wrong kind never "conforms" or empties an initiative's graph.
+    ``mosaic validate FILE``) by :func:`mosaic.dataset.load.require_concepts`, so that an empty body
+    or a file of the wrong kind never "conforms" or empties an initiative's graph.
     """
 
     title = "No concepts"
@@ -328,7 +328,7 @@ class StoreInUseError(StoreError):
     """Another process holds the on-disk store (RocksDB lets one process open it for writing).
 
     ``path`` is the store folder. The CLI reads such a store through what the holder publishes
-    (:mod:`app.store_sharing`) and refuses to write it, saying what to do instead.
+    (:mod:`mosaic.store.sharing`) and refuses to write it, saying what to do instead.
     """
 
     title = "Store in use"

@@ -16,8 +16,10 @@ from typing import Any
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: The checkout this package runs from; data folders are found relative to it, never the CWD.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from mosaic import resources
+
+#: Where the store and the audit log go by default: ``var/`` in the folder a command runs from.
+VAR_DIR = Path("var")
 
 
 class Settings(BaseSettings):
@@ -28,9 +30,10 @@ class Settings(BaseSettings):
     )
 
     store_path: Path = Field(
-        default=PROJECT_ROOT / "var" / "store",
+        default=VAR_DIR / "store",
         validation_alias=AliasChoices("store_path", "MOSAIC_STORE", "MOSAIC_STORE_PATH"),
-        description="Folder of the on-disk pyoxigraph store (created on first use).",
+        description="Folder of the on-disk pyoxigraph store (created on first use; default "
+        "var/store in the current folder).",
     )
     base_iri: str = Field(
         default="https://w3id.org/mosaic/",
@@ -118,10 +121,10 @@ class Settings(BaseSettings):
         description="Folder of the persisted label index (default: beside the store folder, "
         "<store>-cache; a remote store persists it only when this is set).",
     )
-    ontology_dir: Path = PROJECT_ROOT / "ontology"
-    shapes_dir: Path = PROJECT_ROOT / "shapes"
-    queries_dir: Path = PROJECT_ROOT / "queries"
-    data_dir: Path = PROJECT_ROOT / "loaders" / "data"
+    ontology_dir: Path = Field(default_factory=resources.ontology_dir)
+    shapes_dir: Path = Field(default_factory=resources.shapes_dir)
+    queries_dir: Path = Field(default_factory=resources.queries_dir)
+    data_dir: Path = Field(default_factory=resources.bundle_dir)
     tokens_file: Path | None = Field(
         default=None,
         description="JSON file of hashed write tokens (mosaic token add); unset or missing "
@@ -151,7 +154,7 @@ class Settings(BaseSettings):
         "is spent (a slower body gets 408).",
     )
     audit_log: Path | None = Field(
-        default=PROJECT_ROOT / "var" / "audit.log",
+        default=VAR_DIR / "audit.log",
         description="File the audit log of writes is appended to (JSON lines); empty means "
         "the mosaic.audit logger only.",
     )

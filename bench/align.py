@@ -14,9 +14,9 @@ this pair is reported too, as a sanity check (it is not the quality figure).
 
 **Quality**: a gold set made of the crosswalks the initiatives themselves declare in
 ``../shared/upstream``: CoSAI Risk Map to ATLAS and to the LLM Top 10 2025
-(``loaders.cosai_risk_map.declared_mappings``), LLM Top 10 2025 to ATLAS
-(``loaders.owasp_llm_top10.declared_atlas_links``) and AVID to ATLAS
-(``loaders.avid.declared_atlas_links``), over the bundled dataset in a fresh store. For every
+(``mosaic.loaders.cosai_risk_map.declared_mappings``), LLM Top 10 2025 to ATLAS
+(``mosaic.loaders.owasp_llm_top10.declared_atlas_links``) and AVID to ATLAS
+(``mosaic.loaders.avid.declared_atlas_links``), over the bundled dataset in a fresh store. For every
 gold source concept: hit@1, hit@5 and MRR of ``align``'s ranking (``min_score=0``,
 ``per_concept=5``), and the precision and recall of what ``align`` emits with its defaults;
 next to a baseline measured in the same run, plain TF-IDF cosine on label + definition
@@ -177,14 +177,15 @@ def end_to_end(
     step runs twice); ``baseline``: also time plain TF-IDF cosine over the same texts (dense
     numpy: keep it to a few thousand concepts).
     """
-    from app.align import align, to_sssom_tsv
-    from app.catalog import Catalog
-    from app.dataset import SourceFile, load_into_initiative
-    from app.embedding import load_embedder
-    from app.identifiers import load_converter
-    from app.index_holder import LabelIndexHolder
-    from app.settings import Settings
-    from app.store import open_store
+    from mosaic.dataset.load import SourceFile, load_into_initiative
+    from mosaic.rdf.identifiers import load_converter
+    from mosaic.settings import Settings
+    from mosaic.sparql.catalog import Catalog
+    from mosaic.store.embedded import open_store
+    from mosaic.terms.align import align
+    from mosaic.terms.alignment_export import to_sssom_tsv
+    from mosaic.terms.embedding import load_embedder
+    from mosaic.terms.index_holder import LabelIndexHolder
 
     figures: dict[str, Any] = {"rss_start": _rss_mib()}
     stages: list[tuple[str, float, float]] = []
@@ -258,9 +259,9 @@ def end_to_end(
 
 def gold_set(upstream: Path) -> dict[tuple[str, str], set[tuple[str, str]]]:
     """Gold pairs (subject IRI, object IRI) per direction, from the declared crosswalks."""
-    from loaders.avid import declared_atlas_links as avid_links
-    from loaders.cosai_risk_map import declared_mappings
-    from loaders.owasp_llm_top10 import EDITION_2025, declared_atlas_links
+    from mosaic.loaders.avid import declared_atlas_links as avid_links
+    from mosaic.loaders.cosai_risk_map import declared_mappings
+    from mosaic.loaders.owasp_llm_top10 import EDITION_2025, declared_atlas_links
 
     def iri(initiative: str, local: str) -> str:
         return f"{BASE}id/{initiative}/{local}"
@@ -355,13 +356,13 @@ def _rank_scores(
 
 def quality(upstream: Path) -> dict[str, Any]:
     """Align and the TF-IDF baseline against the gold set, per direction and overall."""
-    from app.align import align
-    from app.catalog import Catalog
-    from app.dataset import ensure_seeded
-    from app.identifiers import load_converter
-    from app.index_holder import LabelIndexHolder
-    from app.settings import Settings
-    from app.store import open_store
+    from mosaic.dataset.seed import ensure_seeded
+    from mosaic.rdf.identifiers import load_converter
+    from mosaic.settings import Settings
+    from mosaic.sparql.catalog import Catalog
+    from mosaic.store.embedded import open_store
+    from mosaic.terms.align import align
+    from mosaic.terms.index_holder import LabelIndexHolder
 
     gold = gold_set(upstream)
     with tempfile.TemporaryDirectory(prefix="bench-quality-") as folder:

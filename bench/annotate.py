@@ -8,7 +8,7 @@ Run ``python -m bench.annotate [--words 25000] [--repeat 5]``. In one run it:
    fenced code block and a URL now and then, as a real standard's draft has;
 3. times, each ``--repeat`` times (median reported):
 
-   - **ours**: :func:`app.terms.annotate.annotate`, the whole answer of ``POST
+   - **ours**: :func:`mosaic.terms.annotate.annotate`, the whole answer of ``POST
      /terms/annotate`` (Markdown read, every label matched at once by the word-id
      Aho-Corasick automaton, spans resolved into senses, the response model), then its JSON;
    - **baseline**: one regular expression, the alternation of every label, notation and CURIE
@@ -70,12 +70,12 @@ class Figures:
 
 
 def _index(folder: Path) -> tuple[Any, Any, Any]:
-    from app.catalog import Catalog
-    from app.dataset import ensure_seeded
-    from app.identifiers import load_converter
-    from app.index_holder import LabelIndexHolder
-    from app.settings import Settings
-    from app.store import open_store
+    from mosaic.dataset.seed import ensure_seeded
+    from mosaic.rdf.identifiers import load_converter
+    from mosaic.settings import Settings
+    from mosaic.sparql.catalog import Catalog
+    from mosaic.store.embedded import open_store
+    from mosaic.terms.index_holder import LabelIndexHolder
 
     settings = Settings(store_path=folder / "store", _env_file=None)
     store = open_store(settings.store_path, settings.base_iri)
@@ -136,11 +136,11 @@ def _timed(function: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
 
 def measure(words: int = 25_000, repeat: int = 5, seed: int = 17) -> Figures:
     """Build the bundle's index, write the draft, time ours and the baseline (see the module)."""
-    from app.terms.annotate import annotate
-    from app.terms.automaton import automaton_for
-    from app.terms.lint import lint_text
-    from app.terms.lint_context import lint_context
-    from app.terms.regions import read_document
+    from mosaic.terms.annotate import annotate
+    from mosaic.terms.automaton import automaton_for
+    from mosaic.terms.lint import lint_text
+    from mosaic.terms.lint_context import lint_context
+    from mosaic.terms.regions import read_document
 
     with tempfile.TemporaryDirectory(prefix="bench-annotate-") as folder:
         index, store, catalog = _index(Path(folder))

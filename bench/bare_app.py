@@ -26,7 +26,7 @@ async def bare() -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Serve :data:`app` the way ``mosaic serve`` serves MOSAIC (see ``app.cli.serve``)."""
+    """Serve :data:`app` the way ``mosaic serve`` serves MOSAIC (see ``mosaic.cli.serve``)."""
     parser = argparse.ArgumentParser(prog="python -m bench.bare_app", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)

@@ -58,11 +58,12 @@ def _environment() -> dict[str, str]:
 
 def make_store(path: Path, concepts: int, seed: int) -> int:
     """Seed a store with the bundle and, when ``concepts`` > 0, two synthetic vocabularies."""
-    from app.dataset import SourceFile, ensure_seeded, load_into_initiative
-    from app.settings import Settings
-    from app.store import open_store
     from bench.align import synthetic_pair
-    from loaders.base import KINDS, RDF_TYPE, SKOS
+    from mosaic.dataset.load import SourceFile, load_into_initiative
+    from mosaic.dataset.seed import ensure_seeded
+    from mosaic.rdf.vocab import KINDS, RDF_TYPE, SKOS
+    from mosaic.settings import Settings
+    from mosaic.store.embedded import open_store
 
     settings = Settings(store_path=path, audit_log=None, _env_file=None)
     store = open_store(path, settings.base_iri)

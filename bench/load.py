@@ -10,8 +10,9 @@ The cases:
 * ``bulk-nt`` / ``bulk-ttl``: ``Store.bulk_load`` + ``flush``, the floor of what the store can do;
 * ``rdflib-nt`` (opt-in): ``rdflib.Graph().parse`` of the N-Triples file into memory, the other
   baseline (what an rdflib-based tool pays just to read the file; nothing is stored);
-* ``loader-nt`` / ``loader-ttl``: ``app.dataset.load_into_initiative`` into an empty graph, the
-  path of ``mosaic load`` and of the upload API (parse into memory, check, one ``Store.extend``);
+* ``loader-nt`` / ``loader-ttl``: ``mosaic.dataset.load.load_into_initiative`` into an empty graph,
+  the path of ``mosaic load`` and of the upload API (parse into memory, check, one
+  ``Store.extend``);
 * ``replace-nt``: a second ``load_into_initiative`` of a file where about 1% of the triples
   differ, the atomic diff update (one SPARQL ``DELETE DATA``/``INSERT DATA``); only the second
   load is timed.
@@ -49,7 +50,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from loaders.base import MOSAIC, RDF_TYPE, SKOS, TURTLE_PREFIXES
+from mosaic.rdf.vocab import MOSAIC, RDF_TYPE, SKOS, TURTLE_PREFIXES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -290,9 +291,9 @@ def _load(
 
     :returns: total, read and write seconds, and the triples, added and removed counts.
     """
-    from app.dataset import SourceFile, load_into_initiative
-    from app.settings import Settings
-    from app.store import open_store
+    from mosaic.dataset.load import SourceFile, load_into_initiative
+    from mosaic.settings import Settings
+    from mosaic.store.embedded import open_store
 
     settings = Settings(store_path=store_dir, seed=False, base_iri=BASE_IRI)
     clock = _PhaseClock()

@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.seconds = min(args.seconds, 600.0)
 
-    from app.auth import add_token
+    from mosaic.access.tokens import add_token
 
     with tempfile.TemporaryDirectory(prefix="mosaic-mixed-") as folder:
         workdir = Path(folder)

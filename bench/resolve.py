@@ -55,9 +55,9 @@ def serve(store: Path, port: int) -> None:
     """Serve MOSAIC plus ``/bench/bare`` the way ``mosaic serve`` does (one uvicorn process)."""
     import uvicorn
 
-    from app.api import create_app
-    from app.cli import _open
-    from app.settings import Settings
+    from mosaic.api import create_app
+    from mosaic.cli.context import open_command_store as _open
+    from mosaic.settings import Settings
 
     settings = Settings(store_path=store, _env_file=None)
     app = create_app(settings, store=_open(settings))
@@ -77,7 +77,7 @@ def bundled_terms() -> tuple[list[str], list[str], list[str]]:
     """Preferred labels, notations and CURIEs of the bundled concepts, read from the files."""
     import pyoxigraph as ox
 
-    from app.identifiers import load_converter
+    from mosaic.rdf.identifiers import load_converter
 
     converter = load_converter(PROJECT_ROOT / "ontology" / "prefixes.json")
     skos = "http://www.w3.org/2004/02/skos/core#"
@@ -162,12 +162,12 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def in_process(store: Path, mix: dict[str, list[str]], repeat: int) -> dict[str, dict[str, float]]:
     """Per kind of term: p50/p99 ms of ``resolve_term`` with and without the semantic pass."""
-    from app.catalog import Catalog
-    from app.identifiers import load_converter
-    from app.index_holder import LabelIndexHolder
-    from app.resolve import resolve_term
-    from app.settings import Settings
-    from app.store import open_store
+    from mosaic.rdf.identifiers import load_converter
+    from mosaic.settings import Settings
+    from mosaic.sparql.catalog import Catalog
+    from mosaic.store.embedded import open_store
+    from mosaic.terms.index_holder import LabelIndexHolder
+    from mosaic.terms.resolve import resolve_term
 
     settings = Settings(store_path=store, _env_file=None)
     opened = open_store(settings.store_path, settings.base_iri)

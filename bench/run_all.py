@@ -16,8 +16,8 @@ sparql     ``/sparql``, wrk 16 connections: the small mix over    bare FastAPI (
            heavy query over the bundle                            serve-read-only``
 resolve    ``/terms/resolve`` type-ahead mix, wrk 16 connections; a bare route on the same
            the first (cold) request after the start               uvicorn; the warm p50
-validation ``app.shacl.validate`` on the bundle and a generated   pyshacl (all shapes, and Core
-           vocabulary                                             only), capped
+validation ``validate`` (mosaic.validation.engine) on the bundle   pyshacl (all shapes, and Core
+           and a generated vocabulary                             only), capped
 align      two N-concept vocabularies end to end, peak RSS        TF-IDF cosine (small pair);
                                                                   the small pair (large pair)
 startup    ``mosaic serve``: cold (seeds a new store) and warm    ``bench.bare_app`` start

@@ -869,7 +869,7 @@ def run(args: argparse.Namespace) -> str:
         else:
             shutil.rmtree(work, ignore_errors=True)
 
-    from app.settings import Settings
+    from mosaic.settings import Settings
 
     settings = Settings()
     load_after = os.getloadavg()

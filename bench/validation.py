@@ -12,11 +12,11 @@ Two data sets:
 
 Cases, each timed in a fresh subprocess (data generation and loading are not timed):
 
-* ``ours``: :func:`app.shacl.validate` over a pyoxigraph store holding the data: every rule
-  (Core compiled to SPARQL, SHACL-SPARQL as written) as queries on pyoxigraph;
-* ``gate``: :func:`app.shacl.validate_replacement`, the upload gate: copy the rest of the store,
-  put the new graph in, validate it (for ``bundle`` the graph replaced is MITRE ATLAS; for
-  ``generated`` the whole vocabulary is the upload);
+* ``ours``: :func:`mosaic.validation.engine.validate` over a pyoxigraph store holding the data:
+  every rule (Core compiled to SPARQL, SHACL-SPARQL as written) as queries on pyoxigraph;
+* ``gate``: :func:`mosaic.validation.engine.validate_replacement`, the upload gate: copy the rest of
+  the store, put the new graph in, validate it (for ``bundle`` the graph replaced is MITRE ATLAS;
+  for ``generated`` the whole vocabulary is the upload);
 * ``pyshacl-core``: ``pyshacl.validate`` with our shapes graph without its SPARQL constraints,
   over an rdflib graph of the same triples (built before the clock starts);
 * ``pyshacl``: ``pyshacl.validate`` with our whole shapes graph (Core and SPARQL): the plain run.
@@ -42,12 +42,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from app.dataset import bundled_quads
-from app.settings import Settings
-from app.shacl import rdflib_graph, run_pyshacl, validate, validate_replacement
-from app.shapes import load_shapes
-from app.store import GraphNames, GraphStore
-from loaders.base import DCTERMS, MOSAIC, RDF_TYPE, SKOS
+from mosaic.dataset.seed import bundled_quads
+from mosaic.rdf.vocab import DCTERMS, MOSAIC, RDF_TYPE, SKOS
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
+from mosaic.store.graphs import GraphNames
+from mosaic.validation.engine import rdflib_graph, run_pyshacl, validate, validate_replacement
+from mosaic.validation.rules import load_shapes
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 BASE_IRI = "https://w3id.org/mosaic/"

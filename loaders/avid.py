@@ -38,22 +38,21 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from app.errors import LoadIssue
-from loaders.base import (
+from mosaic import resources
+from mosaic.errors import LoadIssue
+from mosaic.loaders.base import literal_en, triples_to_turtle
+from mosaic.loaders.bundle_build import read_definitions, write_bundle
+from mosaic.rdf.source import DeclaredMapping, LoadResult
+from mosaic.rdf.vocab import (
     DCTERMS,
     KINDS,
     MOSAIC,
     OWL,
     RDF_TYPE,
     SKOS,
-    DeclaredMapping,
-    LoadResult,
     concept_namespace,
     initiative_iri,
-    literal_en,
-    triples_to_turtle,
 )
-from loaders.bundle_build import read_definitions, write_bundle
 
 INITIATIVE_ID = "avid"
 CURIE_PREFIX = "avid"
@@ -67,7 +66,7 @@ LICENSE = "https://opensource.org/licenses/MIT"
 #: Used when no AVID report states a ``taxonomy_version``.
 DEFAULT_VERSION = "0.2"
 
-DATA_DIR = Path(__file__).resolve().parent / "data" / INITIATIVE_ID
+DATA_DIR = resources.bundle_dir() / INITIATIVE_ID
 DEFINITIONS_FILE = DATA_DIR / "definitions.yaml"
 OUTPUT_FILE = DATA_DIR / f"{INITIATIVE_ID}.ttl"
 
@@ -425,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
 
     :returns: 0 on success, 1 when the upstream had bad rows (nothing is written then).
     """
-    parser = argparse.ArgumentParser(prog="python -m loaders.avid")
+    parser = argparse.ArgumentParser(prog="python -m mosaic.loaders.avid")
     parser.add_argument("upstream", help="folder with the avidml website (and avid-db) checkouts")
     parser.add_argument("--output", type=Path, default=OUTPUT_FILE)
     args = parser.parse_args(argv)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from loaders.base import LoadResult, triples_to_turtle
+from mosaic.loaders.base import triples_to_turtle
+from mosaic.rdf.source import LoadResult
 
 
 def read_definitions(path: Path) -> dict[str, str]:

@@ -11,7 +11,8 @@ values without positions, and a maintainer fixing the upstream file needs to kno
 record starts. The document is therefore also composed (nodes only, nothing constructed) to
 find the first line of each record.
 
-Run ``python -m loaders.mitre_atlas <folder or ATLAS.yaml>`` to regenerate the bundled Turtle.
+Run ``python -m mosaic.loaders.mitre_atlas <folder or ATLAS.yaml>`` to regenerate the bundled
+Turtle.
 """
 
 from __future__ import annotations
@@ -26,20 +27,11 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
-from app.errors import LoadIssue
-from loaders.base import (
-    DCTERMS,
-    MOSAIC,
-    OWL,
-    RDF_TYPE,
-    SKOS,
-    LoadResult,
-    concept_namespace,
-    date_literal,
-    initiative_iri,
-    literal_en,
-    triples_to_turtle,
-)
+from mosaic import resources
+from mosaic.errors import LoadIssue
+from mosaic.loaders.base import date_literal, literal_en, triples_to_turtle
+from mosaic.rdf.source import LoadResult
+from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS, concept_namespace, initiative_iri
 
 INITIATIVE_ID = "mitre-atlas"
 CURIE_PREFIX = "atlas"
@@ -51,7 +43,7 @@ LICENSE = ox.NamedNode("https://www.apache.org/licenses/LICENSE-2.0")
 PUBLISHER = "The MITRE Corporation"
 TITLE = "MITRE ATLAS"
 
-DATA_DIR = Path(__file__).resolve().parent / "data" / INITIATIVE_ID
+DATA_DIR = resources.bundle_dir() / INITIATIVE_ID
 DEFINITIONS_PATH = DATA_DIR / "definitions.yaml"
 BUNDLE_PATH = DATA_DIR / f"{INITIATIVE_ID}.ttl"
 
@@ -457,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = sys.argv[1:] if argv is None else argv
     if len(args) not in (1, 2):
-        sys.stderr.write("usage: python -m loaders.mitre_atlas UPSTREAM [OUTPUT.ttl]\n")
+        sys.stderr.write("usage: python -m mosaic.loaders.mitre_atlas UPSTREAM [OUTPUT.ttl]\n")
         return 2
     output = Path(args[1]) if len(args) == 2 else BUNDLE_PATH
     result = convert(args[0], definitions=load_definitions())

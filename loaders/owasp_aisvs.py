@@ -32,8 +32,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from app.errors import LoadIssue
-from loaders.base import (
+from mosaic import resources
+from mosaic.errors import LoadIssue
+from mosaic.loaders.base import literal_en, triples_to_turtle
+from mosaic.loaders.bundle_build import read_definitions, write_bundle
+from mosaic.rdf.source import LoadResult
+from mosaic.rdf.vocab import (
     DCTERMS,
     KINDS,
     MOSAIC,
@@ -41,13 +45,9 @@ from loaders.base import (
     RDF_TYPE,
     SKOS,
     XSD,
-    LoadResult,
     concept_namespace,
     initiative_iri,
-    literal_en,
-    triples_to_turtle,
 )
-from loaders.bundle_build import read_definitions, write_bundle
 
 INITIATIVE_ID = "owasp-aisvs"
 CURIE_PREFIX = "aisvs"
@@ -61,7 +61,7 @@ VERSION = "1.0"
 LICENSE = "https://creativecommons.org/licenses/by-sa/4.0/"
 PUBLISHER = "OWASP Foundation"
 
-DATA_DIR = Path(__file__).resolve().parent / "data" / INITIATIVE_ID
+DATA_DIR = resources.bundle_dir() / INITIATIVE_ID
 DEFINITIONS_FILE = DATA_DIR / "definitions.yaml"
 OUTPUT_FILE = DATA_DIR / f"{INITIATIVE_ID}.ttl"
 
@@ -430,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
 
     :returns: 0 on success, 1 when the upstream had bad rows (nothing is written then).
     """
-    parser = argparse.ArgumentParser(prog="python -m loaders.owasp_aisvs")
+    parser = argparse.ArgumentParser(prog="python -m mosaic.loaders.owasp_aisvs")
     parser.add_argument("upstream", help="checkout of OWASP/AISVS (or its 1.0/en folder)")
     parser.add_argument("--output", type=Path, default=OUTPUT_FILE)
     args = parser.parse_args(argv)

@@ -3,6 +3,11 @@
 Each entry names the converter module of one initiative's published format and the initiative
 it loads into. Converting a user's copy keeps the upstream's own definitions and the crosswalks
 the upstream declares (our bundled data carries our own words instead).
+
+Each entry is registered as an entry point of the ``mosaic.converters`` group in
+``pyproject.toml`` (the entry point's name is the format's); the dataset finds them there
+(:mod:`mosaic.dataset.converters`), so the app never imports this package. A converter module
+is imported only when its format is converted.
 """
 
 from __future__ import annotations
@@ -12,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from app.errors import ParameterError
-from loaders.base import LoadResult
+from mosaic.errors import ParameterError
+from mosaic.rdf.source import LoadResult
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,10 @@ class UpstreamFormat:
     module: str
     description: str
     options: tuple[tuple[str, Any], ...] = ()
+
+    def convert(self, path: str, /) -> LoadResult:
+        """Convert ``path`` with the module's ``convert`` and this format's fixed options."""
+        return self.converter()(path)
 
     def converter(self) -> Callable[[str], LoadResult]:
         """The module's ``convert`` with this format's fixed options."""
@@ -38,48 +47,60 @@ class UpstreamFormat:
         return run
 
 
+ATLAS = UpstreamFormat(
+    "atlas", "mitre-atlas", "mosaic.loaders.mitre_atlas", "MITRE ATLAS dist/ATLAS.yaml"
+)
+OWASP_AIEXCHANGE = UpstreamFormat(
+    "owasp-aiexchange",
+    "owasp-aiexchange",
+    "mosaic.loaders.owasp_aiexchange",
+    "OWASP AI Exchange Hugo pages (content/ai_exchange/content/docs)",
+)
+OWASP_LLM_TOP10_2025 = UpstreamFormat(
+    "owasp-llm-top10-2025",
+    "owasp-llm-top10-2025",
+    "mosaic.loaders.owasp_llm_top10",
+    "OWASP Top 10 for LLM Applications 2025 Markdown (2_0_vulns)",
+    (("edition", "2025"),),
+)
+OWASP_LLM_TOP10_2023 = UpstreamFormat(
+    "owasp-llm-top10-2023",
+    "owasp-llm-top10-2023",
+    "mosaic.loaders.owasp_llm_top10",
+    "OWASP Top 10 for LLM Applications v1.1 Markdown (Archive/1_1_vulns)",
+    (("edition", "2023"),),
+)
+COSAI = UpstreamFormat(
+    "cosai",
+    "cosai-risk-map",
+    "mosaic.loaders.cosai_risk_map",
+    "CoSAI Risk Map YAML (risk-map/yaml)",
+)
+OWASP_AISVS = UpstreamFormat(
+    "owasp-aisvs", "owasp-aisvs", "mosaic.loaders.owasp_aisvs", "OWASP AISVS Markdown (1.0/en)"
+)
+AVID = UpstreamFormat(
+    "avid", "avid", "mosaic.loaders.avid", "AVID taxonomy pages (content/taxonomy)"
+)
+OWASP_AGENTIC = UpstreamFormat(
+    "owasp-agentic",
+    "owasp-agentic-threats",
+    "mosaic.loaders.owasp_agentic",
+    "OWASP Agentic Security Initiative Markdown (initiatives/agent_security_initiative)",
+)
+
+#: Every upstream format by name (each is also an entry point of ``mosaic.converters``).
 UPSTREAM_FORMATS: dict[str, UpstreamFormat] = {
     f.name: f
     for f in (
-        UpstreamFormat(
-            "atlas", "mitre-atlas", "loaders.mitre_atlas", "MITRE ATLAS dist/ATLAS.yaml"
-        ),
-        UpstreamFormat(
-            "owasp-aiexchange",
-            "owasp-aiexchange",
-            "loaders.owasp_aiexchange",
-            "OWASP AI Exchange Hugo pages (content/ai_exchange/content/docs)",
-        ),
-        UpstreamFormat(
-            "owasp-llm-top10-2025",
-            "owasp-llm-top10-2025",
-            "loaders.owasp_llm_top10",
-            "OWASP Top 10 for LLM Applications 2025 Markdown (2_0_vulns)",
-            (("edition", "2025"),),
-        ),
-        UpstreamFormat(
-            "owasp-llm-top10-2023",
-            "owasp-llm-top10-2023",
-            "loaders.owasp_llm_top10",
-            "OWASP Top 10 for LLM Applications v1.1 Markdown (Archive/1_1_vulns)",
-            (("edition", "2023"),),
-        ),
-        UpstreamFormat(
-            "cosai",
-            "cosai-risk-map",
-            "loaders.cosai_risk_map",
-            "CoSAI Risk Map YAML (risk-map/yaml)",
-        ),
-        UpstreamFormat(
-            "owasp-aisvs", "owasp-aisvs", "loaders.owasp_aisvs", "OWASP AISVS Markdown (1.0/en)"
-        ),
-        UpstreamFormat("avid", "avid", "loaders.avid", "AVID taxonomy pages (content/taxonomy)"),
-        UpstreamFormat(
-            "owasp-agentic",
-            "owasp-agentic-threats",
-            "loaders.owasp_agentic",
-            "OWASP Agentic Security Initiative Markdown (initiatives/agent_security_initiative)",
-        ),
+        ATLAS,
+        OWASP_AIEXCHANGE,
+        OWASP_LLM_TOP10_2025,
+        OWASP_LLM_TOP10_2023,
+        COSAI,
+        OWASP_AISVS,
+        AVID,
+        OWASP_AGENTIC,
     )
 }
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from app.catalog import Catalog
-from app.dataset import SourceFile, load_into_initiative
-from app.label_index import LabelIndex
-from app.settings import Settings
-from app.store import GraphStore
-from app.terms.lint_context import LintContext, lint_context
+from mosaic.dataset.load import SourceFile, load_into_initiative
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.lint_context import LintContext, lint_context
 from tests.conftest import DATA
 from tests.terms_data import holder_for
 

@@ -16,12 +16,13 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from app.api import create_app
-from app.backends import open_configured_store
-from app.dataset import ensure_seeded
-from app.settings import PROJECT_ROOT, Settings
-from app.store import GraphStore, open_store
-from app.workers import OxigraphServer, oxigraph_server
+from mosaic.api import create_app
+from mosaic.dataset.seed import ensure_seeded
+from mosaic.serve import OxigraphServer, oxigraph_server
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore, open_store
+from mosaic.store.open import open_configured_store
+from tests.paths import PROJECT_ROOT
 
 DATA = Path(__file__).resolve().parent / "data"
 UPSTREAM = PROJECT_ROOT.parent / "shared" / "upstream"

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pyoxigraph as ox
 from fastapi.testclient import TestClient
 
-from app.catalog import Catalog
-from app.dataset import SourceFile, load_into_initiative
-from app.embedding import Embedder
-from app.identifiers import load_converter
-from app.index_holder import LabelIndexHolder
-from app.label_index import LabelIndex
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.dataset.load import SourceFile, load_into_initiative
+from mosaic.rdf.identifiers import load_converter
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.embedding import Embedder
+from mosaic.terms.index_holder import LabelIndexHolder
+from mosaic.terms.label_index import LabelIndex
 from tests.conftest import DATA
 
 TERMS = DATA / "terms"

@@ -6,7 +6,10 @@ import io
 import pytest
 import sssom_pydantic
 
-from app.align import (
+from mosaic.errors import NotFoundError, ParameterError
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.align import (
     COMPOSITE_MATCHING,
     DEFAULT_MIN_SCORE,
     LEXICAL_MATCHING,
@@ -15,13 +18,10 @@ from app.align import (
     combine,
     lexical_matrix,
     match_concepts,
-    to_sssom_tsv,
 )
-from app.errors import NotFoundError, ParameterError
-from app.label_index import LabelIndex
-from app.settings import Settings
-from app.store import GraphStore
-from app.term_models import AlignmentCandidate, AlignmentSet
+from mosaic.terms.alignment_export import to_sssom_tsv
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.models import AlignmentCandidate, AlignmentSet
 from tests.terms_data import holder_for, index_with_everything
 
 

@@ -5,13 +5,13 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.analysis import Analysis
-from app.catalog import Catalog
-from app.dataset import SourceFile, load_into_initiative
-from app.identifiers import load_converter
-from app.settings import Settings
-from app.store import GraphStore
-from loaders import read_source
+from mosaic.analysis.coverage import Analysis
+from mosaic.dataset.load import SourceFile, load_into_initiative
+from mosaic.dataset.sources import read_source
+from mosaic.rdf.identifiers import load_converter
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
 from tests.conftest import DATA
 
 AL = "https://w3id.org/mosaic/id/alpha/"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.auth import (
+from mosaic.access.tokens import (
     LAST_USED_RESOLUTION,
     TokenRegistry,
     add_token,
@@ -19,7 +19,7 @@ from app.auth import (
     read_tokens,
     remove_token,
 )
-from app.errors import AuthenticationError, ForbiddenError, ParameterError, ReadOnlyError
+from mosaic.errors import AuthenticationError, ForbiddenError, ParameterError, ReadOnlyError
 
 
 def test_added_token_is_stored_as_a_hash_only(tmp_path: Path) -> None:
@@ -162,7 +162,7 @@ def test_last_use_is_written_at_most_once_a_minute(
     token = add_token(path, "Ann", "admin", [])
     registry = TokenRegistry(path)
     now = [1_800_000_000.0]
-    monkeypatch.setattr("app.auth.time.time", lambda: now[0])
+    monkeypatch.setattr("mosaic.access.tokens.time.time", lambda: now[0])
     registry.authenticate(f"Bearer {token}")
     first = last_used_path(path).stat().st_ino
     now[0] += LAST_USED_RESOLUTION / 2

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from app.dataset import bundled_quads
-from app.settings import Settings
-from loaders.registry import registry_entries
+from mosaic.dataset.registry import registry_entries
+from mosaic.dataset.seed import bundled_quads
+from mosaic.settings import Settings
 
 pytestmark = pytest.mark.slow
 

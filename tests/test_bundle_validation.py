@@ -6,11 +6,14 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from app.dataset import bundled_quads
-from app.settings import PROJECT_ROOT, Settings
-from app.shacl import report_to_text, validate
-from app.shapes import load_shapes
-from app.store import GraphNames, GraphStore
+from mosaic.dataset.seed import bundled_quads
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
+from mosaic.store.graphs import GraphNames
+from mosaic.validation.engine import validate
+from mosaic.validation.report import report_to_text
+from mosaic.validation.rules import load_shapes
+from tests.paths import PROJECT_ROOT
 
 DOCS = PROJECT_ROOT / "docs" / "validation.md"
 
@@ -26,7 +29,7 @@ def bundle_report() -> object:
 
 @pytest.mark.slow
 def test_bundled_dataset_has_no_violation(bundle_report: object) -> None:
-    from app.models import ValidationReport
+    from mosaic.validation.models import ValidationReport
 
     assert isinstance(bundle_report, ValidationReport)
     violations = bundle_report.of_severity("Violation")
@@ -36,7 +39,7 @@ def test_bundled_dataset_has_no_violation(bundle_report: object) -> None:
 
 @pytest.mark.slow
 def test_every_warning_of_the_bundle_is_listed_in_the_docs(bundle_report: object) -> None:
-    from app.models import ValidationReport
+    from mosaic.validation.models import ValidationReport
 
     assert isinstance(bundle_report, ValidationReport)
     docs = DOCS.read_text(encoding="utf-8")

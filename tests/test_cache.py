@@ -15,16 +15,17 @@ from contextlib import contextmanager
 import pyoxigraph as ox
 import pytest
 
-from app.analysis import Analysis
-from app.cache import DerivedCache
-from app.catalog import Catalog
-from app.curation import Curation
-from app.curation_models import MappingFilter
-from app.errors import StoreError
-from app.identifiers import load_converter
-from app.index_holder import LabelIndexHolder
-from app.settings import Settings
-from app.store import GraphStore, Row, Term
+from mosaic.analysis.coverage import Analysis
+from mosaic.cache import DerivedCache
+from mosaic.curation.models import MappingFilter
+from mosaic.curation.workflow import Curation
+from mosaic.errors import StoreError
+from mosaic.rdf.identifiers import load_converter
+from mosaic.rdf.terms import Row, Term
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.index_holder import LabelIndexHolder
 from tests.terms_data import TERMS, holder_for, load_vocabulary
 from tests.test_analysis import add_conflicts
 

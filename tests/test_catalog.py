@@ -6,10 +6,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from app.catalog import Catalog, CatalogError, read_query
-from app.errors import NotFoundError, ParameterError
-from app.settings import PROJECT_ROOT
-from app.store import GraphStore, term_text
+from mosaic.errors import NotFoundError, ParameterError
+from mosaic.rdf.terms import term_text
+from mosaic.sparql.catalog import Catalog, CatalogError, read_query
+from mosaic.store.embedded import GraphStore
+from tests.paths import PROJECT_ROOT
 
 QUERIES = PROJECT_ROOT / "queries"
 ALL_FILES = sorted(QUERIES.glob("*.rq")) + sorted((QUERIES / "internal").glob("*.rq"))

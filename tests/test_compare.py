@@ -4,13 +4,13 @@ from dataclasses import replace
 
 import pytest
 
-from app.compare import MAX_COMPARED, compare, dice
-from app.errors import NotFoundError, ParameterError
-from app.label_index import LabelIndex
-from app.relations import relation_of, suggest_relation
-from app.settings import Settings
-from app.store import GraphStore
-from app.term_models import Comparison, ConceptPair
+from mosaic.errors import NotFoundError, ParameterError
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.compare import MAX_COMPARED, compare, dice
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.models import Comparison, ConceptPair
+from mosaic.terms.relations import relation_of, suggest_relation
 from tests.terms_data import AL, BE, GA, index_with_everything
 
 
@@ -119,7 +119,7 @@ def test_weak_term_compares_the_best_match_sense_only(index: LabelIndex) -> None
 
 def test_compared_concepts_are_capped(index: LabelIndex, monkeypatch: pytest.MonkeyPatch) -> None:
     assert MAX_COMPARED == 20
-    monkeypatch.setattr("app.compare.MAX_COMPARED", 2)
+    monkeypatch.setattr("mosaic.terms.compare.MAX_COMPARED", 2)
     result = compare(index, q="prompt injection")
     assert result.truncated is True
     assert len(result.concepts) == 2

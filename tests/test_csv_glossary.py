@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from app.store import term_text
-from loaders.base import SKOS
-from loaders.csv_glossary import local_id, parse_csv_glossary
+from mosaic.dataset.glossary import local_id, parse_csv_glossary
+from mosaic.rdf.terms import term_text
+from mosaic.rdf.vocab import SKOS
 from tests.conftest import DATA
 
 BASE = "https://w3id.org/mosaic/"

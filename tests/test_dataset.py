@@ -3,17 +3,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from app.dataset import (
-    SourceFile,
-    ensure_seeded,
-    is_seeded,
-    is_unseeded,
-    load_into_initiative,
-    load_mapping_set,
-)
-from app.errors import LoadError, RdfSyntaxError, UnsafeInputError
-from app.settings import Settings
-from app.store import GraphStore, open_store
+from mosaic.dataset.load import SourceFile, load_into_initiative, load_mapping_set
+from mosaic.dataset.seed import ensure_seeded, is_seeded, is_unseeded
+from mosaic.errors import LoadError, RdfSyntaxError, UnsafeInputError
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore, open_store
 from tests.conftest import DATA
 
 

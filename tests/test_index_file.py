@@ -11,15 +11,23 @@ import numpy as np
 import pyoxigraph as ox
 import pytest
 
-from app.catalog import Catalog
-from app.embedding import CachedEmbedder, Vectors, load_embedder
-from app.identifiers import load_converter
-from app.index_file import FILE_NAME, index_folder, index_key, load_index, read_key, save_index
-from app.index_holder import LabelIndexHolder
-from app.label_index import LabelIndex, build_label_index
-from app.resolve import resolve_term
-from app.settings import Settings
-from app.store import GraphStore, open_store
+from mosaic.rdf.identifiers import load_converter
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore, open_store
+from mosaic.terms.embedding import CachedEmbedder, Vectors, load_embedder
+from mosaic.terms.index_builder import build_label_index
+from mosaic.terms.index_file import (
+    FILE_NAME,
+    index_folder,
+    index_key,
+    load_index,
+    read_key,
+    save_index,
+)
+from mosaic.terms.index_holder import LabelIndexHolder
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.resolve import resolve_term
 from tests.terms_data import load_vocabulary
 
 GAMMA_G1 = "https://w3id.org/mosaic/id/gamma/G1"

@@ -16,16 +16,16 @@ from click.testing import CliRunner
 from sssom.parsers import parse_sssom_table
 from sssom.validators import validate
 
-from app.auth import Identity
-from app.catalog import Catalog
-from app.cli import cli
-from app.curation import Curation
-from app.curation_models import MappingFilter, ReviewRequest
-from app.dataset import ensure_seeded
-from app.identifiers import load_converter
-from app.index_holder import LabelIndexHolder
-from app.settings import Settings, get_settings
-from app.store import open_store
+from mosaic.access.tokens import Identity
+from mosaic.cli import cli
+from mosaic.curation.models import MappingFilter, ReviewRequest
+from mosaic.curation.workflow import Curation
+from mosaic.dataset.seed import ensure_seeded
+from mosaic.rdf.identifiers import load_converter
+from mosaic.settings import Settings, get_settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import open_store
+from mosaic.terms.index_holder import LabelIndexHolder
 
 # sssom-py calls pandas APIs that pandas 3 deprecates; not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")
@@ -37,7 +37,7 @@ def export(
     runner: CliRunner, settings: Settings, monkeypatch: pytest.MonkeyPatch, *args: str
 ) -> str:
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
     result = runner.invoke(cli, ["export", "--mappings", *args])
     assert result.exit_code == 0, result.stderr
     return result.stdout
@@ -115,7 +115,7 @@ def test_bad_options_exit_2(
     runner: CliRunner, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
     for args in (["--format", "turtle"], ["--mapping-set", "Not An Id"]):
         result = runner.invoke(cli, ["export", "--mappings", *args])
         assert result.exit_code == 2, result.output

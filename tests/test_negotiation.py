@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import NotAcceptableError
-from app.negotiation import negotiate, parse_accept
+from mosaic.errors import NotAcceptableError
+from mosaic.rdf.negotiation import negotiate, parse_accept
 
 OFFERS = [
     ("text/turtle", "ttl"),

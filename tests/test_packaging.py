@@ -11,7 +11,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from app.settings import PROJECT_ROOT
+from tests.paths import PROJECT_ROOT
 
 
 def test_licence_is_an_spdx_string_with_its_file() -> None:
@@ -78,3 +78,19 @@ def test_setup_installs_once_and_again_only_when_pyproject_or_mode_changes(
     assert _setup(root) == 2
     (root / ".venv" / "bin" / "mosaic").unlink()  # a broken venv is repaired
     assert _setup(root) == 2
+
+
+def test_setup_relinks_when_a_package_file_is_added_or_removed(tmp_path: Path) -> None:
+    """The strict editable install links each file: a new module needs a new link."""
+    root, _ = _fake_checkout(tmp_path)
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text("")
+    assert _setup(root) == 2
+    assert _setup(root) == 0
+    (root / "app" / "new_module.py").write_text("")
+    assert _setup(root) == 2  # added: relinked
+    assert _setup(root) == 0
+    (root / "app" / "new_module.py").write_text("changed = True\n")
+    assert _setup(root) == 0  # edited: the link already points at it
+    (root / "app" / "new_module.py").unlink()
+    assert _setup(root) == 2  # removed: relinked

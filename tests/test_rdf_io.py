@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import (
+from mosaic.errors import (
     LoadError,
     ParameterError,
     RdfSyntaxError,
     UnsafeInputError,
     UnsupportedMediaTypeError,
 )
-from app.rdf_io import parse_rdf, sparql_error_position, syntax_for_media_type, syntax_for_name
+from mosaic.rdf.io import parse_rdf, sparql_error_position, syntax_for_media_type, syntax_for_name
 from tests.conftest import DATA
 
 RDF = DATA / "rdf"

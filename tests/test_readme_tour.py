@@ -21,9 +21,9 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from app.auth import add_token
-from app.settings import PROJECT_ROOT
+from mosaic.access.tokens import add_token
 from tests.live_server import LiveServer, live_server
+from tests.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 

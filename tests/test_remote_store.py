@@ -21,24 +21,23 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from app.api import create_app
-from app.catalog import Catalog
-from app.cli import cli
-from app.dataset import ensure_seeded
-from app.errors import StoreError
-from app.index_file import FILE_NAME, read_key
-from app.remote_store import (
-    Endpoints,
-    RemoteGraphStore,
-    open_remote_store,
-    system_graph,
-)
-from app.settings import PROJECT_ROOT, Settings, get_settings
-from app.sparql_text import bind_values
-from app.store import WRITE_STAMP, GraphNames, GraphStore, open_store
-from app.workers import OxigraphServer, oxigraph_server
+from mosaic.api import create_app
+from mosaic.cli import cli
+from mosaic.dataset.seed import ensure_seeded
+from mosaic.errors import StoreError
+from mosaic.rdf.sparql_text import bind_values
+from mosaic.serve import OxigraphServer, oxigraph_server
+from mosaic.settings import Settings, get_settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore, open_store
+from mosaic.store.endpoints import Endpoints, system_graph
+from mosaic.store.graphs import WRITE_STAMP, GraphNames
+from mosaic.store.open import open_remote_store
+from mosaic.store.remote import RemoteGraphStore
+from mosaic.terms.index_file import FILE_NAME, read_key
 from tests.conftest import DATA, empty_remote_store
 from tests.live_server import live_server
+from tests.paths import PROJECT_ROOT
 
 EX = "https://example.org/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

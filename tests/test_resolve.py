@@ -6,21 +6,14 @@ from typing import Any
 
 import pytest
 
-from app.embedding import CachedEmbedder, CharNgramEmbedder, load_embedder
-from app.errors import NotFoundError, ParameterError
-from app.label_index import (
-    LabelIndex,
-    fold,
-    is_acronym_of,
-    is_identifier,
-    normalise,
-    singular,
-    word_set_key,
-)
-from app.resolve import MAX_LIMIT, MAX_QUERY_LENGTH, resolve_term
-from app.settings import Settings
-from app.store import GraphStore
-from app.term_models import ResolvedConcept, TermResolution
+from mosaic.errors import NotFoundError, ParameterError
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.embedding import CachedEmbedder, CharNgramEmbedder, load_embedder
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.models import ResolvedConcept, TermResolution
+from mosaic.terms.resolve import MAX_LIMIT, MAX_QUERY_LENGTH, resolve_term
+from mosaic.terms.text import fold, is_acronym_of, is_identifier, normalise, singular, word_set_key
 from tests.terms_data import AL, GA, holder_for, index_with_everything, load_vocabulary
 
 

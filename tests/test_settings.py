@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from app.settings import PROJECT_ROOT, Settings
+from mosaic.settings import Settings
+from tests.paths import PROJECT_ROOT
 
 
 def test_default_folders_exist() -> None:

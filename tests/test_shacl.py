@@ -12,21 +12,21 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from app.settings import PROJECT_ROOT
-from app.shacl import (
+from mosaic.store.embedded import GraphStore
+from mosaic.store.graphs import GraphNames
+from mosaic.validation.compiler import SH
+from mosaic.validation.engine import (
     rdflib_graph,
-    report_to_json,
-    report_to_text,
-    report_to_turtle,
     run_pyshacl,
     term_from_rdflib,
     validate,
     validate_quads,
     validate_replacement,
 )
-from app.shapes import SH, SHAPES, Shapes, load_shapes
-from app.store import GraphNames, GraphStore
+from mosaic.validation.report import report_to_json, report_to_text, report_to_turtle
+from mosaic.validation.rules import SHAPES, Shapes, load_shapes
 from tests.conftest import DATA
+from tests.paths import PROJECT_ROOT
 
 SHAPE_FIXTURES = DATA / "shapes"
 NAMES = GraphNames("https://w3id.org/mosaic/")

@@ -22,20 +22,20 @@ import sssom_pydantic
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from app.api import create_app
-from app.auth import add_token
-from app.catalog import Catalog
-from app.cli import cli
-from app.curation import Curation
-from app.curation_models import MappingFilter
-from app.dataset import ensure_seeded
-from app.identifiers import load_converter
-from app.index_holder import LabelIndexHolder
-from app.resolve import resolve_term
-from app.settings import Settings, get_settings
-from app.store import GraphStore, open_store
-from loaders.base import SKOS, SSSOM
-from loaders.sssom_tsv import parse_sssom
+from mosaic.access.tokens import add_token
+from mosaic.api import create_app
+from mosaic.cli import cli
+from mosaic.curation.models import MappingFilter
+from mosaic.curation.sssom import parse_sssom
+from mosaic.curation.workflow import Curation
+from mosaic.dataset.seed import ensure_seeded
+from mosaic.rdf.identifiers import load_converter
+from mosaic.rdf.vocab import SKOS, SSSOM
+from mosaic.settings import Settings, get_settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore, open_store
+from mosaic.terms.index_holder import LabelIndexHolder
+from mosaic.terms.resolve import resolve_term
 from tests.conftest import DATA
 from tests.test_mapping_export import assert_valid_sssom
 
@@ -54,7 +54,7 @@ def cli_run(
 ) -> str:
     """Run ``mosaic ARGS`` over ``settings``; fail on a non-zero exit. Returns stdout."""
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
     gc.collect()  # a store object of the test lets its RocksDB lock go
     result = runner.invoke(cli, list(args))
     assert result.exit_code == 0, result.output + result.stderr

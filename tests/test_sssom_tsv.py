@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from app.identifiers import load_converter
-from app.store import term_text
-from loaders.base import SSSOM
-from loaders.sssom_tsv import mapping_set_id_from_name, parse_sssom
+from mosaic.curation.sssom import mapping_set_id_from_name, parse_sssom
+from mosaic.rdf.identifiers import load_converter
+from mosaic.rdf.terms import term_text
+from mosaic.rdf.vocab import SSSOM
 from tests.conftest import DATA
 
 BASE = "https://w3id.org/mosaic/"

@@ -5,9 +5,12 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from app.errors import ParameterError, StoreError, StoreInUseError
-from app.settings import Settings
-from app.store import GraphNames, GraphStore, open_store, term_text, validate_id
+from mosaic.errors import ParameterError, StoreError, StoreInUseError
+from mosaic.rdf.identifiers import validate_id
+from mosaic.rdf.terms import term_text
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore, open_store
+from mosaic.store.graphs import GraphNames
 
 EX = "https://example.org/"
 
@@ -98,14 +101,14 @@ def test_failed_write_leaves_graph_unchanged(
 
 def test_second_writer_on_same_folder_is_a_store_error(settings: Settings) -> None:
     first = open_store(settings.store_path, settings.base_iri)
-    # StoreInUseError is a StoreError that the CLI turns into one line (app.store_sharing).
+    # StoreInUseError is a StoreError that the CLI turns into one line (mosaic.store.sharing).
     with pytest.raises(StoreInUseError, match="is in use by another process"):
         open_store(settings.store_path, settings.base_iri)
     assert len(first) == 0
 
 
 def test_select_binds_substitutions_and_reports_syntax(store: GraphStore) -> None:
-    from app.errors import SparqlSyntaxError
+    from mosaic.errors import SparqlSyntaxError
 
     label = ox.Literal("Model theft", language="en")
     rows = store.select(

@@ -9,14 +9,16 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from app.cli import cli
-from app.dataset import read_upstream, replace_initiative
-from app.errors import LoadError, StoreError
-from app.settings import Settings, get_settings
-from app.store import GraphStore
-from loaders import cosai_risk_map, owasp_aiexchange
-from loaders.base import OWL, RDF_TYPE, SEMAPV, SKOS, SSSOM, DeclaredMapping
-from loaders.upstream import upstream_format
+from mosaic.cli import cli
+from mosaic.dataset.converters import converter_names, find_converter
+from mosaic.dataset.load import read_upstream, replace_initiative
+from mosaic.errors import LoadError, ParameterError, StoreError
+from mosaic.loaders import cosai_risk_map, owasp_aiexchange
+from mosaic.loaders.upstream import UPSTREAM_FORMATS, upstream_format
+from mosaic.rdf.source import DeclaredMapping
+from mosaic.rdf.vocab import OWL, RDF_TYPE, SEMAPV, SKOS, SSSOM
+from mosaic.settings import Settings, get_settings
+from mosaic.store.embedded import GraphStore
 from tests.conftest import DATA, require_upstream
 
 CROSSREFS = DATA / "upstream" / "owasp-ai-exchange-crossrefs"
@@ -205,7 +207,7 @@ def test_replace_graphs_without_failure_writes_every_graph(store: GraphStore) ->
 def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """The CLI reads get_settings(); point it at the test bundle and a temporary store."""
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
     return settings
 
 
@@ -257,7 +259,7 @@ def test_a_declared_mapping_contradicting_a_curated_one_awaits_review(
     store: GraphStore, settings: Settings
 ) -> None:
     """SKOS forbids exactMatch beside relatedMatch; the initiative's claim yields to ours."""
-    from loaders.sssom_tsv import MappingRecord, mapping_set_iri, record_triples
+    from mosaic.curation.sssom import MappingRecord, mapping_set_iri, record_triples
 
     curated = store.names.mapping_set("aix-atlas")
     record = MappingRecord(
@@ -291,3 +293,15 @@ def test_a_declared_mapping_contradicting_a_curated_one_awaits_review(
         {"g": declared, "s": ox.NamedNode(AIX + "toyguard")},
     )
     assert [row["status"].value for row in status] == ["proposed"]  # type: ignore[union-attr]
+
+
+def test_every_upstream_format_is_an_entry_point_of_mosaic_converters() -> None:
+    """The app finds converters by entry point only; pyproject.toml lists every format."""
+    assert converter_names() == sorted(UPSTREAM_FORMATS)
+    for name, spec in UPSTREAM_FORMATS.items():
+        assert find_converter(name) is spec
+
+
+def test_an_unknown_upstream_format_names_the_known_ones() -> None:
+    with pytest.raises(ParameterError, match="known: atlas, avid, cosai"):
+        find_converter("nope")

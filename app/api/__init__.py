@@ -13,23 +13,24 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
-from app import __version__
-from app.analysis import Analysis
-from app.api.body_guard import BodyGuardMiddleware
-from app.api.problems import register_problem_handlers
-from app.api.rate_limit import RateLimitMiddleware
-from app.api.request_id import RequestIdMiddleware
-from app.api.routes import api_router
-from app.backends import open_configured_store, query_executor
-from app.catalog import Catalog
-from app.curation import Curation
-from app.dataset import ensure_seeded
-from app.identifiers import load_converter
-from app.index_file import index_folder
-from app.index_holder import LabelIndexHolder
-from app.settings import Settings
-from app.store import GraphStore
-from app.web.pages import STATIC_DIR
+from mosaic import __version__
+from mosaic.analysis.coverage import Analysis
+from mosaic.api.body_guard import BodyGuardMiddleware
+from mosaic.api.problems import register_problem_handlers
+from mosaic.api.rate_limit import RateLimitMiddleware
+from mosaic.api.request_id import RequestIdMiddleware
+from mosaic.api.routes import api_router
+from mosaic.curation.workflow import Curation
+from mosaic.dataset.seed import ensure_seeded
+from mosaic.rdf.identifiers import load_converter
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.sparql.runner import query_executor
+from mosaic.store.embedded import GraphStore
+from mosaic.store.open import open_configured_store
+from mosaic.terms.index_file import index_folder
+from mosaic.terms.index_holder import LabelIndexHolder
+from mosaic.web.pages import STATIC_DIR
 
 log = logging.getLogger(__name__)
 
@@ -146,5 +147,6 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     )
     register_problem_handlers(app)
     app.include_router(api_router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The editable install links each asset from the checkout: follow those links.
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, follow_symlink=True), name="static")
     return app

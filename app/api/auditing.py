@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from starlette.requests import HTTPConnection
 
-from app import audit
-from app.api.problems import status_of
-from app.auth import Identity
-from app.errors import MosaicError
+from mosaic.access import audit
+from mosaic.access.tokens import Identity
+from mosaic.api.problems import status_of
+from mosaic.errors import MosaicError
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Request bodies that are too large or too slow are answered early, for every route.
 
-Plain ASGI middleware, like :mod:`app.api.request_id`. It sits outside the routes, so it also
+Plain ASGI middleware, like :mod:`mosaic.api.request_id`. It sits outside the routes, so it also
 covers bodies that FastAPI reads itself (JSON, forms) and not only the uploads of
-:func:`app.api.uploads.read_body`:
+:func:`mosaic.api.uploads.read_body`:
 
 - a ``Content-Length`` above ``max_upload_bytes`` gets 413 before any byte of the body is read;
 - a body that grows past ``max_upload_bytes`` (chunked, or longer than declared) gets 413 as
@@ -31,8 +31,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.problems import problem_for
-from app.errors import MosaicError, PayloadTooLargeError, RequestTimeoutError
+from mosaic.api.problems import problem_for
+from mosaic.errors import MosaicError, PayloadTooLargeError, RequestTimeoutError
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,16 @@ from typing import Annotated
 import curies
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPBearer
 
-from app.auth import TokenRegistry
-from app.catalog import Catalog
-from app.index_holder import LabelIndexHolder
-from app.label_index import LabelIndex
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.access.tokens import TokenRegistry
+from mosaic.analysis.coverage import Analysis
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.sparql.pool import QueryExecutor
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.index_holder import LabelIndexHolder
+from mosaic.terms.label_index import LabelIndex
 
 
 async def get_app_settings(request: Request) -> Settings:
@@ -76,6 +79,21 @@ def get_tokens(request: Request) -> TokenRegistry:
     return registry
 
 
+async def get_executor(request: Request) -> QueryExecutor:
+    """The app's query executor."""
+    executor: QueryExecutor = request.app.state.executor
+    return executor
+
+
+async def get_analysis(request: Request) -> Analysis:
+    """The app's analysis (cached until the store changes)."""
+    analysis: Analysis = request.app.state.analysis
+    return analysis
+
+
+#: The bearer token of write routes (never from the URL).
+bearer = HTTPBearer(auto_error=False, description="A write token from `mosaic token add`.")
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
@@ -83,3 +101,5 @@ ConverterDep = Annotated[curies.Converter, Depends(get_converter)]
 LabelIndexDep = Annotated[LabelIndex, Depends(get_label_index)]
 CurrentLabelIndexDep = Annotated[LabelIndex, Depends(get_current_label_index)]
 TokensDep = Annotated[TokenRegistry, Depends(get_tokens)]
+ExecutorDep = Annotated[QueryExecutor, Depends(get_executor)]
+AnalysisDep = Annotated[Analysis, Depends(get_analysis)]

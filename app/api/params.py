@@ -1,9 +1,9 @@
 """Request parameters shared by the routes, with the constraints the OpenAPI document publishes.
 
-Each constraint comes from the module that owns the concept: the id pattern from
-:mod:`app.store`, the CURIE pattern from :mod:`app.identifiers`, format names and limits from
-the tables and constants the handlers use. FastAPI checks patterns and ranges before a handler
-runs, and :mod:`app.api.problems` answers a refusal as the handler would have: a 400
+Each constraint comes from the module that owns the concept: the id and CURIE patterns from
+:mod:`mosaic.rdf.identifiers`, format names and limits from the tables and constants the
+handlers use. FastAPI checks patterns and ranges before a handler
+runs, and :mod:`mosaic.api.problems` answers a refusal as the handler would have: a 400
 ``invalid-parameter`` problem naming the parameter, worded by :data:`PATTERN_MESSAGES`.
 
 Enumerations (format names, kinds, predicates) are published from the table the handler checks
@@ -18,12 +18,20 @@ from typing import Annotated, Any
 
 from fastapi import Header, Path, Query
 
-from app.identifiers import CURIE_LOCAL, CURIE_PATTERN, CURIE_PREFIX, CURIE_RULE
-from app.store import ID_MAX_LENGTH, ID_PATTERN, ID_RULE
+from mosaic.rdf.identifiers import (
+    CURIE_LOCAL,
+    CURIE_PATTERN,
+    CURIE_PREFIX,
+    CURIE_RULE,
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    ID_RULE,
+)
 
 #: A value with something other than white space (a search term).
 NOT_BLANK = r"\S"
-#: A CURIE or an http(s) IRI (taken as it is, see :func:`app.curation.expand`); empty is no filter.
+#: A CURIE or an http(s) IRI (taken as it is, see :func:`mosaic.curation.review.expand`); empty is
+#: no filter.
 CURIE_OR_IRI = rf"^(?:{CURIE_PREFIX}:{CURIE_LOCAL}|https?://.*)?$"
 
 #: The message of a value that does not match a pattern, by pattern; ``{what}`` is the

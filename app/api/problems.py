@@ -21,8 +21,8 @@ from pydantic.fields import FieldInfo
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 
-from app.api.params import PATTERN_MESSAGES
-from app.errors import (
+from mosaic.api.params import PATTERN_MESSAGES
+from mosaic.errors import (
     AuthenticationError,
     BusyError,
     ConflictError,

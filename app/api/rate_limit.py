@@ -1,6 +1,6 @@
 """Rate limits per token and per client address, for writes and for expensive reads.
 
-Plain ASGI middleware, like :mod:`app.api.request_id`. Each request falls in one class:
+Plain ASGI middleware, like :mod:`mosaic.api.request_id`. Each request falls in one class:
 
 - ``writes``: ``PUT``, ``POST``, ``PATCH`` and ``DELETE`` on any path, except the POSTs
   that only read (``/sparql``, ``/validate``, ``/terms/annotate``, ``/lint``, ``/ui/lint``);
@@ -35,9 +35,9 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.api.deps import get_tokens
-from app.api.problems import problem_for
-from app.errors import MosaicError, RateLimitError
+from mosaic.api.deps import get_tokens
+from mosaic.api.problems import problem_for
+from mosaic.errors import MosaicError, RateLimitError
 
 log = logging.getLogger(__name__)
 

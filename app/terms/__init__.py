@@ -1,14 +1,14 @@
-"""Terms in running text: the annotator, the terminology check (lint) and their outputs.
+"""Terms: the label index, resolve, compare and align; the annotator and the terminology check.
 
-The label index (:mod:`app.label_index`) answers "what does this term mean"; this package
-answers "which terms does this text use, and does it use them well":
+The label index (:mod:`mosaic.terms.label_index`) answers "what does this term mean"; the
+annotator and lint answer "which terms does this text use, and does it use them well":
 
-- :mod:`app.terms.regions` finds the parts of a body that are prose (Markdown code and URLs,
+- :mod:`mosaic.terms.regions` finds the parts of a body that are prose (Markdown code and URLs,
   HTML tags and scripts left out) and keeps their offsets into the body as sent;
-- :mod:`app.terms.tokens` cuts prose into normalised words and the punctuation between them;
-- :mod:`app.terms.automaton` matches every label of every initiative at once over those words
+- :mod:`mosaic.terms.tokens` cuts prose into normalised words and the punctuation between them;
+- :mod:`mosaic.terms.automaton` matches every label of every initiative at once over those words
   (an Aho-Corasick automaton over word ids, built once per label-index generation);
-- :mod:`app.terms.annotate` turns the matches into spans with the senses they may denote;
-- :mod:`app.terms.lint` and its helpers check a draft's terminology, and
-  :mod:`app.terms.sarif` writes the findings as SARIF 2.1.0.
+- :mod:`mosaic.terms.annotate` turns the matches into spans with the senses they may denote;
+- :mod:`mosaic.terms.lint` and its helpers check a draft's terminology, and
+  :mod:`mosaic.terms.sarif` writes the findings as SARIF 2.1.0.
 """

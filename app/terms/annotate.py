@@ -1,8 +1,8 @@
 """Annotate a text: every span that names a concept, with the senses it may denote.
 
 One engine for the API (``POST /terms/annotate``), the term layer (``/embed.js``) and the
-linter. The body is cut into prose (:mod:`app.terms.regions`), every label is matched at once
-(:mod:`app.terms.automaton`), and each span gets the concepts whose label matched, grouped into
+linter. The body is cut into prose (:mod:`mosaic.terms.regions`), every label is matched at once
+(:mod:`mosaic.terms.automaton`), and each span gets the concepts whose label matched, grouped into
 senses as ``/terms/resolve`` groups them (concepts linked by exact or close mappings), each
 sense with the rest of its concepts so a reader sees every initiative's definition.
 
@@ -17,17 +17,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from app.errors import PayloadTooLargeError
-from app.label_index import IndexedConcept, LabelIndex
-from app.resolve import PROPERTY_WEIGHT
-from app.terms.annotation_models import (
+from mosaic.errors import PayloadTooLargeError
+from mosaic.terms.annotation_models import (
     AnnotatedConcept,
     AnnotatedSpan,
     Annotation,
     AnnotationSense,
 )
-from app.terms.automaton import CURIE_LABEL, LabelPosting, Match, automaton_for, common_postings
-from app.terms.regions import Document, read_document
+from mosaic.terms.automaton import CURIE_LABEL, LabelPosting, Match, automaton_for, common_postings
+from mosaic.terms.label_index import IndexedConcept, LabelIndex
+from mosaic.terms.regions import Document, read_document
+from mosaic.terms.resolve import PROPERTY_WEIGHT
 
 #: The longest body annotated, in code points (about 300,000 words).
 MAX_ANNOTATED_LENGTH = 2_000_000
@@ -250,7 +250,7 @@ def annotate(
 
     :param index: the current label index.
     :param body: the text, as sent (offsets are code points into it).
-    :param kind: ``text``, ``markdown`` or ``html`` (see :mod:`app.terms.regions`).
+    :param kind: ``text``, ``markdown`` or ``html`` (see :mod:`mosaic.terms.regions`).
     :param initiative: an initiative to prefer when a span has several senses.
     :param include_common: also report common words and two-letter acronyms.
     :returns: the spans in the order of the body, and the senses they refer to.

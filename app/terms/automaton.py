@@ -1,6 +1,6 @@
 """Every label of every initiative, matched at once: an Aho-Corasick automaton over word ids.
 
-The text is cut into keys (:mod:`app.terms.tokens`), each key becomes a number from the labels'
+The text is cut into keys (:mod:`mosaic.terms.tokens`), each key becomes a number from the labels'
 own vocabulary (a word no label uses is 0, which no label contains, so it ends every match), and
 one pyahocorasick automaton over those numbers finds every occurrence of every label in a single
 pass, however many labels there are. Matching on words rather than characters gives word
@@ -47,9 +47,10 @@ from functools import cache
 
 import ahocorasick
 
-from app.label_index import STOPWORDS, LabelIndex, acronym_variants, is_identifier, normalise
-from app.terms.regions import Document
-from app.terms.tokens import BREAK, WORD, gap_marks, label_keys, word_key
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.regions import Document
+from mosaic.terms.text import STOPWORDS, acronym_variants, is_identifier, normalise
+from mosaic.terms.tokens import BREAK, WORD, gap_marks, label_keys, word_key
 
 #: Zipf frequency (log10 of uses per billion words) from which a single word is common.
 COMMON_ZIPF = 3.5

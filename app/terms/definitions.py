@@ -23,8 +23,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.terms.annotate import TermUse
-from app.terms.regions import Document
+from mosaic.terms.annotate import TermUse
+from mosaic.terms.regions import Document
 
 _GLOSSARY = re.compile(
     r"\b(?:glossary|definitions|terminology|defined terms|key terms|terms and definitions)\b",

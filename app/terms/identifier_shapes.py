@@ -20,8 +20,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from app.label_index import LabelIndex, fold, is_identifier
-from app.terms.regions import Document
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.regions import Document
+from mosaic.terms.text import fold, is_identifier
 
 #: Identifiers that must share a shape before it counts as the initiative's pattern.
 MIN_EXAMPLES = 2

@@ -3,25 +3,25 @@
 ``mosaic lint FILE...``, ``POST /lint`` and the page ``/ui/lint`` all call
 :func:`lint_text` per draft and :func:`lint_report` for the whole run. The report goes out as
 text lines (``file:line:column: severity rule message``), JSON (:class:`LintReport`) or
-SARIF 2.1.0 (:mod:`app.terms.sarif`); :func:`fails` decides the exit code of a CI run.
+SARIF 2.1.0 (:mod:`mosaic.terms.sarif`); :func:`fails` decides the exit code of a CI run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.terms.annotate import check_length, find_terms
-from app.terms.definitions import find_definitions
-from app.terms.lint_context import LintContext, Reading
-from app.terms.lint_models import RULES, SEVERITIES, LintedFile, LintReport, Severity
-from app.terms.lint_rules import (
+from mosaic.terms.annotate import check_length, find_terms
+from mosaic.terms.definitions import find_definitions
+from mosaic.terms.lint_context import LintContext, Reading
+from mosaic.terms.lint_models import RULES, SEVERITIES, LintedFile, LintReport, Severity
+from mosaic.terms.lint_rules import (
     ambiguous_terms,
     differing_definitions,
     non_preferred_names,
     unknown_identifiers,
     unlinked_concepts,
 )
-from app.terms.regions import read_document
+from mosaic.terms.regions import read_document
 
 MEDIA_TYPES = {"text": "text/plain", "markdown": "text/markdown", "html": "text/html"}
 CHECKS = (
@@ -36,7 +36,7 @@ CHECKS = (
 def lint_text(context: LintContext, body: str, kind: str, source: str) -> LintedFile:
     """The findings of one draft, in the order of the text.
 
-    :param context: the index and registry facts (:func:`app.terms.lint_context.lint_context`).
+    :param context: the index and registry facts (:func:`mosaic.terms.lint_context.lint_context`).
     :param body: the draft as read (positions are code points into it).
     :param kind: ``text``, ``markdown`` or ``html``.
     :param source: the name findings give as their file.

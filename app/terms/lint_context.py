@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from app.catalog import Catalog
-from app.errors import ParameterError
-from app.label_index import LabelIndex, is_identifier
-from app.store import GraphStore, term_text
-from app.terms.annotate import TermUse, concept_page
-from app.terms.definitions import DraftDefinition, heading_spans
-from app.terms.identifier_shapes import IdentifierShapes
-from app.terms.lint_models import RULES, Finding, Reference, Severity
-from app.terms.regions import Document
+from mosaic.errors import ParameterError
+from mosaic.rdf.terms import term_text
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.annotate import TermUse, concept_page
+from mosaic.terms.definitions import DraftDefinition, heading_spans
+from mosaic.terms.identifier_shapes import IdentifierShapes
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.lint_models import RULES, Finding, Reference, Severity
+from mosaic.terms.regions import Document
+from mosaic.terms.text import is_identifier
 
 #: At most this many references are suggested for a term.
 MAX_REFERENCES = 6

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from app.relations import HOMONYM_THRESHOLD
+from mosaic.terms.relations import HOMONYM_THRESHOLD
 
 Severity = Literal["error", "warning", "note"]
 #: Severities from the most to the least serious (``--fail-on`` compares along it).

@@ -3,7 +3,7 @@
 Each check reports a term once, at its first use, with how often the draft uses it (a draft
 that says "prompt injection" forty times needs one note, not forty); unknown identifiers are
 reported wherever they occur, since each is a separate mistake. The checks, their severities
-and what they rely on are listed in :data:`app.terms.lint_models.RULES` and documented in
+and what they rely on are listed in :data:`mosaic.terms.lint_models.RULES` and documented in
 docs/annotate.md.
 """
 
@@ -14,14 +14,14 @@ from urllib.parse import quote_plus
 
 import numpy as np
 
-from app.compare import dice
-from app.label_index import content_words, is_acronym_of, normalise
-from app.relations import HOMONYM_THRESHOLD
-from app.terms.annotate import TermUse
-from app.terms.definitions import DraftDefinition
-from app.terms.identifier_shapes import UnknownIdentifier
-from app.terms.lint_context import LintContext, Reading
-from app.terms.lint_models import Finding, Reference
+from mosaic.terms.annotate import TermUse
+from mosaic.terms.compare import dice
+from mosaic.terms.definitions import DraftDefinition
+from mosaic.terms.identifier_shapes import UnknownIdentifier
+from mosaic.terms.lint_context import LintContext, Reading
+from mosaic.terms.lint_models import Finding, Reference
+from mosaic.terms.relations import HOMONYM_THRESHOLD
+from mosaic.terms.text import content_words, is_acronym_of, normalise
 
 
 def _quoted(text: str) -> str:

@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
-from app.errors import UnsupportedMediaTypeError
+from mosaic.errors import UnsupportedMediaTypeError
 
 #: Media types of a body, by the short name used in options and answers.
 MEDIA_TYPES: dict[str, str] = {

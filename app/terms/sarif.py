@@ -16,8 +16,8 @@ from pathlib import PurePath, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from app import __version__
-from app.terms.lint_models import LintReport
+from mosaic import __version__
+from mosaic.terms.lint_models import LintReport
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import codecs
 
-from app.errors import LoadError, LoadIssue, UnsupportedMediaTypeError
+from mosaic.errors import LoadError, LoadIssue, UnsupportedMediaTypeError
 
 
 def charset_of(content_type: str | None) -> str:

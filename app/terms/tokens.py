@@ -4,7 +4,7 @@ Labels and text are cut the same way, so that a label matches the text wherever 
 agree:
 
 - a *word* is a run of letters and digits (``[^\W_]+``), keyed by its folded, singular form
-  (:func:`app.label_index.fold` and :func:`~app.label_index.singular`): case and plurals are
+  (:func:`mosaic.terms.text.fold` and :func:`~mosaic.terms.text.singular`): case and plurals are
   ignored, exactly as the label index normalises;
 - between two words, spaces, a single line break, a hyphen and Markdown emphasis marks are
   nothing (``prompt-injection``, ``prompt\ninjection`` and ``*prompt* injection`` all read as
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from app.label_index import fold, singular
+from mosaic.terms.text import fold, singular
 
 WORD = re.compile(r"[^\W_]+")
 #: Characters that separate words without meaning anything: hyphens and emphasis marks.

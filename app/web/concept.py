@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from app.curation import Curation
-from app.curation_models import MappingFilter
-from app.label_index import LabelIndex, is_identifier
-from app.models import Concept, MappingRef
-from app.web.render import render
-from app.web.statements import PropertyLabels, concept_statements, read_property_labels
+from mosaic.curation.models import MappingFilter
+from mosaic.curation.workflow import Curation
+from mosaic.dataset.models import Concept, MappingRef
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.text import is_identifier
+from mosaic.web.render import render
+from mosaic.web.statements import PropertyLabels, concept_statements, read_property_labels
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.analysis import SenseCoverage
-from app.api.deps import LabelIndexDep
-from app.api.routes.analysis import AnalysisDep
-from app.errors import ParameterError
-from app.label_index import IndexedConcept, LabelIndex, content_words, is_identifier
-from app.web.render import render
+from mosaic.analysis.models import SenseCoverage
+from mosaic.api.deps import AnalysisDep, LabelIndexDep
+from mosaic.errors import ParameterError
+from mosaic.terms.label_index import IndexedConcept, LabelIndex
+from mosaic.terms.text import content_words, is_identifier
+from mosaic.web.render import render
 
 router = APIRouter(include_in_schema=False)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from app.web.pages import STATIC_DIR
-from app.web.render import render
+from mosaic.web.pages import STATIC_DIR
+from mosaic.web.render import render
 
 router = APIRouter()
 

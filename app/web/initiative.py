@@ -12,22 +12,16 @@ import curies
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from app.catalog import Catalog
-from app.errors import NotFoundError
-from app.models import InitiativeDetail, ValidationReport
-from app.settings import Settings
-from app.store import GraphStore
-from app.validation import validate_store
-from app.web.render import render
-from app.web.tree import (
-    Concept,
-    a_to_z,
-    build_tree,
-    kind_counts,
-    read_concepts,
-    scheme_titles,
-)
-from loaders.base import KINDS
+from mosaic.dataset.checks import validate_store
+from mosaic.dataset.models import InitiativeDetail
+from mosaic.errors import NotFoundError
+from mosaic.rdf.vocab import KINDS
+from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
+from mosaic.validation.models import ValidationReport
+from mosaic.web.render import render
+from mosaic.web.tree import Concept, a_to_z, build_tree, kind_counts, read_concepts, scheme_titles
 
 #: Validation findings listed on an initiative's page (the full report is one link away).
 FINDINGS_SHOWN = 20

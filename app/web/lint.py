@@ -16,22 +16,24 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
-from app.api.deps import CatalogDep, LabelIndexDep, StoreDep
-from app.catalog import Catalog
-from app.errors import LoadError, MosaicError
-from app.label_index import LabelIndex
-from app.settings import PROJECT_ROOT
-from app.store import GraphStore
-from app.terms.lint import lint_report, lint_text
-from app.terms.lint_context import lint_context
-from app.terms.lint_models import Finding, LintReport
-from app.terms.regions import KINDS, kind_of_path
-from app.terms.text_input import decode_text
-from app.web.render import render
+from mosaic.api.deps import CatalogDep, LabelIndexDep, StoreDep
+from mosaic.errors import LoadError, MosaicError
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.lint import lint_report, lint_text
+from mosaic.terms.lint_context import lint_context
+from mosaic.terms.lint_models import Finding, LintReport
+from mosaic.terms.regions import KINDS, kind_of_path
+from mosaic.terms.text_input import decode_text
+from mosaic.web.pages import STATIC_DIR
+from mosaic.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
-EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "draft.md"
+#: The example draft (``docs/examples/draft.md`` in a checkout links to it), shipped with the
+#: page assets so an installed wheel shows it too.
+EXAMPLE = STATIC_DIR / "draft.md"
 
 
 @dataclass

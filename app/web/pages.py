@@ -8,24 +8,23 @@ negotiation; tool pages live under ``/ui``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app.api.deps import CatalogDep, ConverterDep, LabelIndexDep, StoreDep
-from app.compare import compare
-from app.errors import NotAcceptableError, NotFoundError, ParameterError
-from app.identifiers import compress_iri
-from app.initiatives import list_initiatives
-from app.negotiation import negotiate
-from app.service_description import EXAMPLES
-from app.web import coverage, review, search
-from app.web.concept import concept_page as concept_page  # served by the API route
-from app.web.initiative import initiative_page as initiative_page  # served by the API route
-from app.web.render import render
+from mosaic import resources
+from mosaic.api.deps import CatalogDep, ConverterDep, LabelIndexDep, StoreDep
+from mosaic.dataset.initiatives import list_initiatives
+from mosaic.errors import NotAcceptableError, NotFoundError, ParameterError
+from mosaic.rdf.identifiers import compress_iri
+from mosaic.rdf.negotiation import negotiate
+from mosaic.sparql.description import EXAMPLES
+from mosaic.terms.compare import compare
+from mosaic.web import coverage, review, search
+from mosaic.web.concept import concept_page as concept_page  # served by the API route
+from mosaic.web.initiative import initiative_page as initiative_page  # served by the API route
+from mosaic.web.render import render
 
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = resources.web_dir() / "static"
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 router.include_router(search.router)

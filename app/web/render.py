@@ -5,14 +5,15 @@ Jinja2 with autoescaping: vocabularies come from outside, so every value is esca
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+from mosaic import resources
+
+TEMPLATES = Jinja2Templates(directory=str(resources.web_dir() / "templates"))
 
 
 def kind_title(kind: str) -> str:

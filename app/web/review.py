@@ -17,14 +17,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.align import DEFAULT_MIN_SCORE, align
-from app.analysis import Analysis
-from app.api.deps import CurrentLabelIndexDep
-from app.curation import Curation
-from app.curation_models import MappingFilter
-from app.errors import MosaicError, NotFoundError, ParameterError
-from app.label_index import LabelIndex
-from app.web.render import render
+from mosaic.analysis.coverage import Analysis
+from mosaic.api.deps import CurrentLabelIndexDep
+from mosaic.curation.models import MappingFilter
+from mosaic.curation.workflow import Curation
+from mosaic.errors import MosaicError, NotFoundError, ParameterError
+from mosaic.terms.align import DEFAULT_MIN_SCORE, align
+from mosaic.terms.label_index import LabelIndex
+from mosaic.web.render import render
 
 router = APIRouter(include_in_schema=False)
 

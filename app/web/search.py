@@ -13,17 +13,17 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.api.deps import LabelIndexDep
-from app.errors import MosaicError, NotFoundError
-from app.label_index import LabelIndex
-from app.resolve import MAX_LIMIT, resolve_term
-from app.term_models import ResolvedConcept, TermResolution
-from app.web.render import render
-from loaders.base import KINDS
+from mosaic.api.deps import LabelIndexDep
+from mosaic.errors import MosaicError, NotFoundError
+from mosaic.rdf.vocab import KINDS
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.models import ResolvedConcept, TermResolution
+from mosaic.terms.resolve import MAX_LIMIT, resolve_term
+from mosaic.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
-#: Concepts a results page lists at first; "more" asks for :data:`app.resolve.MAX_LIMIT`.
+#: Concepts a results page lists at first; "more" asks for :data:`mosaic.terms.resolve.MAX_LIMIT`.
 PAGE_SIZE = 50
 
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 import curies
 import pyoxigraph as ox
 
-from app.catalog import Catalog
-from app.identifiers import compress_iri
-from app.label_index import LabelIndex
-from app.store import GraphStore, Row, term_text
+from mosaic.rdf.identifiers import compress_iri
+from mosaic.rdf.terms import Row, term_text
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.label_index import LabelIndex
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"

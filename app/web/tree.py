@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 import curies
 import pyoxigraph as ox
 
-from app.catalog import Catalog
-from app.identifiers import compress_iri
-from app.initiatives import kind_name
-from app.label_index import is_identifier, normalise
-from app.models import InitiativeDetail
-from app.store import GraphStore, Row, term_text
-from loaders.base import KINDS
+from mosaic.dataset.initiatives import kind_name
+from mosaic.dataset.models import InitiativeDetail
+from mosaic.rdf.identifiers import compress_iri
+from mosaic.rdf.terms import Row, term_text
+from mosaic.rdf.vocab import KINDS
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.text import is_identifier, normalise
 
 #: Kinds in the order their root groups are shown (the ontology's order: tactics first).
 KIND_ORDER = {name: position for position, name in enumerate(KINDS)}

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api import create_app
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.api import create_app
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 
 
 @pytest.fixture

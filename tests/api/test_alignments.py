@@ -7,8 +7,8 @@ import pytest
 import sssom_pydantic
 from fastapi.testclient import TestClient
 
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 from tests.terms_data import load_vocabulary
 
 PROBLEM = "application/problem+json"

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api import create_app
-from app.api.rate_limit import request_kind
-from app.settings import Settings
-from app.store import GraphStore
-from app.terms import annotate as annotate_module
+from mosaic.api import create_app
+from mosaic.api.rate_limit import request_kind
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
+from mosaic.terms import annotate as annotate_module
 
 PROBLEM = "application/problem+json"
 

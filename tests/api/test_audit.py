@@ -13,11 +13,11 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from starlette.requests import Request
 
-from app import audit
-from app.api import create_app
-from app.auth import Identity, add_token, hash_token
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.access import audit
+from mosaic.access.tokens import Identity, add_token, hash_token
+from mosaic.api import create_app
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 from tests.conftest import DATA
 
 ALPHA = (DATA / "bundle/alpha/alpha.ttl").read_bytes()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from app.store import GraphStore
+from mosaic.store.embedded import GraphStore
 
 
 @pytest.mark.embedded_only(
@@ -42,7 +42,7 @@ def test_unexpected_exception_is_a_generic_500(
     def bug(*_args: object, **_kwargs: object) -> None:
         raise ValueError("secret internals at /srv/app")
 
-    monkeypatch.setattr("app.api.routes.concepts.read_concept", bug)
+    monkeypatch.setattr("mosaic.api.routes.concepts.read_concept", bug)
     response = TestClient(client.app, raise_server_exceptions=False).get("/concepts/al:A1")
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"

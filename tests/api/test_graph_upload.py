@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from app.auth import add_token
+from mosaic.access.tokens import add_token
 from tests.conftest import DATA
 
 ALPHA = (DATA / "bundle/alpha/alpha.ttl").read_bytes()

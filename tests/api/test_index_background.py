@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api import create_app
-from app.auth import add_token
-from app.index_file import FILE_NAME, index_folder
-from app.index_holder import LabelIndexHolder
-from app.label_index import build_label_index
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.access.tokens import add_token
+from mosaic.api import create_app
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.index_builder import build_label_index
+from mosaic.terms.index_file import FILE_NAME, index_folder
+from mosaic.terms.index_holder import LabelIndexHolder
 from tests.conftest import DATA
 
 WAIT = 30.0
@@ -60,7 +60,7 @@ class Gate:
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     held = Gate(build_label_index)
-    monkeypatch.setattr("app.index_holder.build_label_index", held.build)
+    monkeypatch.setattr("mosaic.terms.index_holder.build_label_index", held.build)
     yield held
     held.open()  # never leave a build thread waiting
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 from tests.annotate_data import DRAFTS, load_lexicons
 from tests.terms_data import caught_up
 

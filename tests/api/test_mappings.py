@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from app.api import create_app
-from app.auth import add_token
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.access.tokens import add_token
+from mosaic.api import create_app
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 
 PROBLEM = "application/problem+json"
 ORCID = "0000-0002-1825-0097"
@@ -411,8 +411,8 @@ def _add_set(store: GraphStore, set_id: str, subject: str, predicate: str, obj: 
     """Write a one-mapping set straight into the store, as the SSSOM loader shapes it."""
     import pyoxigraph as ox
 
-    from loaders.base import SEMAPV, SKOS
-    from loaders.sssom_tsv import MappingRecord, mapping_set_iri, record_triples
+    from mosaic.curation.sssom import MappingRecord, mapping_set_iri, record_triples
+    from mosaic.rdf.vocab import SEMAPV, SKOS
 
     base = store.names.base
     record = MappingRecord(

@@ -16,11 +16,12 @@ import pytest
 from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
 
-from app.auth import add_token
-from app.cli import cli
-from app.settings import PROJECT_ROOT, Settings, get_settings
-from app.store import GraphStore
+from mosaic.access.tokens import add_token
+from mosaic.cli import cli
+from mosaic.settings import Settings, get_settings
+from mosaic.store.embedded import GraphStore
 from tests.conftest import DATA
+from tests.paths import PROJECT_ROOT
 
 PROBLEM = "application/problem+json"
 NO_CONCEPTS = DATA / "rdf" / "no-concepts.ttl"
@@ -83,7 +84,7 @@ def test_put_graph_refuses_an_upload_without_concepts_and_keeps_the_graph(
 @pytest.fixture
 def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
     return settings
 
 

@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from app.api import create_app
-from app.api.rate_limit import request_kind
-from app.auth import add_token
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.access.tokens import add_token
+from mosaic.api import create_app
+from mosaic.api.rate_limit import request_kind
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 from tests.conftest import DATA
 
 ALPHA = (DATA / "bundle/alpha/alpha.ttl").read_bytes()

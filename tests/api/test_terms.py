@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 from tests.terms_data import caught_up, load_vocabulary
 
 PROBLEM = "application/problem+json"

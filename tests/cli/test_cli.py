@@ -7,8 +7,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from app.cli import cli
-from app.settings import Settings, get_settings
+from mosaic.cli import cli
+from mosaic.settings import Settings, get_settings
 from tests.conftest import DATA
 
 
@@ -16,7 +16,7 @@ from tests.conftest import DATA
 def _test_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI reads get_settings(); point it at the test bundle and a temporary store."""
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:

@@ -10,15 +10,15 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from app.cli import cli
-from app.settings import Settings, get_settings
-from app.store import open_store
+from mosaic.cli import cli
+from mosaic.settings import Settings, get_settings
+from mosaic.store.embedded import open_store
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:

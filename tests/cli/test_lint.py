@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from app.cli import cli
-from app.dataset import ensure_seeded
-from app.settings import Settings, get_settings
-from app.store import open_store
+from mosaic.cli import cli
+from mosaic.dataset.seed import ensure_seeded
+from mosaic.settings import Settings, get_settings
+from mosaic.store.embedded import open_store
 from tests.annotate_data import DRAFTS, load_lexicons
 
 
@@ -23,7 +23,7 @@ def _lexicon_store(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     load_lexicons(store, settings)
     store.close()
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.get_settings", lambda: settings)
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:

@@ -6,16 +6,16 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from app.align import MAX_LIMIT, MAX_PER_CONCEPT
-from app.cli import cli
-from app.resolve import MAX_LIMIT as RESOLVE_MAX_LIMIT
-from app.settings import Settings, get_settings
+from mosaic.cli import cli
+from mosaic.settings import Settings, get_settings
+from mosaic.terms.align import MAX_LIMIT, MAX_PER_CONCEPT
+from mosaic.terms.resolve import MAX_LIMIT as RESOLVE_MAX_LIMIT
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:

@@ -12,10 +12,10 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from app.cli import cli
-from app.index_file import FILE_NAME, index_folder, read_key
-from app.settings import Settings, get_settings
-from app.store import open_store
+from mosaic.cli import cli
+from mosaic.settings import Settings, get_settings
+from mosaic.store.embedded import open_store
+from mosaic.terms.index_file import FILE_NAME, index_folder, read_key
 from tests.conftest import DATA
 
 pytestmark = pytest.mark.embedded_only(reason="the index is persisted beside a store folder")
@@ -25,13 +25,13 @@ pytestmark = pytest.mark.embedded_only(reason="the index is persisted beside a s
 def _test_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI reads get_settings(); point it at the test bundle and a temporary store."""
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
 
 
 def resolve(runner: CliRunner, caplog: pytest.LogCaptureFixture, term: str) -> tuple[str, str]:
     """Run ``mosaic resolve TERM``; its output and how it got its index (built or loaded)."""
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="app.index_holder"):
+    with caplog.at_level(logging.INFO, logger="mosaic.terms.index_holder"):
         result = runner.invoke(cli, ["resolve", term])
     assert result.exit_code == 0, result.stderr
     gc.collect()  # the command's store object lets the RocksDB lock go

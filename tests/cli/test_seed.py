@@ -14,11 +14,12 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner
 
-from app.cli import cli
-from app.dataset import SourceFile, ensure_seeded, load_into_initiative
-from app.settings import Settings, get_settings
-from app.store import open_store
-from app.workers import OxigraphServer, oxigraph_server
+from mosaic.cli import cli
+from mosaic.dataset.load import SourceFile, load_into_initiative
+from mosaic.dataset.seed import ensure_seeded
+from mosaic.serve import OxigraphServer, oxigraph_server
+from mosaic.settings import Settings, get_settings
+from mosaic.store.embedded import open_store
 from tests.conftest import DATA, empty_remote_store
 
 CONCEPTS = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <http://www.w3.org/2004/02/skos/core#Concept> }"
@@ -45,7 +46,7 @@ def store_settings(
         )
         empty_remote_store(configured)
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: configured)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: configured)
     return configured
 
 

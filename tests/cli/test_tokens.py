@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from app.cli import cli
+from mosaic.cli import cli
 from tests.conftest import DATA
 from tests.live_server import live_server
 

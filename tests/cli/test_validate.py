@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from app.auth import TokenRegistry
-from app.cli import cli
-from app.settings import Settings, get_settings
-from app.store import open_store
+from mosaic.access.tokens import TokenRegistry
+from mosaic.cli import cli
+from mosaic.settings import Settings, get_settings
+from mosaic.store.embedded import open_store
 from tests.conftest import DATA
 
 SHAPES = DATA / "shapes"
@@ -23,7 +23,7 @@ SHAPES = DATA / "shapes"
 def _test_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI reads get_settings(); point it at the test bundle and a temporary store."""
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:

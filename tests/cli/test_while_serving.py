@@ -16,11 +16,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from app.auth import add_token
-from app.cli import cli
-from app.settings import Settings, get_settings
-from app.store import open_store
-from app.store_sharing import published_root, run_file_path
+from mosaic.access.tokens import add_token
+from mosaic.cli import cli
+from mosaic.settings import Settings, get_settings
+from mosaic.store.embedded import open_store
+from mosaic.store.sharing import published_root, run_file_path
 from tests.conftest import DATA
 from tests.live_server import LiveServer, live_server
 
@@ -69,7 +69,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
         _env_file=None,
     )
     get_settings.cache_clear()
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
     with live_server(store, env={"MOSAIC_TOKENS_FILE": str(tokens)}) as server:
         yield Served(server, settings, token)
 
@@ -148,7 +148,7 @@ def test_the_run_file_goes_with_the_server_and_writes_work_again(
     settings = Settings(
         store_path=store, ontology_dir=DATA / "ontology", data_dir=DATA / "bundle", _env_file=None
     )
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
     with live_server(store) as server:
         run_file = json.loads(run_file_path(store).read_text())
         assert run_file["pid"] == server.process.pid
@@ -175,7 +175,7 @@ def test_a_stale_run_file_is_ignored(
     settings = Settings(
         store_path=store, ontology_dir=DATA / "ontology", data_dir=DATA / "bundle", _env_file=None
     )
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
     assert concepts(runner) == 4  # creates and seeds the store
     run_file_path(store).write_text(
         json.dumps({"pid": _dead_pid(), "url": "http://127.0.0.1:1", "store": str(store)})
@@ -192,7 +192,7 @@ def test_a_store_another_process_holds_without_a_server_is_read_live_and_not_wri
     settings = Settings(
         store_path=store, ontology_dir=DATA / "ontology", data_dir=DATA / "bundle", _env_file=None
     )
-    monkeypatch.setattr("app.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
     assert concepts(runner) == 4
     holder = subprocess.Popen(
         [

@@ -22,12 +22,12 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from app.api import create_app
-from app.api.routes.sparql import FORM, SPARQL_QUERY
-from app.auth import add_token
-from app.identifiers import CURIE_PREFIX
-from app.service_description import EXAMPLES as SPARQL_EXAMPLES
-from app.settings import Settings
+from mosaic.access.tokens import add_token
+from mosaic.api import create_app
+from mosaic.api.routes.sparql import FORM, SPARQL_QUERY
+from mosaic.rdf.identifiers import CURIE_PREFIX
+from mosaic.settings import Settings
+from mosaic.sparql.description import EXAMPLES as SPARQL_EXAMPLES
 from tests.conftest import DATA
 from tests.live_server import live_server
 

@@ -8,10 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.errors import MosaicError, NotAcceptableError
-from app.negotiation import negotiate, parse_accept
-from app.rdf_io import parse_rdf, syntax_for_name
-from app.sparql_text import is_update, keywords, query_form, screen_query
+from mosaic.errors import MosaicError, NotAcceptableError
+from mosaic.rdf.io import parse_rdf, syntax_for_name
+from mosaic.rdf.negotiation import negotiate, parse_accept
+from mosaic.rdf.sparql_text import is_update, keywords, query_form
+from mosaic.sparql.screen import screen_query
 
 OFFERS = [("text/turtle", 1), ("application/ld+json", 2)]
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,7 +7,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from loaders.base import RDF_TYPE, SKOS
+from mosaic.rdf.vocab import RDF_TYPE, SKOS
 
 
 def graph(triples: list[ox.Triple]) -> ox.Store:

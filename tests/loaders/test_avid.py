@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from app.errors import LoadIssue
-from loaders import avid
-from loaders.base import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS
+from mosaic.errors import LoadIssue
+from mosaic.loaders import avid
+from mosaic.rdf.vocab import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS
 from tests.loaders.support import concepts as _concepts
 from tests.loaders.support import graph as _graph
 from tests.loaders.support import objects as _objects

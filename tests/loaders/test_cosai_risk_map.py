@@ -9,9 +9,9 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from app.errors import LoadIssue
-from loaders import cosai_risk_map as cosai
-from loaders.base import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS
+from mosaic.errors import LoadIssue
+from mosaic.loaders import cosai_risk_map as cosai
+from mosaic.rdf.vocab import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS
 from tests.loaders.support import concepts as _concepts
 from tests.loaders.support import graph as _graph
 from tests.loaders.support import objects as _objects

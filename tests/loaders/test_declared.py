@@ -8,22 +8,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from app.identifiers import load_converter
-from app.store import term_text
-from loaders import avid, cosai_risk_map, owasp_aiexchange, owasp_llm_top10
-from loaders.base import (
-    DCTERMS,
-    OWL,
-    RDF_TYPE,
-    SEMAPV,
-    SKOS,
-    SSSOM,
-    DeclaredMapping,
-    LoadResult,
-    concept_namespace,
-)
-from loaders.declared import declared_mapping_set, declared_set_id
-from loaders.sssom_tsv import parse_sssom
+from mosaic.curation.sssom import parse_sssom
+from mosaic.dataset.declared import declared_mapping_set, declared_set_id
+from mosaic.loaders import avid, cosai_risk_map, owasp_aiexchange, owasp_llm_top10
+from mosaic.rdf.identifiers import load_converter
+from mosaic.rdf.source import DeclaredMapping, LoadResult
+from mosaic.rdf.terms import term_text
+from mosaic.rdf.vocab import DCTERMS, OWL, RDF_TYPE, SEMAPV, SKOS, SSSOM, concept_namespace
 from tests.conftest import DATA, require_upstream
 from tests.loaders.support import graph, objects
 

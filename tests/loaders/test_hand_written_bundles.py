@@ -17,7 +17,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from loaders.base import (
+from mosaic.dataset.registry import registry_entries
+from mosaic.rdf.vocab import (
     DCTERMS,
     KINDS,
     MOSAIC,
@@ -27,7 +28,6 @@ from loaders.base import (
     concept_namespace,
     initiative_iri,
 )
-from loaders.registry import registry_entries
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "loaders" / "data"

@@ -2,7 +2,7 @@
 concepts, their predicates and NIST IR 8477 relations agree, and they cover every entry of the
 threat lists the issue names.
 
-Each row is read twice: with ``loaders.sssom_tsv.parse_sssom`` (what seeding does) and with
+Each row is read twice: with ``mosaic.curation.sssom.parse_sssom`` (what seeding does) and with
 ``sssom_pydantic.read`` (which also keeps the ``ir8477_relation`` extension column).
 """
 
@@ -22,11 +22,11 @@ import pytest
 import sssom_pydantic
 import yaml
 
-from app.identifiers import load_converter
-from loaders import avid, cosai_risk_map, owasp_llm_top10
-from loaders.base import MOSAIC, RDF_TYPE, SKOS, SSSOM
-from loaders.registry import bundled_mapping_sets
-from loaders.sssom_tsv import SKOS_MAPPING_PREDICATES, mapping_set_id_from_name, parse_sssom
+from mosaic.curation.sssom import SKOS_MAPPING_PREDICATES, mapping_set_id_from_name, parse_sssom
+from mosaic.dataset.registry import bundled_mapping_sets
+from mosaic.loaders import avid, cosai_risk_map, owasp_llm_top10
+from mosaic.rdf.identifiers import load_converter
+from mosaic.rdf.vocab import MOSAIC, RDF_TYPE, SKOS, SSSOM
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "loaders" / "data"

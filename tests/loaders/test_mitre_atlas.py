@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from app.errors import LoadIssue
-from loaders import mitre_atlas
-from loaders.base import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS, XSD
+from mosaic.errors import LoadIssue
+from mosaic.loaders import mitre_atlas
+from mosaic.rdf.vocab import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS, XSD
 
 ATLAS = mitre_atlas.ATLAS
 SCHEME = mitre_atlas.SCHEME

@@ -9,7 +9,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from loaders.base import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS, XSD
+from mosaic.rdf.vocab import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS, XSD
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "loaders" / "data" / "nist-ai-rmf" / "nist-ai-rmf.ttl"

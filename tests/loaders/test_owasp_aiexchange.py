@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from app.errors import LoadIssue
-from loaders import owasp_aiexchange as aix
-from loaders.base import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS
+from mosaic.errors import LoadIssue
+from mosaic.loaders import owasp_aiexchange as aix
+from mosaic.rdf.vocab import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS
 
 REPO = Path(__file__).resolve().parents[2]
 UPSTREAM = Path(__file__).resolve().parents[3] / "shared" / "upstream" / "owasp-ai-exchange"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from app.errors import LoadIssue
-from loaders import owasp_aisvs as aisvs
-from loaders.base import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS, XSD
+from mosaic.errors import LoadIssue
+from mosaic.loaders import owasp_aisvs as aisvs
+from mosaic.rdf.vocab import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS, XSD
 from tests.loaders.support import concepts as _concepts
 from tests.loaders.support import graph as _graph
 from tests.loaders.support import objects as _objects

@@ -8,9 +8,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from app.errors import LoadIssue
-from loaders import owasp_llm_top10 as llm
-from loaders.base import DCTERMS, KINDS, OWL, PROV, RDF_TYPE, SKOS, triples_to_turtle
+from mosaic.errors import LoadIssue
+from mosaic.loaders import owasp_llm_top10 as llm
+from mosaic.loaders import owasp_llm_top10_files as llm_files
+from mosaic.loaders.base import triples_to_turtle
+from mosaic.rdf.vocab import DCTERMS, KINDS, OWL, PROV, RDF_TYPE, SKOS
 
 REPO = Path(__file__).resolve().parents[2]
 UPSTREAM = Path(__file__).resolve().parents[3] / "shared" / "upstream" / "owasp-llm-top10"
@@ -210,7 +212,7 @@ def test_main_regenerates_the_committed_bundles(
         target.mkdir()
         (target / "definitions.yaml").write_bytes(edition.definitions_path.read_bytes())
     committed = {e.key: e.bundle_path.read_text(encoding="utf-8") for e in EDITIONS}
-    monkeypatch.setattr(llm, "DATA_ROOT", tmp_path)
+    monkeypatch.setattr(llm_files, "DATA_ROOT", tmp_path)
     assert llm.main([str(root)]) == 0
     for edition in EDITIONS:
         assert edition.bundle_path.read_text(encoding="utf-8") == committed[edition.key]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app.store import open_store
+from mosaic.store.embedded import open_store
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     import pyoxigraph as ox
-    from app.store import open_store
+    from mosaic.store.embedded import open_store
 
     store = open_store(__import__("pathlib").Path(sys.argv[1]), "https://w3id.org/mosaic/")
     graph = store.names.initiative("gamma")

@@ -9,10 +9,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from app.dataset import ensure_seeded
-from app.errors import StoreError
-from app.settings import Settings
-from app.store import open_store
+from mosaic.dataset.seed import ensure_seeded
+from mosaic.errors import StoreError
+from mosaic.settings import Settings
+from mosaic.store.embedded import open_store
 
 pytestmark = pytest.mark.slow
 

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.dataset import SourceFile, load_into_initiative
-from app.errors import UnsafeInputError
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.dataset.load import SourceFile, load_into_initiative
+from mosaic.errors import UnsafeInputError
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 
 
 class Listener:

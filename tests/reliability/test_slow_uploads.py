@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from app.auth import add_token
+from mosaic.access.tokens import add_token
 from tests.live_server import LiveServer, live_server
 
 pytestmark = pytest.mark.slow

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api import create_app
-from app.auth import add_token
-from app.errors import InputLimitError
-from app.rdf_io import parse_rdf, syntax_for_name
-from app.settings import Settings
-from app.sparql_limits import QueryLimits, check_query_shape
-from app.store import GraphStore
+from mosaic.access.tokens import add_token
+from mosaic.api import create_app
+from mosaic.errors import InputLimitError
+from mosaic.rdf.io import parse_rdf, syntax_for_name
+from mosaic.settings import Settings
+from mosaic.sparql.screen import QueryLimits, check_query_shape
+from mosaic.store.embedded import GraphStore
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <http://www.w3.org/2004/02/skos/core#Concept> }"
 PATTERN = "?s <http://e.org/p> ?o"
@@ -369,7 +369,7 @@ def test_oxigraph_server_threads_have_room_for_deep_queries(tmp_path: Path) -> N
     """
     import httpx2
 
-    from app.workers import oxigraph_server
+    from mosaic.serve import oxigraph_server
 
     query = (
         f"SELECT * WHERE {{ {PATTERN} " + "FILTER EXISTS { " * 3000 + PATTERN + " }" * 3000 + " }"

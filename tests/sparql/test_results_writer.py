@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from app.sparql_results import RESULTS_MEDIA_TYPES, TRUNCATED_LINK, serialize_solutions
+from mosaic.sparql.results import RESULTS_MEDIA_TYPES, TRUNCATED_LINK, serialize_solutions
 
 DATA = """
 @prefix ex: <http://example.org/> .

@@ -14,9 +14,9 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api import create_app
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.api import create_app
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <http://www.w3.org/2004/02/skos/core#Concept> }"
 LABELS = "SELECT ?c ?l WHERE { ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } ORDER BY ?c"

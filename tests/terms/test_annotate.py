@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import NotFoundError, ParameterError, PayloadTooLargeError
-from app.label_index import LabelIndex
-from app.settings import Settings
-from app.store import GraphStore
-from app.terms import annotate as annotate_module
-from app.terms.annotate import annotate
-from app.terms.annotation_models import Annotation
-from app.terms.automaton import automaton_for, is_common_word
+from mosaic.errors import NotFoundError, ParameterError, PayloadTooLargeError
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
+from mosaic.terms import annotate as annotate_module
+from mosaic.terms.annotate import annotate
+from mosaic.terms.annotation_models import Annotation
+from mosaic.terms.automaton import automaton_for, is_common_word
+from mosaic.terms.label_index import LabelIndex
 from tests.annotate_data import AL, BE, LXN, LXO, lexicon_index, load_lexicons
 from tests.terms_data import holder_for
 

@@ -8,9 +8,9 @@ import pkgutil
 
 import pytest
 
-import app.terms
+import mosaic.terms
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(app.terms.__path__, "app.terms."))
+MODULES = sorted(m.name for m in pkgutil.iter_modules(mosaic.terms.__path__, "mosaic.terms."))
 
 
 @pytest.mark.parametrize("name", MODULES)

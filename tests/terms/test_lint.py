@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from app.settings import Settings
-from app.store import GraphStore
-from app.terms.annotate import find_terms
-from app.terms.definitions import find_definitions
-from app.terms.lint import fails, lint_report, lint_text, text_lines
-from app.terms.lint_context import LintContext, url_key
-from app.terms.lint_models import Finding, LintedFile
-from app.terms.regions import read_document
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.annotate import find_terms
+from mosaic.terms.definitions import find_definitions
+from mosaic.terms.lint import fails, lint_report, lint_text, text_lines
+from mosaic.terms.lint_context import LintContext, url_key
+from mosaic.terms.lint_models import Finding, LintedFile
+from mosaic.terms.regions import read_document
 from tests.annotate_data import DRAFTS, LXN, lexicon_context
 
 

@@ -9,10 +9,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from app.settings import Settings
-from app.store import GraphStore
-from app.terms.lint import lint_report, lint_text
-from app.terms.sarif import artifact_uri, sarif_json, to_sarif
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.lint import lint_report, lint_text
+from mosaic.terms.sarif import artifact_uri, sarif_json, to_sarif
 from tests.annotate_data import DRAFTS, lexicon_context
 
 

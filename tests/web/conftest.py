@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
 
-from app.auth import add_token
-from app.settings import PROJECT_ROOT
+from mosaic.access.tokens import add_token
 from tests.live_server import live_server
+from tests.paths import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"

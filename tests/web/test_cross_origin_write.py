@@ -19,10 +19,10 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser
 
-from app.api import create_app
-from app.auth import add_token
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.access.tokens import add_token
+from mosaic.api import create_app
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 from tests.live_server import live_server
 
 PAGE = """<!doctype html>

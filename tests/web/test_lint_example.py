@@ -15,7 +15,7 @@ import httpx2
 import jsonschema
 import pytest
 
-from app.settings import PROJECT_ROOT
+from tests.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 

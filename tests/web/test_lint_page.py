@@ -12,9 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
 
-from app.settings import PROJECT_ROOT, Settings
-from app.store import GraphStore
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 from tests.annotate_data import DRAFTS, load_lexicons
+from tests.paths import PROJECT_ROOT
 from tests.terms_data import caught_up
 from tests.web.conftest import PHONE, page_width, shot
 

@@ -5,18 +5,10 @@ from __future__ import annotations
 import curies
 import pytest
 
-from app.label_index import IndexedConcept
-from app.web.coverage import most_informative, short_title
-from app.web.statements import KNOWN_PROPERTIES, MOSAIC, SKOS, PropertyLabels
-from app.web.tree import (
-    Concept,
-    Node,
-    SchemeTree,
-    a_to_z,
-    build_tree,
-    index_letter,
-    natural_key,
-)
+from mosaic.terms.label_index import IndexedConcept
+from mosaic.web.coverage import most_informative, short_title
+from mosaic.web.statements import KNOWN_PROPERTIES, MOSAIC, SKOS, PropertyLabels
+from mosaic.web.tree import Concept, Node, SchemeTree, a_to_z, build_tree, index_letter, natural_key
 
 
 def concept(

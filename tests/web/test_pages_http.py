@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api import create_app
-from app.auth import add_token
-from app.settings import Settings
-from app.store import GraphStore
+from mosaic.access.tokens import add_token
+from mosaic.api import create_app
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
 from tests.conftest import DATA
 
 HTML = {"Accept": "text/html"}

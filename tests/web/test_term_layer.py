@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from app.web.embed import bookmarklet
+from mosaic.web.embed import bookmarklet
 from tests.web.conftest import shot
 
 PAGE = """<!doctype html>

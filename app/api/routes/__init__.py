@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import (
+from mosaic.api.routes import (
     alignments,
     analysis,
     annotate,
@@ -16,8 +16,8 @@ from app.api.routes import (
     terms,
     validation,
 )
-from app.web import embed, pages
-from app.web import lint as lint_page
+from mosaic.web import embed, pages
+from mosaic.web import lint as lint_page
 
 api_router = APIRouter()
 api_router.include_router(health.router)

@@ -6,21 +6,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.align import (
+from mosaic.api.deps import CurrentLabelIndexDep
+from mosaic.api.params import AcceptHeader, choice_query, id_query
+from mosaic.api.problems import problem_responses
+from mosaic.errors import ParameterError
+from mosaic.rdf.negotiation import negotiate
+from mosaic.terms.align import (
     DEFAULT_LIMIT,
     DEFAULT_MIN_SCORE,
     DEFAULT_PER_CONCEPT,
     MAX_LIMIT,
     MAX_PER_CONCEPT,
     align,
-    to_sssom_tsv,
 )
-from app.api.deps import CurrentLabelIndexDep
-from app.api.params import AcceptHeader, choice_query, id_query
-from app.api.problems import problem_responses
-from app.errors import ParameterError
-from app.negotiation import negotiate
-from app.term_models import AlignmentSet
+from mosaic.terms.alignment_export import to_sssom_tsv
+from mosaic.terms.models import AlignmentSet
 
 router = APIRouter(prefix="/alignments", tags=["alignments"])
 

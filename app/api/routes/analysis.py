@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 
-from app.analysis import Analysis, Conflicts, Coverage, Gaps
-from app.api.params import id_query
-from app.api.problems import problem_responses
+from mosaic.analysis.models import Conflicts, Coverage, Gaps
+from mosaic.api.deps import AnalysisDep
+from mosaic.api.params import id_query
+from mosaic.api.problems import problem_responses
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
-
-
-async def get_analysis(request: Request) -> Analysis:
-    """The app's analysis (cached until the store changes)."""
-    analysis: Analysis = request.app.state.analysis
-    return analysis
-
-
-AnalysisDep = Annotated[Analysis, Depends(get_analysis)]
 
 
 @router.get("/coverage", response_model=Coverage, responses=problem_responses(429))

@@ -2,47 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from app.api.deps import LabelIndexDep, SettingsDep
-from app.api.params import ContentTypeHeader, id_query
-from app.api.problems import problem_responses
-from app.api.uploads import read_body
-from app.terms.annotate import MAX_ANNOTATED_LENGTH, annotate
-from app.terms.annotation_models import Annotation
-from app.terms.regions import MEDIA_TYPES, media_kind
-from app.terms.text_input import charset_of, decode_text
+from mosaic.api.deps import LabelIndexDep, SettingsDep
+from mosaic.api.params import ContentTypeHeader, id_query
+from mosaic.api.problems import problem_responses
+from mosaic.api.uploads import TEXT_BODY, read_text
+from mosaic.terms.annotate import MAX_ANNOTATED_LENGTH, annotate
+from mosaic.terms.annotation_models import Annotation
 
 router = APIRouter(prefix="/terms", tags=["terms"])
 
-#: The request body of the text routes (annotate, lint): raw text in one of these types. No
-#: schema: any text is valid (bytes that do not decode are a documented 400).
-TEXT_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            media_type: {} for media_type in MEDIA_TYPES if media_type != "text/x-markdown"
-        },
-    }
-}
 #: Anyone's page may ask (the term layer): a simple request (text/plain, no credentials).
 ANY_ORIGIN = {"Access-Control-Allow-Origin": "*"}
-
-
-async def read_text(request: Request, limit: int, content_type: str | None) -> tuple[str, str]:
-    """The kind (``text``, ``markdown``, ``html``) and decoded text of a request body.
-
-    :raises UnsupportedMediaTypeError: for another media type or an unknown charset.
-    :raises PayloadTooLargeError: for a body past ``limit`` bytes.
-    :raises LoadError: for bytes that are not text in the charset.
-    """
-    kind = media_kind(content_type)
-    charset = charset_of(content_type)
-    raw = await read_body(request, limit)
-    return kind, decode_text(raw, request.url.path, charset)
 
 
 _DESCRIPTION = f"""Every span of a text that names a concept of any initiative.

@@ -11,16 +11,16 @@ from typing import Annotated
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 
-from app.api.deps import CatalogDep, ConverterDep, StoreDep
-from app.api.params import AcceptHeader, CuriePath, choice_query
-from app.api.problems import problem_responses
-from app.concepts import read_concept
-from app.errors import ParameterError
-from app.models import Concept
-from app.negotiation import negotiate
-from app.rdf_io import serialize_quads, syntax_for_name
-from app.web.pages import concept_page
-from loaders.base import TURTLE_PREFIXES
+from mosaic.api.deps import CatalogDep, ConverterDep, StoreDep
+from mosaic.api.params import AcceptHeader, CuriePath, choice_query
+from mosaic.api.problems import problem_responses
+from mosaic.dataset.concepts import read_concept
+from mosaic.dataset.models import Concept
+from mosaic.errors import ParameterError
+from mosaic.rdf.io import serialize_quads, syntax_for_name
+from mosaic.rdf.negotiation import negotiate
+from mosaic.rdf.vocab import TURTLE_PREFIXES
+from mosaic.web.pages import concept_page
 
 router = APIRouter(prefix="/concepts", tags=["concepts"])
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.deps import CatalogDep, StoreDep
-from app.initiatives import health
-from app.models import Health
+from mosaic.api.deps import CatalogDep, StoreDep
+from mosaic.dataset.initiatives import health
+from mosaic.dataset.models import Health
 
 router = APIRouter(prefix="/health", tags=["health"])
 

@@ -8,38 +8,38 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials
 
-from app import audit
-from app.api.auditing import failures_audited
-from app.api.deps import CatalogDep, ConverterDep, SettingsDep, StoreDep, TokensDep
-from app.api.params import (
+from mosaic.access import audit
+from mosaic.access.tokens import authorize
+from mosaic.api.auditing import failures_audited
+from mosaic.api.deps import CatalogDep, ConverterDep, SettingsDep, StoreDep, TokensDep, bearer
+from mosaic.api.params import (
     AcceptHeader,
     ContentTypeHeader,
     InitiativeIdPath,
     InitiativeIdWritePath,
     choice_query,
 )
-from app.api.problems import problem_responses
-from app.api.uploads import UPLOAD_MEDIA_TYPES, read_body, upload_format
-from app.auth import authorize
-from app.dataset import GraphReplacement, SourceFile, read_sources, replace_initiative
-from app.errors import ParameterError
-from app.initiatives import initiative_graph, list_initiatives, read_initiative
-from app.models import GraphReplaced, InitiativeDetail, InitiativeList
-from app.negotiation import negotiate
-from app.rdf_io import FORMAT_NAMES, RDF_SYNTAXES, RdfSyntax, serialize_quads, syntax_for_name
-from app.settings import Settings
-from app.store import GraphStore, validate_id
-from app.web.pages import initiative_page, prefers_html
-from loaders.base import TURTLE_PREFIXES
+from mosaic.api.problems import problem_responses
+from mosaic.api.uploads import UPLOAD_MEDIA_TYPES, read_body, upload_format
+from mosaic.dataset.initiatives import initiative_graph, list_initiatives, read_initiative
+from mosaic.dataset.load import GraphReplacement, SourceFile, read_sources, replace_initiative
+from mosaic.dataset.models import GraphReplaced, InitiativeDetail, InitiativeList
+from mosaic.errors import ParameterError
+from mosaic.rdf.identifiers import validate_id
+from mosaic.rdf.io import FORMAT_NAMES, RDF_SYNTAXES, RdfSyntax, serialize_quads, syntax_for_name
+from mosaic.rdf.negotiation import negotiate
+from mosaic.rdf.vocab import TURTLE_PREFIXES
+from mosaic.settings import Settings
+from mosaic.store.embedded import GraphStore
+from mosaic.web.pages import initiative_page, prefers_html
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/initiatives", tags=["initiatives"])
 
 #: Bearer tokens for writes (``mosaic token add``); declared so /docs offers "Authorize".
-bearer = HTTPBearer(auto_error=False, description="A write token from `mosaic token add`.")
 
 #: Export syntaxes in the server's order of preference.
 EXPORT_OFFERS: list[tuple[str, RdfSyntax]] = [(s.media_type, s) for s in RDF_SYNTAXES]

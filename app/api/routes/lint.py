@@ -7,19 +7,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from app.api.deps import CatalogDep, LabelIndexDep, SettingsDep, StoreDep
-from app.api.params import AcceptHeader, ContentTypeHeader, choice_query, id_query
-from app.api.problems import problem_responses
-from app.api.routes.annotate import TEXT_BODY, read_text
-from app.catalog import Catalog
-from app.errors import ParameterError
-from app.label_index import LabelIndex
-from app.negotiation import negotiate
-from app.store import GraphStore
-from app.terms.lint import lint_report, lint_text, text_lines
-from app.terms.lint_context import lint_context
-from app.terms.lint_models import LintReport
-from app.terms.sarif import sarif_json
+from mosaic.api.deps import CatalogDep, LabelIndexDep, SettingsDep, StoreDep
+from mosaic.api.params import AcceptHeader, ContentTypeHeader, choice_query, id_query
+from mosaic.api.problems import problem_responses
+from mosaic.api.uploads import TEXT_BODY, read_text
+from mosaic.errors import ParameterError
+from mosaic.rdf.negotiation import negotiate
+from mosaic.sparql.catalog import Catalog
+from mosaic.store.embedded import GraphStore
+from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.lint import lint_report, lint_text, text_lines
+from mosaic.terms.lint_context import lint_context
+from mosaic.terms.lint_models import LintReport
+from mosaic.terms.sarif import sarif_json
 
 router = APIRouter(tags=["lint"])
 

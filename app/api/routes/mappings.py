@@ -10,14 +10,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
-from app import audit
-from app.api.auditing import failures_audited
-from app.api.deps import CurrentLabelIndexDep, LabelIndexDep, TokensDep
-from app.api.params import AcceptHeader, choice_query, curie_or_iri_query, id_query
-from app.api.routes.initiatives import bearer
-from app.auth import Identity
-from app.curation import MAPPING_PREDICATES, Curation, expand, mapping_predicate
-from app.curation_models import (
+from mosaic.access import audit
+from mosaic.access.tokens import Identity
+from mosaic.api.auditing import failures_audited
+from mosaic.api.deps import CurrentLabelIndexDep, LabelIndexDep, TokensDep, bearer
+from mosaic.api.params import AcceptHeader, choice_query, curie_or_iri_query, id_query
+from mosaic.curation.models import (
     MAX_LIMIT,
     MappingFilter,
     MappingList,
@@ -26,10 +24,13 @@ from app.curation_models import (
     ReviewRequest,
     ReviewStatus,
 )
-from app.errors import ParameterError
-from app.label_index import LabelIndex
-from app.mapping_export import to_sssom_tsv
-from app.negotiation import negotiate
+from mosaic.curation.rdf import MAPPING_PREDICATES
+from mosaic.curation.review import expand, mapping_predicate
+from mosaic.curation.sssom_export import to_sssom_tsv
+from mosaic.curation.workflow import Curation
+from mosaic.errors import ParameterError
+from mosaic.rdf.negotiation import negotiate
+from mosaic.terms.label_index import LabelIndex
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from app.api.deps import CatalogDep
-from app.api.problems import problem_responses
-from app.api.routes.sparql import ExecutorDep, execute, query_limits, run_gated
-from app.errors import ParameterError
+from mosaic.api.deps import CatalogDep, ExecutorDep
+from mosaic.api.problems import problem_responses
+from mosaic.api.querying import execute, query_limits, run_gated
+from mosaic.errors import ParameterError
 
 router = APIRouter(prefix="/queries", tags=["queries"])
 

@@ -4,46 +4,37 @@ Request handling follows the W3C protocol and the Oxigraph server's rules: a que
 URL and the body, or two ``query`` parameters, is 400; a POST that is neither
 ``application/sparql-query`` nor a form is 415; an update in any form is 403; ``SERVICE`` is
 refused before execution (400), and so is a query that nests too deep or is too long for the
-parser (400, :mod:`app.sparql_limits`); GET with no query returns the service description.
-Queries run in the killable worker pool (:mod:`app.executor`).
+parser (400, :mod:`mosaic.sparql.screen`); GET with no query returns the service description.
+Queries run in the killable worker pool (:mod:`mosaic.sparql.pool`), through
+:mod:`mosaic.api.querying`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from typing import Annotated, NoReturn
 from urllib.parse import parse_qsl
 
-import anyio
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
-from app.api.deps import CatalogDep, StoreDep
-from app.api.problems import problem_responses
-from app.errors import (
-    BusyError,
-    NotAcceptableError,
+from mosaic.api.deps import CatalogDep, ExecutorDep, StoreDep
+from mosaic.api.problems import problem_responses
+from mosaic.api.querying import execute, query_limits, run_gated
+from mosaic.errors import (
     ParameterError,
     ReadOnlyError,
     UnsupportedMediaTypeError,
 )
-from app.executor import QueryExecutor, QueryOutcome
-from app.negotiation import negotiate
-from app.query_worker import Term
-from app.service_description import EXAMPLES, render_query_page, service_description
-from app.settings import Settings
-from app.sparql_formats import GRAPH_OFFERS, RESULTS_OFFERS, choose_formats
-from app.sparql_limits import QueryLimits, check_query_shape
-from app.sparql_results import GRAPH_MEDIA_TYPES
-from app.sparql_text import screen_query
+from mosaic.rdf.negotiation import negotiate
+from mosaic.sparql.description import EXAMPLES, render_query_page, service_description
+from mosaic.sparql.pool import QueryExecutor
+from mosaic.sparql.results import GRAPH_MEDIA_TYPES
 
 router = APIRouter(prefix="/sparql", tags=["sparql"])
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-TRUNCATED_HEADER = "MOSAIC-Result-Truncated"
 
 #: The two bodies a query may come in (SPARQL 1.1 Protocol, 2.1.2 and 2.1.3).
 QUERY_BODY = {
@@ -64,46 +55,6 @@ QUERY_BODY = {
         },
     },
 }
-
-
-async def run_gated(request: Request, function: Callable[[], Response]) -> Response:
-    """Run a blocking query call without starving the server's shared thread pool.
-
-    Each query holds a thread while its worker runs; a separate semaphore and thread limiter,
-    sized to the worker pool, keep 50 waiting queries from taking the threads that ``/health``
-    and every other route need. A query that cannot get a slot within the queue wait is 503.
-
-    :raises BusyError: when every slot stays taken for the queue wait.
-    """
-    state = request.app.state
-    executor: QueryExecutor = state.executor
-    try:
-        with anyio.fail_after(executor.queue_wait):
-            await state.query_slots.acquire()
-    except TimeoutError as exc:
-        raise BusyError(
-            f"all {executor.size} query workers are busy; retry shortly",
-            retry_after=max(1, round(executor.timeout / 10)),
-        ) from exc
-    try:
-        return await anyio.to_thread.run_sync(function, limiter=state.query_threads)
-    finally:
-        state.query_slots.release()
-
-
-async def get_executor(request: Request) -> QueryExecutor:
-    """The app's query executor."""
-    executor: QueryExecutor = request.app.state.executor
-    return executor
-
-
-ExecutorDep = Annotated[QueryExecutor, Depends(get_executor)]
-
-
-def query_limits(request: Request) -> QueryLimits:
-    """The limits on the shape of client queries, from the app's settings."""
-    settings: Settings = request.app.state.settings
-    return QueryLimits(settings.max_nesting_depth, settings.max_query_tokens)
 
 
 class ProtocolRequest:
@@ -134,67 +85,6 @@ class ProtocolRequest:
 
 def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-
-
-def _respond(outcome: QueryOutcome) -> Response:
-    result = outcome.result
-    media_type = result.media_type
-    if media_type.startswith("text/"):
-        media_type += "; charset=utf-8"
-    headers = {"Vary": "Accept", "MOSAIC-Result-Count": str(result.count)}
-    if result.truncated:
-        headers[TRUNCATED_HEADER] = f"true; returned={result.count}"
-    return Response(content=result.body, media_type=media_type, headers=headers)
-
-
-def execute(
-    executor: QueryExecutor,
-    sparql: str,
-    *,
-    accept: str | None,
-    formats: Sequence[str],
-    limits: QueryLimits,
-    substitutions: Mapping[str, Term] | None = None,
-    default_graphs: list[str] | None = None,
-    named_graphs: list[str] | None = None,
-    base_iri: str | None = None,
-) -> Response:
-    """Screen, negotiate, run in the pool, and answer; shared with the named-query route.
-
-    :raises ReadOnlyError: for an update.
-    :raises SparqlSyntaxError: for SERVICE or a malformed query.
-    :raises InputLimitError: for a query that nests too deep or has too many tokens.
-    :raises ParameterError: for an unknown format, or ``format`` values that disagree.
-    :raises NotAcceptableError: when the result's kind has no acceptable media type.
-    """
-    form = screen_query(sparql)
-    check_query_shape(sparql, limits)
-    results_type, graph_type = choose_formats(accept, formats, form)
-    if form is not None and results_type is None and graph_type is None:
-        _not_acceptable(RESULTS_OFFERS if form in ("SELECT", "ASK") else GRAPH_OFFERS)
-    try:
-        outcome = executor.run(
-            sparql,
-            results_media_type=results_type,
-            graph_media_type=graph_type,
-            substitutions=substitutions,
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            base_iri=base_iri,
-        )
-    except NotAcceptableError as exc:
-        _not_acceptable(RESULTS_OFFERS if results_type is None else GRAPH_OFFERS, exc)
-    return _respond(outcome)
-
-
-def _not_acceptable(
-    offers: list[tuple[str, str]], cause: NotAcceptableError | None = None
-) -> NoReturn:
-    offered = [media_type for media_type, _ in offers]
-    raise NotAcceptableError(
-        f"none of the accepted media types is offered; offered: {', '.join(offered)}",
-        offered=offered,
-    ) from cause
 
 
 async def _dispatch(

@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import LabelIndexDep
-from app.api.params import choice_query, curie_query, id_query, term_query
-from app.api.problems import problem_responses
-from app.compare import compare
-from app.resolve import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, resolve_term
-from app.term_models import Comparison, TermResolution
-from loaders.base import KINDS
+from mosaic.api.deps import LabelIndexDep
+from mosaic.api.params import choice_query, curie_query, id_query, term_query
+from mosaic.api.problems import problem_responses
+from mosaic.rdf.vocab import KINDS
+from mosaic.terms.compare import compare
+from mosaic.terms.models import Comparison, TermResolution
+from mosaic.terms.resolve import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, resolve_term
 
 router = APIRouter(prefix="/terms", tags=["terms"])
 

@@ -7,18 +7,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from app.api.deps import SettingsDep, StoreDep
-from app.api.params import AcceptHeader, ContentTypeHeader, choice_query, id_query
-from app.api.problems import problem_responses
-from app.api.uploads import UPLOAD_MEDIA_TYPES, read_body, upload_format
-from app.dataset import SourceFile
-from app.errors import ParameterError
-from app.models import ValidationReport
-from app.negotiation import negotiate
-from app.settings import Settings
-from app.shacl import report_to_json, report_to_text, report_to_turtle
-from app.shapes import load_shapes
-from app.validation import validate_documents, validate_store
+from mosaic.api.deps import SettingsDep, StoreDep
+from mosaic.api.params import AcceptHeader, ContentTypeHeader, choice_query, id_query
+from mosaic.api.problems import problem_responses
+from mosaic.api.uploads import UPLOAD_MEDIA_TYPES, read_body, upload_format
+from mosaic.dataset.checks import validate_documents, validate_store
+from mosaic.dataset.load import SourceFile
+from mosaic.errors import ParameterError
+from mosaic.rdf.negotiation import negotiate
+from mosaic.settings import Settings
+from mosaic.validation.models import ValidationReport
+from mosaic.validation.report import report_to_json, report_to_text, report_to_turtle
+from mosaic.validation.rules import load_shapes
 
 router = APIRouter(tags=["validation"])
 
@@ -54,7 +54,7 @@ def report_response(
     """The report in the negotiated (or requested) format.
 
     :raises ParameterError: for an unknown ``format``.
-    :raises app.errors.NotAcceptableError: when no offered format is acceptable.
+    :raises mosaic.errors.NotAcceptableError: when no offered format is acceptable.
     """
     if fmt is not None:
         if fmt not in _BY_NAME:

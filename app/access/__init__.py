@@ -1,0 +1,1 @@
+"""Access: write tokens and roles, permission checks, and the audit log of writes."""

@@ -1,0 +1,1 @@
+"""Analysis: coverage, gaps and conflicts between initiatives, from the mappings held."""

@@ -1,0 +1,114 @@
+"""Running a client query within its budget: shared by ``/sparql`` and ``/queries/{name}``.
+
+Screen, negotiate, run in the query runner (worker pool or forwarding), and answer; a slot and
+a thread limiter sized to the runner keep waiting queries from starving every other route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import NoReturn
+
+import anyio
+from fastapi import Request, Response
+
+from mosaic.errors import BusyError, NotAcceptableError
+from mosaic.rdf.terms import Term
+from mosaic.settings import Settings
+from mosaic.sparql.formats import GRAPH_OFFERS, RESULTS_OFFERS, choose_formats
+from mosaic.sparql.pool import QueryExecutor, QueryOutcome
+from mosaic.sparql.screen import QueryLimits, check_query_shape, screen_query
+
+TRUNCATED_HEADER = "MOSAIC-Result-Truncated"
+
+
+async def run_gated(request: Request, function: Callable[[], Response]) -> Response:
+    """Run a blocking query call without starving the server's shared thread pool.
+
+    Each query holds a thread while its worker runs; a separate semaphore and thread limiter,
+    sized to the worker pool, keep 50 waiting queries from taking the threads that ``/health``
+    and every other route need. A query that cannot get a slot within the queue wait is 503.
+
+    :raises BusyError: when every slot stays taken for the queue wait.
+    """
+    state = request.app.state
+    executor: QueryExecutor = state.executor
+    try:
+        with anyio.fail_after(executor.queue_wait):
+            await state.query_slots.acquire()
+    except TimeoutError as exc:
+        raise BusyError(
+            f"all {executor.size} query workers are busy; retry shortly",
+            retry_after=max(1, round(executor.timeout / 10)),
+        ) from exc
+    try:
+        return await anyio.to_thread.run_sync(function, limiter=state.query_threads)
+    finally:
+        state.query_slots.release()
+
+
+def query_limits(request: Request) -> QueryLimits:
+    """The limits on the shape of client queries, from the app's settings."""
+    settings: Settings = request.app.state.settings
+    return QueryLimits(settings.max_nesting_depth, settings.max_query_tokens)
+
+
+def _respond(outcome: QueryOutcome) -> Response:
+    result = outcome.result
+    media_type = result.media_type
+    if media_type.startswith("text/"):
+        media_type += "; charset=utf-8"
+    headers = {"Vary": "Accept", "MOSAIC-Result-Count": str(result.count)}
+    if result.truncated:
+        headers[TRUNCATED_HEADER] = f"true; returned={result.count}"
+    return Response(content=result.body, media_type=media_type, headers=headers)
+
+
+def execute(
+    executor: QueryExecutor,
+    sparql: str,
+    *,
+    accept: str | None,
+    formats: Sequence[str],
+    limits: QueryLimits,
+    substitutions: Mapping[str, Term] | None = None,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    base_iri: str | None = None,
+) -> Response:
+    """Screen, negotiate, run in the pool, and answer; shared with the named-query route.
+
+    :raises ReadOnlyError: for an update.
+    :raises SparqlSyntaxError: for SERVICE or a malformed query.
+    :raises InputLimitError: for a query that nests too deep or has too many tokens.
+    :raises ParameterError: for an unknown format, or ``format`` values that disagree.
+    :raises NotAcceptableError: when the result's kind has no acceptable media type.
+    """
+    form = screen_query(sparql)
+    check_query_shape(sparql, limits)
+    results_type, graph_type = choose_formats(accept, formats, form)
+    if form is not None and results_type is None and graph_type is None:
+        _not_acceptable(RESULTS_OFFERS if form in ("SELECT", "ASK") else GRAPH_OFFERS)
+    try:
+        outcome = executor.run(
+            sparql,
+            results_media_type=results_type,
+            graph_media_type=graph_type,
+            substitutions=substitutions,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            base_iri=base_iri,
+        )
+    except NotAcceptableError as exc:
+        _not_acceptable(RESULTS_OFFERS if results_type is None else GRAPH_OFFERS, exc)
+    return _respond(outcome)
+
+
+def _not_acceptable(
+    offers: list[tuple[str, str]], cause: NotAcceptableError | None = None
+) -> NoReturn:
+    offered = [media_type for media_type, _ in offers]
+    raise NotAcceptableError(
+        f"none of the accepted media types is offered; offered: {', '.join(offered)}",
+        offered=offered,
+    ) from cause

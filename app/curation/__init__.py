@@ -1,0 +1,1 @@
+"""Curation: the review workflow of mappings, its RDF, and SSSOM in and out."""

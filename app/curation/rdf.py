@@ -1,0 +1,233 @@
+"""How a review is written in RDF: the mapping record, a new set's description, the audit event.
+
+Records reuse the SSSOM loader's shape (:func:`mosaic.curation.sssom.record_triples`), so a
+reviewed mapping reads exactly like one loaded from an SSSOM file with the same fields (review
+status, ``predicate_modifier "Not"``, ids and labels of author and reviewer), plus the time of
+the review (``dcterms:modified``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from mosaic.curation.models import ReviewEvent, ReviewStatus
+from mosaic.curation.sssom import MappingRecord as SssomRecord
+from mosaic.curation.sssom import mapping_set_iri, mapping_set_triples, record_iri, record_triples
+from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SEMAPV, SKOS, SSSOM, XSD, Namespace
+from mosaic.terms.label_index import LabelIndex
+
+PROV = Namespace("http://www.w3.org/ns/prov#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+NO_TERM_FOUND = SSSOM["NoTermFound"].value
+MANUAL_CURATION = SEMAPV["ManualMappingCuration"].value
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+#: The SKOS mapping predicates by name (a review's predicate is one of them).
+MAPPING_PREDICATES = {
+    name: SKOS[name].value
+    for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+}
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A mapping record as the store holds it (IRIs as strings)."""
+
+    graph: str
+    record: str
+    subject: str
+    predicate: str
+    object: str
+    status: ReviewStatus
+    negated: bool
+    justification: str | None
+    confidence: float | None
+    comment: str | None
+    date: str | None
+    modified: str | None
+    relation: str | None
+    object_source: str | None
+    authors: tuple[str, ...]
+    author_labels: tuple[str, ...]
+    reviewers: tuple[str, ...]
+    reviewer_labels: tuple[str, ...]
+    creators: tuple[str, ...] = ()
+    creator_labels: tuple[str, ...] = ()
+    publication_date: str | None = None
+    review_date: str | None = None
+    #: The labels and sources the record states (a loaded row's); the label index's win.
+    subject_label: str | None = None
+    object_label: str | None = None
+    subject_source: str | None = None
+
+
+@dataclass(frozen=True)
+class Pair:
+    """The two ends of a reviewed mapping, resolved against the label index."""
+
+    subject: str
+    object: str
+    subject_initiative: str
+    other: str  # the object's initiative, or the object_source of a NoTermFound mapping
+    object_source: str | None
+
+
+def record_iri_for(base: str, set_id: str, pair: Pair, predicate: str) -> str:
+    """The IRI the SSSOM loader gives the pair's record with ``predicate`` in the set."""
+    key = SssomRecord(
+        subject=ox.NamedNode(pair.subject),
+        predicate=ox.NamedNode(predicate),
+        object=ox.NamedNode(pair.object),
+        justification=ox.NamedNode(MANUAL_CURATION),
+    )
+    return record_iri(key, base, set_id).value
+
+
+def _literal(value: str, datatype: ox.NamedNode | None = None) -> ox.Literal:
+    return ox.Literal(value, datatype=datatype) if datatype else ox.Literal(value)
+
+
+def as_sssom_record(index: LabelIndex, record: StoredRecord) -> SssomRecord:
+    """The record as the SSSOM loader writes one, with its review state."""
+    labels = [index.concept(record.subject), index.concept(record.object)]
+    extensions: list[tuple[ox.NamedNode, str]] = []
+    if record.relation:
+        extensions.append((MOSAIC["ir8477Relation"], record.relation))
+
+    def node(iri: str | None) -> ox.NamedNode | None:
+        return None if iri is None else ox.NamedNode(iri)
+
+    return SssomRecord(
+        subject=ox.NamedNode(record.subject),
+        predicate=ox.NamedNode(record.predicate),
+        object=ox.NamedNode(record.object),
+        justification=ox.NamedNode(record.justification or MANUAL_CURATION),
+        subject_label=labels[0].label if labels[0] else record.subject_label,
+        object_label=labels[1].label if labels[1] else record.object_label,
+        confidence=record.confidence,
+        authors=tuple(ox.NamedNode(a) for a in record.authors),
+        author_labels=record.author_labels,
+        reviewers=tuple(ox.NamedNode(r) for r in record.reviewers),
+        reviewer_labels=record.reviewer_labels,
+        creators=tuple(ox.NamedNode(c) for c in record.creators),
+        creator_labels=record.creator_labels,
+        mapping_date=record.date,
+        publication_date=record.publication_date,
+        review_date=record.review_date,
+        comment=record.comment,
+        predicate_modifier="Not" if record.negated else None,
+        review_status=record.status,
+        subject_source=node(record.subject_source),
+        object_source=node(record.object_source),
+        extensions=tuple(extensions),
+    )
+
+
+def record_quads(
+    index: LabelIndex, graph: ox.NamedNode, record: StoredRecord, set_id: str
+) -> list[ox.Quad]:
+    """The record's triples in its set's graph; the plain SKOS triple only once accepted."""
+    base = index.base_iri
+    sssom_record = as_sssom_record(index, record)
+    triples = list(record_triples(sssom_record, mapping_set_iri(base, set_id), base, set_id))
+    node = record_iri(sssom_record, base, set_id)
+    if record.modified:
+        triples.append(
+            ox.Triple(
+                node, DCTERMS["modified"], ox.Literal(record.modified, datatype=XSD["dateTime"])
+            )
+        )
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+def set_quads(base: str, graph: ox.NamedNode, set_id: str, pair: Pair) -> list[ox.Quad]:
+    """The description of a mapping set a review creates."""
+    title = f"Curated mappings from {pair.subject_initiative} to {pair.other}"
+    triples = mapping_set_triples(
+        mapping_set_iri(base, set_id), set_id, title=title, license=LICENSE
+    )
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+def event_quads(log: ox.NamedNode, set_graph: ox.NamedNode, event: ReviewEvent) -> list[ox.Quad]:
+    """The audit event of a review, in the curation log graph."""
+    node = ox.NamedNode(event.id)
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (node, RDF_TYPE, MOSAIC["MappingReview"]),
+        (node, MOSAIC["reviewAction"], ox.Literal(event.action)),
+        (node, MOSAIC["mappingSubject"], ox.NamedNode(event.subject_id)),
+        (node, MOSAIC["mappingPredicate"], ox.NamedNode(event.predicate_id)),
+        (node, MOSAIC["mappingObject"], ox.NamedNode(event.object_id)),
+        (node, MOSAIC["reviewStatus"], ox.Literal(event.status)),
+        (node, MOSAIC["mappingSet"], set_graph),
+        (node, PROV["endedAtTime"], _literal(event.time, XSD["dateTime"])),
+        (node, MOSAIC["reviewerName"], ox.Literal(event.reviewer_label or "")),
+    ]
+    if event.previous_predicate_id:
+        triples.append(
+            (node, MOSAIC["previousPredicate"], ox.NamedNode(event.previous_predicate_id))
+        )
+    if event.previous_status:
+        triples.append((node, MOSAIC["previousStatus"], ox.Literal(event.previous_status)))
+    if event.reviewer_id:
+        triples.append((node, PROV["wasAssociatedWith"], ox.NamedNode(event.reviewer_id)))
+    if event.comment:
+        triples.append((node, RDFS["comment"], ox.Literal(event.comment)))
+    if event.request_id:
+        triples.append((node, MOSAIC["requestId"], ox.Literal(event.request_id)))
+    return [ox.Quad(s, p, o, log) for s, p, o in triples]
+
+
+def review_update(
+    index: LabelIndex,
+    pair: Pair,
+    graph: str,
+    record: StoredRecord,
+    event: ReviewEvent,
+    demoted: Sequence[StoredRecord] = (),
+    *,
+    base: str,
+    set_id: str,
+    log_graph: ox.NamedNode,
+    new_set: bool,
+) -> str:
+    """One SPARQL update that rewrites the pair's record in ``graph`` with its audit event.
+
+    It drops the pair's records and SKOS triples in ``graph``, then writes the new record
+    (and the set's description when the set is new) and the event.
+
+    Every term is written by pyoxigraph's N-Triples serialisation of a parsed term, never
+    by pasting client text, so nothing a client sends can change the update's shape.
+    """
+    g = ox.NamedNode(graph)
+    subject, obj = ox.NamedNode(pair.subject), ox.NamedNode(pair.object)
+    quads = record_quads(index, g, record, set_id)
+    if new_set:
+        quads += set_quads(base, g, set_id, pair)
+    quads += event_quads(log_graph, g, event)
+    demote = ""
+    for old in demoted:
+        d = ox.NamedNode(old.graph)
+        node = ox.NamedNode(old.record)
+        triple = f"{ox.NamedNode(old.subject)} {ox.NamedNode(old.predicate)} "
+        triple += f"{ox.NamedNode(old.object)} ."
+        status = MOSAIC["reviewStatus"]
+        demote += f'DELETE DATA {{ GRAPH {d} {{ {triple} {node} {status} "{old.status}" }} }} ;\n'
+        quads.append(ox.Quad(node, status, ox.Literal("proposed"), d))
+    graph_of: dict[str, list[str]] = {}
+    for q in quads:
+        graph_of.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+    mapping_values = " ".join(f"<{iri}>" for iri in MAPPING_PREDICATES.values())
+    owl, sssom = OWL.iri, SSSOM.iri
+    return demote + (
+        f"DELETE {{ GRAPH {g} {{ ?r ?p ?o }} }} WHERE {{ GRAPH {g} {{ "
+        f"?r <{owl}annotatedSource> {subject} ; <{owl}annotatedTarget> {obj} ; "
+        f"a <{sssom}Mapping> ; ?p ?o }} }} ;\n"
+        f"DELETE {{ GRAPH {g} {{ {subject} ?m {obj} }} }} WHERE {{ "
+        f"VALUES ?m {{ {mapping_values} }} GRAPH {g} {{ {subject} ?m {obj} }} }} ;\n"
+        "INSERT DATA { "
+        + " ".join(f"GRAPH {name} {{ {' '.join(lines)} }}" for name, lines in graph_of.items())
+        + " }"
+    )

@@ -1,0 +1,1 @@
+"""The dataset: seeding the bundle, loading sources into an initiative, and the read views of it."""

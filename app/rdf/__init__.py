@@ -1,0 +1,1 @@
+"""RDF basics every layer may use: vocabulary, identifiers, terms, RDF in and out, negotiation."""

@@ -1,0 +1,1 @@
+"""Running SPARQL: the query catalog, screening, result writers, worker pool and forwarding."""

@@ -1,0 +1,268 @@
+"""The query executor: a pool of worker processes over read-only snapshots of the store.
+
+pyoxigraph cannot cancel a running query from Python, so every client query runs in a worker
+process that the executor kills when the query runs past its budget, then replaces. Workers
+read a snapshot (``Store.backup``, hard links, milliseconds) rather than the writer's live
+folder; after a write the executor takes a new snapshot before the next query, so readers see
+committed data and never a half-written graph.
+
+Concurrency is bounded by the number of workers: a request that finds none free within
+``queue_wait`` seconds gets :class:`~mosaic.errors.BusyError` (HTTP 503 with Retry-After).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import queue
+import shutil
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from mosaic.errors import (
+    BusyError,
+    NotAcceptableError,
+    QueryTimeoutError,
+    SparqlSyntaxError,
+    StoreError,
+)
+from mosaic.rdf.io import sparql_error_position
+from mosaic.rdf.terms import Term
+from mosaic.sparql.results import Serialized
+from mosaic.sparql.worker import QueryAnswer, QueryTask, serve
+from mosaic.store.embedded import GraphStore
+
+log = logging.getLogger(__name__)
+
+# Workers come from a fork server that has already imported the worker module: replacing a
+# killed worker is a fork, not a fresh interpreter start, and the fork server itself is a
+# single-threaded process, so forking it is safe even though the API process runs threads.
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["mosaic.sparql.worker"])
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    connection: Connection
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """A query's serialised result and its kind (``solutions``, ``boolean``, ``triples``)."""
+
+    result: Serialized
+    kind: str
+
+
+class QueryExecutor:
+    """Runs client queries in killable worker processes over snapshots of ``store``."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        snapshot_root: Path,
+        *,
+        workers: int,
+        timeout: float,
+        queue_wait: float,
+        max_rows: int,
+        max_bytes: int,
+    ) -> None:
+        self._store = store
+        self._snapshot_root = snapshot_root
+        self._size = workers
+        self.timeout = timeout
+        self.queue_wait = queue_wait
+        self.max_rows = max_rows
+        self.max_bytes = max_bytes
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._snapshot_lock = threading.Lock()
+        self._generation = 0
+        self._snapshot: Path | None = None
+        self._stale = True
+        self._closed = False
+        self._killed = 0
+        self._started = False
+        self._start_lock = threading.Lock()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Take the first snapshot and start the workers (once; later calls do nothing).
+
+        The service starts the pool on the first query rather than at startup, so that a
+        process that never serves SPARQL never pays for worker processes.
+        """
+        with self._start_lock:
+            if self._started:
+                return
+            self._start()
+            self._started = True
+
+    def _start(self) -> None:
+        if self._snapshot_root.exists():
+            shutil.rmtree(self._snapshot_root)
+        self._snapshot_root.mkdir(parents=True)
+        self._ensure_snapshot()
+        for _ in range(self._size):
+            self._idle.put(self._spawn())
+        self._store.add_listener(self.mark_stale)
+
+    def close(self) -> None:
+        """Stop every worker and remove the snapshots."""
+        self._closed = True
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            self._stop(worker)
+        shutil.rmtree(self._snapshot_root, ignore_errors=True)
+
+    @property
+    def killed(self) -> int:
+        """How many workers were killed for running past their budget."""
+        return self._killed
+
+    @property
+    def idle_workers(self) -> int:
+        """Workers free right now."""
+        return self._idle.qsize()
+
+    @property
+    def size(self) -> int:
+        """The number of workers in the pool."""
+        return self._size
+
+    def mark_stale(self) -> None:
+        """Called after a write: the next query takes a fresh snapshot first."""
+        self._stale = True
+
+    # --- running -----------------------------------------------------------------------------
+
+    def run(
+        self,
+        sparql: str,
+        *,
+        results_media_type: str | None,
+        graph_media_type: str | None,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        timeout: float | None = None,
+        base_iri: str | None = None,
+    ) -> QueryOutcome:
+        """Run one query in a worker and return its serialised result.
+
+        :raises BusyError: when no worker is free within the queue wait.
+        :raises QueryTimeoutError: when the query runs past its budget (its worker is killed).
+        :raises SparqlSyntaxError: when the query does not parse.
+        :raises NotAcceptableError: when the result kind has no acceptable media type.
+        :raises StoreError: when evaluation fails or the worker dies.
+        """
+        self.start()
+        budget = self.timeout if timeout is None else min(timeout, self.timeout)
+        snapshot, generation = self._ensure_snapshot()
+        try:
+            worker = self._idle.get(timeout=self.queue_wait)
+        except queue.Empty as exc:
+            raise BusyError(
+                f"all {self._size} query workers are busy; retry shortly",
+                retry_after=max(1, round(self.timeout / 10)),
+            ) from exc
+        task = QueryTask(
+            snapshot=str(snapshot),
+            generation=generation,
+            sparql=sparql,
+            results_media_type=results_media_type,
+            graph_media_type=graph_media_type,
+            max_rows=self.max_rows,
+            max_bytes=self.max_bytes,
+            substitutions=dict(substitutions or {}),
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            base_iri=base_iri,
+        )
+        try:
+            worker.connection.send(task)
+            if not worker.connection.poll(budget):
+                self._replace(worker)
+                worker = None  # type: ignore[assignment]
+                raise QueryTimeoutError(
+                    f"the query ran longer than its {budget:g} s budget and was stopped",
+                    budget=budget,
+                )
+            answer: QueryAnswer = worker.connection.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            self._replace(worker)
+            worker = None  # type: ignore[assignment]
+            raise StoreError("a query worker failed") from exc
+        finally:
+            if worker is not None:
+                self._idle.put(worker)
+        return _outcome(answer)
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _ensure_snapshot(self) -> tuple[Path, int]:
+        with self._snapshot_lock:
+            if self._stale or self._snapshot is None:
+                self._generation += 1
+                target = self._snapshot_root / f"gen-{self._generation}"
+                self._store.backup(target)
+                self._stale = False
+                previous = self._snapshot
+                self._snapshot = target
+                if previous is not None:
+                    # Workers that still have it open keep their file handles; new tasks use
+                    # the new generation and reopen.
+                    self._remove_old_snapshots(keep={target, previous})
+            return self._snapshot, self._generation
+
+    def _remove_old_snapshots(self, keep: set[Path]) -> None:
+        for path in self._snapshot_root.iterdir():
+            if path not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+
+    def _spawn(self) -> _Worker:
+        parent, child = _CONTEXT.Pipe()
+        process = _CONTEXT.Process(target=serve, args=(child,), daemon=True, name="mosaic-query")
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _stop(self, worker: _Worker) -> None:
+        with contextlib.suppress(OSError):
+            worker.connection.close()
+        worker.process.kill()
+        worker.process.join(timeout=5)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker and start its replacement in the background."""
+        self._killed += 1
+        self._stop(worker)
+        log.warning("killed a query worker (%d so far)", self._killed)
+
+        def respawn() -> None:
+            if not self._closed:
+                self._idle.put(self._spawn())
+
+        threading.Thread(target=respawn, daemon=True).start()
+
+
+def _outcome(answer: QueryAnswer) -> QueryOutcome:
+    if answer.error == "syntax":
+        line, column = sparql_error_position(answer.message)
+        raise SparqlSyntaxError(answer.message, line=line, column=column)
+    if answer.error == "not-acceptable":
+        raise NotAcceptableError(f"no acceptable media type for a {answer.kind} result", offered=[])
+    if answer.error is not None or answer.result is None or answer.kind is None:
+        log.error("query evaluation failed: %s", answer.message)
+        raise StoreError("the query failed during evaluation")
+    return QueryOutcome(answer.result, answer.kind)

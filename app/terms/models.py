@@ -1,0 +1,186 @@
+"""Pydantic models of term resolution, definition comparison and computed alignments.
+
+Shared by the JSON API (``/terms``, ``/alignments``) and the CLI's ``--format json``; kept apart
+from :mod:`mosaic.dataset.models` because they describe computed answers, not stored resources.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+MatchType = Literal["exact", "normalised", "fuzzy", "semantic"]
+Ir8477Relation = Literal["equal", "subset of", "superset of", "intersects with", "not related to"]
+CurationStatus = Literal["new", "proposed", "curated", "rejected"]
+
+
+class ResolvedConcept(BaseModel):
+    """A concept a term may denote, with how it matched."""
+
+    iri: str
+    curie: str | None = None
+    label: str = Field(description="The concept's preferred label.")
+    initiative: str | None = Field(default=None, examples=["mitre-atlas"])
+    kind: str = Field(examples=["attack-technique"])
+    definition: str | None = None
+    source: str | None = Field(default=None, description="The initiative's page for it.")
+    edition: str | None = None
+    matched_label: str = Field(description="The label, notation, CURIE or IRI that matched.")
+    matched_property: str = Field(
+        examples=["prefLabel", "altLabel", "hiddenLabel", "notation", "derived", "curie", "iri"],
+        description="Where the matched text comes from; derived is a variant the index made "
+        "(one side of a parenthesis, an acronym expanded or contracted).",
+    )
+    match_type: MatchType
+    score: float = Field(ge=0, le=1)
+    sense: str = Field(description="The sense this concept belongs to (see senses).")
+
+
+class Sense(BaseModel):
+    """Concepts linked by exact or close mappings: one meaning across initiatives."""
+
+    id: str = Field(description="CURIE (or IRI) of the sense's first concept by IRI.")
+    label: str = Field(description="Preferred label of its best-matching concept.")
+    score: float = Field(ge=0, le=1)
+    initiatives: list[str]
+    concepts: list[ResolvedConcept]
+
+
+class TermResolution(BaseModel):
+    """Every concept a term or identifier may denote, ranked and grouped into senses."""
+
+    query: str
+    normalised: str = Field(description="The query as the index normalises it.")
+    initiative: str | None = None
+    kind: str | None = None
+    limit: int
+    total: int = Field(description="Concepts that matched, before the limit.")
+    semantic_model: str = Field(description="The model of the semantic scores.")
+    senses: list[Sense]
+
+
+class HeldMapping(BaseModel):
+    """A mapping the graph holds between two compared concepts."""
+
+    subject: str
+    predicate: str = Field(examples=["skos:exactMatch"])
+    object: str
+    relation: Ir8477Relation
+    negated: bool = Field(description="A reviewed rejection (SSSOM predicate_modifier Not).")
+    proposed: bool = Field(default=False, description="Proposed, not yet reviewed.")
+    graph: str
+    justification: str | None = None
+    confidence: float | None = None
+
+
+class SuggestedRelation(BaseModel):
+    """A NIST IR 8477 relation computed for a pair the graph holds no mapping for."""
+
+    relation: Ir8477Relation
+    predicate: str | None = Field(
+        description="The SKOS mapping predicate from subject to object; none for not related."
+    )
+    basis: str = Field(description="Why this relation was suggested.")
+
+
+class ConceptPair(BaseModel):
+    """Two compared concepts: what their definitions share, and how they relate."""
+
+    subject: str
+    object: str
+    similarity: float = Field(ge=0, le=1, description="Semantic similarity of label+definition.")
+    lexical: float = Field(ge=0, le=1, description="Overlap of their content words (Dice).")
+    shared_terms: list[str]
+    only_in_subject: list[str]
+    only_in_object: list[str]
+    held: list[HeldMapping]
+    suggested: SuggestedRelation | None = Field(
+        default=None, description="Present when the graph holds no mapping for the pair."
+    )
+
+
+class ComparedConcept(BaseModel):
+    """One concept of a comparison, with its definition and where it comes from."""
+
+    iri: str
+    curie: str | None = None
+    label: str
+    initiative: str | None = None
+    initiative_title: str | None = None
+    edition: str | None = None
+    kind: str
+    definition: str | None = None
+    source: str | None = None
+    sense: str
+    distinctive_terms: list[str] = Field(
+        description="Content words of its label and definition that no other concept uses."
+    )
+
+
+class Comparison(BaseModel):
+    """Definitions of the equivalent concepts side by side, with their differences."""
+
+    query: str | None = None
+    concept: str | None = None
+    senses: list[str] = Field(description="The senses the compared concepts belong to.")
+    concepts: list[ComparedConcept]
+    shared_terms: list[str] = Field(description="Content words every definition uses.")
+    similarity: list[list[float]] = Field(
+        description="Pairwise semantic similarity, rows and columns in the order of concepts."
+    )
+    pairs: list[ConceptPair]
+    truncated: bool = Field(description="Whether concepts beyond the cap were left out.")
+    semantic_model: str
+
+
+class SignalScores(BaseModel):
+    """The matcher's separate signals for one candidate, each in [0, 1]."""
+
+    lexical: float = Field(ge=0, le=1, description="Labels, synonyms and notations.")
+    semantic: float = Field(ge=0, le=1, description="Embeddings of labels and definitions.")
+    structural: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Parents and children that match lexically; none without a hierarchy.",
+    )
+
+
+class AlignmentCandidate(BaseModel):
+    """A computed candidate mapping, as an SSSOM row with its signals and curation status."""
+
+    subject_id: str
+    subject_label: str
+    predicate_id: str = Field(examples=["skos:exactMatch"])
+    object_id: str
+    object_label: str
+    mapping_justification: str = Field(
+        examples=[
+            "semapv:LexicalMatching",
+            "semapv:SemanticSimilarityThresholdMatching",
+            "semapv:CompositeMatching",
+        ]
+    )
+    confidence: float = Field(ge=0, le=1)
+    relation: Ir8477Relation
+    signals: SignalScores
+    status: CurationStatus = Field(
+        description="curated: the graph holds a mapping for the pair; rejected: a negative one; "
+        "proposed: someone proposed it (POST /mappings) and it awaits review."
+    )
+    curated_predicate: str | None = None
+    mapping_set: str | None = Field(default=None, description="Graph of the held mapping.")
+
+
+class AlignmentSet(BaseModel):
+    """Candidate mappings from one initiative's concepts to another's."""
+
+    source: str
+    target: str
+    min_score: float
+    limit: int
+    per_concept: int
+    total: int = Field(description="Candidates above min_score, before the limit.")
+    semantic_model: str
+    items: list[AlignmentCandidate]

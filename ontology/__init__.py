@@ -1,0 +1,1 @@
+"""The MOSAIC ontology files, shipped as package data; read with importlib.resources."""

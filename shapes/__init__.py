@@ -1,0 +1,1 @@
+"""The SHACL shapes of MOSAIC, shipped as package data; read with importlib.resources."""
