@@ -39,6 +39,7 @@ def _read_drafts(files: tuple[str, ...], input_format: str | None) -> list[tuple
 
     :raises LoadError: listing every file that is missing, unreadable or not UTF-8 text.
     """
+    # Imported when the command runs: `mosaic --help` and other commands start faster.
     from mosaic.terms.text_input import decode_text
 
     drafts = []
@@ -114,6 +115,7 @@ def lint(
     deprecated names, concepts used but never cited, and identifiers that do not exist
     (AML.T9999, LLM11:2025). Exit code 1 when a finding at or above --fail-on is present.
     """
+    # Imported when the command runs: `mosaic --help` and other commands start faster.
     from mosaic.sparql.catalog import Catalog
     from mosaic.terms.lint import fails, lint_report, lint_text, text_lines
     from mosaic.terms.lint_context import lint_context

@@ -23,7 +23,7 @@ def _lexicon_store(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     load_lexicons(store, settings)
     store.close()
     get_settings.cache_clear()
-    monkeypatch.setattr("mosaic.cli.get_settings", lambda: settings)
+    monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
 
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
