@@ -29,6 +29,7 @@ imports FastAPI or click.
     ├── BusyError                     every query worker is taken (HTTP 503 + Retry-After)
     ├── RateLimitError                the client passed its rate limit (HTTP 429 + Retry-After)
     ├── QueryTimeoutError             a query ran past its budget and was killed (HTTP 503)
+    ├── ModelUnavailableError         a model file or model weights are missing (server fault)
     └── StoreError                    a storage fault; the detail shown to clients is generic (500)
         └── StoreInUseError           another process holds the on-disk store (CLI exit 2)
 """
@@ -336,3 +337,13 @@ class StoreInUseError(StoreError):
     def __init__(self, detail: str, *, path: Path) -> None:
         super().__init__(detail)
         self.path = path
+
+
+class ModelUnavailableError(MosaicError):
+    """A model the service needs (the aligner's ranker, wordllama's weights) cannot be loaded.
+
+    Raised instead of falling back silently to a weaker method: an answer must never change
+    meaning because a file went missing. The detail names the missing file and how to restore it.
+    """
+
+    title = "Model unavailable"

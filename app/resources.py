@@ -54,3 +54,8 @@ def bundle_dir() -> Path:
 def web_dir() -> Path:
     """The package of the pages, with its ``templates/`` and ``static/`` folders."""
     return package_folder(WEB)
+
+
+def aligner_models_dir() -> Path:
+    """``app/terms/trained/``: the learned aligner's shipped ranker and "no match" model."""
+    return package_folder("mosaic.terms") / "trained"

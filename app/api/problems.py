@@ -30,6 +30,7 @@ from mosaic.errors import (
     InputError,
     InputLimitError,
     LoadError,
+    ModelUnavailableError,
     MosaicError,
     NoConceptError,
     NotAcceptableError,
@@ -77,6 +78,7 @@ STATUS_TABLE: dict[type[MosaicError], tuple[int, str]] = {
     BusyError: (503, "busy"),
     RateLimitError: (429, "rate-limited"),
     QueryTimeoutError: (503, "query-timeout"),
+    ModelUnavailableError: (503, "model-unavailable"),
 }
 
 

@@ -22,6 +22,7 @@ from mosaic.cli.query import query
 from mosaic.cli.server import serve
 from mosaic.cli.terms import align, resolve
 from mosaic.cli.tokens import token
+from mosaic.cli.train import train_command
 from mosaic.cli.validate import validate
 
 
@@ -38,6 +39,7 @@ for _command in (
     export,
     resolve,
     align,
+    train_command,
     validate,
     token,
     seed_command,

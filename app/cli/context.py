@@ -22,6 +22,7 @@ from mosaic.dataset.seed import ensure_seeded
 from mosaic.errors import (
     InputError,
     LoadError,
+    ModelUnavailableError,
     MosaicError,
     NotFoundError,
     ParameterError,
@@ -45,7 +46,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 #: Exit code of each error class (the CLI's edge of the error tree).
-EXIT_CODES: dict[type[MosaicError], int] = {InputError: 2, StoreInUseError: 2, MosaicError: 1}
+EXIT_CODES: dict[type[MosaicError], int] = {
+    InputError: 2,
+    StoreInUseError: 2,
+    ModelUnavailableError: 2,
+    MosaicError: 1,
+}
 
 
 def error_lines(exc: MosaicError, default_source: str, *, verbose: bool = False) -> list[str]:

@@ -1,0 +1,150 @@
+"""The aligner's model: a LightGBM lambdarank booster and the "no match" model, as shipped files.
+
+``app/terms/trained/ranker.txt`` is the booster in LightGBM's text format and
+``app/terms/trained/no-match.json`` the logistic model (:mod:`mosaic.terms.nomatch`); both are
+written by ``mosaic train`` and reproduced by it byte for byte. Loading checks that
+the booster was trained on this version's features and fails loudly otherwise: an aligner
+without its model must say so, not answer with something else.
+
+Ranker settings (measured in issue 16): 300 trees, learning rate 0.05, 15 leaves, at least 20
+rows per leaf, 80 % of the rows (re-drawn every tree) and of the features per tree, fixed seed.
+One thread and LightGBM's ``deterministic`` mode make two trainings on the same data give the
+same file on any machine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import numpy.typing as npt
+
+from mosaic.errors import ModelUnavailableError
+from mosaic.resources import aligner_models_dir
+from mosaic.terms.features import CATEGORICAL, COLUMN, FEATURE_NAMES
+from mosaic.terms.nomatch import NoMatchModel
+
+MODELS_DIR = aligner_models_dir()
+RANKER_FILE = "ranker.txt"
+NO_MATCH_FILE = "no-match.json"
+SEED = 8477
+
+RANKER_PARAMS: dict[str, Any] = {
+    "objective": "lambdarank",
+    "n_estimators": 300,
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_child_samples": 20,
+    "subsample": 0.8,
+    "subsample_freq": 1,
+    "colsample_bytree": 0.8,
+    "random_state": SEED,
+    "deterministic": True,
+    "force_row_wise": True,
+    "n_jobs": 1,
+    "verbose": -1,
+}
+
+
+@dataclass(frozen=True)
+class AlignmentModel:
+    """The ranker and the "no match" model, ready to score."""
+
+    booster: lgb.Booster
+    no_match: NoMatchModel
+
+    def score(self, features: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+        """The ranker's score of each row (higher is a better candidate)."""
+        if len(features) == 0:
+            return np.zeros(0)
+        scores: npt.NDArray[np.float64] = np.asarray(
+            self.booster.predict(features, num_threads=1), dtype=np.float64
+        )
+        return scores
+
+    def contributions(self, features: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+        """Per row, each feature's contribution to the score (SHAP values; last column: bias)."""
+        if len(features) == 0:
+            return np.zeros((0, len(FEATURE_NAMES) + 1))
+        values: npt.NDArray[np.float64] = np.asarray(
+            self.booster.predict(features, pred_contrib=True, num_threads=1), dtype=np.float64
+        )
+        return values
+
+
+def fit_ranker(
+    features: npt.NDArray[np.float32], labels: npt.NDArray[np.int64], groups: list[int]
+) -> lgb.Booster:
+    """Train the lambdarank booster on query groups (rows of one query are contiguous).
+
+    :param features: one row per (source, target) pair, :data:`FEATURE_NAMES` columns.
+    :param labels: 1 for a gold target, 0 otherwise.
+    :param groups: the number of rows of each query, in order.
+    :returns: the trained booster.
+    """
+    ranker = lgb.LGBMRanker(**RANKER_PARAMS)
+    ranker.fit(
+        features,
+        labels,
+        group=groups,
+        feature_name=list(FEATURE_NAMES),
+        categorical_feature=[COLUMN[name] for name in CATEGORICAL],
+    )
+    booster: lgb.Booster = ranker.booster_
+    return booster
+
+
+def booster_text(booster: lgb.Booster) -> str:
+    """The booster in LightGBM's text format (what ``ranker.txt`` holds)."""
+    text: str = booster.model_to_string()
+    return text
+
+
+def save_model(model: AlignmentModel, folder: Path = MODELS_DIR) -> tuple[Path, Path]:
+    """Write ``ranker.txt`` and ``no-match.json`` into ``folder``; their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ranker = folder / RANKER_FILE
+    ranker.write_text(booster_text(model.booster), encoding="utf-8")
+    no_match = folder / NO_MATCH_FILE
+    model.no_match.save(no_match)
+    return ranker, no_match
+
+
+def load_model(folder: Path = MODELS_DIR) -> AlignmentModel:
+    """Read the shipped model files.
+
+    :param folder: where ``ranker.txt`` and ``no-match.json`` are.
+    :raises ModelUnavailableError: when a file is missing or unreadable, or was trained on
+        other features than this version computes.
+    """
+    ranker = folder / RANKER_FILE
+    no_match = folder / NO_MATCH_FILE
+    retrain = "run `mosaic train` to write it"
+    for path in (ranker, no_match):
+        if not path.is_file():
+            raise ModelUnavailableError(f"aligner model file {path} is missing; {retrain}")
+    try:
+        booster = lgb.Booster(model_str=ranker.read_text(encoding="utf-8"))
+        model = NoMatchModel.from_json(no_match.read_text(encoding="utf-8"))
+    except (lgb.basic.LightGBMError, ValueError, KeyError, OSError) as exc:
+        raise ModelUnavailableError(
+            f"aligner model in {folder} cannot be read ({exc}); {retrain}"
+        ) from exc
+    if tuple(booster.feature_name()) != FEATURE_NAMES:
+        raise ModelUnavailableError(
+            f"{ranker} was trained on other features than this version computes; {retrain}"
+        )
+    return AlignmentModel(booster=booster, no_match=model)
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> AlignmentModel:
+    """The model shipped in the package, loaded once per process.
+
+    :raises ModelUnavailableError: see :func:`load_model`.
+    """
+    return load_model()
