@@ -3,10 +3,11 @@
 Plain ASGI middleware, like :mod:`mosaic.api.request_id`. Each request falls in one class:
 
 - ``writes``: ``PUT``, ``POST``, ``PATCH`` and ``DELETE`` on any path, except the POSTs
-  that only read (``/sparql``, ``/validate``, ``/mcp``);
+  that only read (``/sparql``, ``/validate``, ``/terms/annotate``, ``/lint``, ``/ui/lint``,
+  ``/mcp``);
 - ``expensive``: ``/sparql``, ``/alignments``, ``/analysis/*``, ``/terms/compare``,
-  ``POST /validate``, ``/validation``, the runs of named queries (``/queries/{name}``) and
-  every MCP message (``/mcp``);
+  ``POST /validate``, ``/validation``, the runs of named queries (``/queries/{name}``), the
+  annotation and terminology check of a text, and every MCP message (``/mcp``);
 - anything else (``/health``, ``/terms/resolve``, ``/concepts``, pages, static files) is never
   limited.
 
@@ -45,10 +46,14 @@ Kind = Literal["writes", "expensive"]
 
 WRITE_METHODS = frozenset({"PUT", "POST", "PATCH", "DELETE"})
 #: POSTs that only read: the SPARQL protocol's query by POST, the validation of a file, and
-#: the read-only MCP endpoint (every MCP message is a POST).
-READING_POSTS = frozenset({"/sparql", "/validate", "/mcp"})
+#: the annotation and terminology check of a text, and the read-only MCP endpoint (every MCP
+#: message is a POST).
+READING_POSTS = frozenset(
+    {"/sparql", "/validate", "/terms/annotate", "/lint", "/ui/lint", "/mcp"}
+)
 EXPENSIVE_PATHS = frozenset(
     {"/sparql", "/alignments", "/terms/compare", "/validate", "/validation", "/mcp"}
+    | {"/terms/annotate", "/lint", "/ui/lint"}
 )
 EXPENSIVE_PREFIXES = ("/analysis/", "/queries/")
 

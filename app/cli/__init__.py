@@ -15,6 +15,7 @@ import click
 
 from mosaic.cli.backup import backup, restore
 from mosaic.cli.export import export
+from mosaic.cli.lint import lint
 from mosaic.cli.load import load, seed_command
 from mosaic.cli.mcp import mcp_command
 from mosaic.cli.options import MosaicGroup
@@ -48,6 +49,7 @@ for _command in (
     restore,
     release,
     mcp_command,
+    lint,
 ):
     cli.add_command(_command)
 

@@ -5,10 +5,12 @@ from fastapi import APIRouter
 from mosaic.api.routes import (
     alignments,
     analysis,
+    annotate,
     concepts,
     datasets,
     health,
     initiatives,
+    lint,
     mappings,
     oscal,
     queries,
@@ -18,7 +20,8 @@ from mosaic.api.routes import (
     terms,
     validation,
 )
-from mosaic.web import pages
+from mosaic.web import embed, pages
+from mosaic.web import lint as lint_page
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -27,6 +30,8 @@ api_router.include_router(concepts.router)
 api_router.include_router(sparql.router)
 api_router.include_router(queries.router)
 api_router.include_router(terms.router)
+api_router.include_router(annotate.router)
+api_router.include_router(lint.router)
 api_router.include_router(alignments.router)
 api_router.include_router(validation.router)
 api_router.include_router(analysis.router)
@@ -36,3 +41,5 @@ api_router.include_router(pages.router)
 api_router.include_router(resources.router)
 api_router.include_router(datasets.router)
 api_router.include_router(releases.router)
+api_router.include_router(lint_page.router)
+api_router.include_router(embed.router)
