@@ -48,9 +48,7 @@ WRITE_METHODS = frozenset({"PUT", "POST", "PATCH", "DELETE"})
 #: POSTs that only read: the SPARQL protocol's query by POST, the validation of a file, and
 #: the annotation and terminology check of a text, and the read-only MCP endpoint (every MCP
 #: message is a POST).
-READING_POSTS = frozenset(
-    {"/sparql", "/validate", "/terms/annotate", "/lint", "/ui/lint", "/mcp"}
-)
+READING_POSTS = frozenset({"/sparql", "/validate", "/terms/annotate", "/lint", "/ui/lint", "/mcp"})
 EXPENSIVE_PATHS = frozenset(
     {"/sparql", "/alignments", "/terms/compare", "/validate", "/validation", "/mcp"}
     | {"/terms/annotate", "/lint", "/ui/lint"}
