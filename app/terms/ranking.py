@@ -1,10 +1,12 @@
 """Rank a target initiative's concepts for each source term: the aligner's public entry point.
 
->>> results = rank_candidates(index, [SourceTerm("x", "Model theft", "Stealing weights.")],
-...                           "mitre-atlas")                                   # doctest: +SKIP
->>> results[0].candidates[0].concept.label, results[0].candidates[0].explanation.text
-...                                                                            # doctest: +SKIP
-('Exfiltration via AI Inference API', 'definitions share "model", "weights"; ...')
+Typical use (``index`` is a built label index, so this is a sketch rather than a doctest)::
+
+    results = rank_candidates(index, [SourceTerm("x", "Model theft", "Stealing weights.")],
+                              "mitre-atlas")
+    best = results[0].candidates[0]
+    best.concept.label, best.explanation.text
+    # ('Exfiltration via AI Inference API', 'definitions share "model", "weights"; ...')
 
 For every source: the features of its candidate pairs (:mod:`mosaic.terms.features`), the
 ranker's scores, the "no match" probability, and its best ``k`` candidates, each with a
