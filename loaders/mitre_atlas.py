@@ -11,14 +11,13 @@ values without positions, and a maintainer fixing the upstream file needs to kno
 record starts. The document is therefore also composed (nodes only, nothing constructed) to
 find the first line of each record.
 
-Run ``python -m mosaic.loaders.mitre_atlas <folder or ATLAS.yaml>`` to regenerate the bundled
+Run ``python -m mosaic.loaders.build atlas <folder or ATLAS.yaml>`` to regenerate the bundled
 Turtle.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ import yaml
 
 from mosaic import resources
 from mosaic.errors import LoadIssue
-from mosaic.loaders.base import date_literal, literal_en, triples_to_turtle
+from mosaic.loaders.base import date_literal, literal_en
 from mosaic.rdf.source import LoadResult
 from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS, concept_namespace, initiative_iri
 
@@ -438,34 +437,3 @@ def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadR
         for extra in sorted(set(definitions) - set(ctx.records)):
             ctx.warn(None, f"definitions file has an entry for unknown id {extra}")
     return result
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Regenerate the bundled Turtle from an upstream copy and our definitions.
-
-    :param argv: command-line arguments (without the program name): the upstream folder or
-        ``ATLAS.yaml`` path, and optionally the output file.
-    :returns: 0 on success, 1 when the upstream had errors, 2 on bad usage.
-    """
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) not in (1, 2):
-        sys.stderr.write("usage: python -m mosaic.loaders.mitre_atlas UPSTREAM [OUTPUT.ttl]\n")
-        return 2
-    output = Path(args[1]) if len(args) == 2 else BUNDLE_PATH
-    result = convert(args[0], definitions=load_definitions())
-    for warning in result.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
-    for issue in result.issues:
-        sys.stderr.write(f"error: {issue}\n")
-    if result.issues:
-        sys.stderr.write(f"{len(result.issues)} error(s); {output} not written\n")
-        return 1
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(triples_to_turtle(result.triples, {CURIE_PREFIX: ATLAS.iri}), "utf-8")
-    concepts = sum(1 for t in result.triples if t.predicate == SKOS["inScheme"])
-    sys.stdout.write(f"wrote {output}: {concepts} concepts, {len(result.triples)} triples\n")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

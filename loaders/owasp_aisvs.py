@@ -23,9 +23,7 @@ What becomes what:
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +33,7 @@ import pyoxigraph as ox
 from mosaic import resources
 from mosaic.errors import LoadIssue
 from mosaic.loaders.base import literal_en, triples_to_turtle
-from mosaic.loaders.bundle_build import read_definitions, write_bundle
+from mosaic.loaders.bundle_build import read_definitions
 from mosaic.rdf.source import LoadResult
 from mosaic.rdf.vocab import (
     DCTERMS,
@@ -423,20 +421,3 @@ def turtle_prefixes() -> dict[str, str]:
 def to_turtle(result: LoadResult) -> str:
     """Serialise a result with the ``aisvs`` prefix."""
     return triples_to_turtle(result.triples, turtle_prefixes())
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Regenerate the bundled Turtle file from the upstream pages and our definitions.
-
-    :returns: 0 on success, 1 when the upstream had bad rows (nothing is written then).
-    """
-    parser = argparse.ArgumentParser(prog="python -m mosaic.loaders.owasp_aisvs")
-    parser.add_argument("upstream", help="checkout of OWASP/AISVS (or its 1.0/en folder)")
-    parser.add_argument("--output", type=Path, default=OUTPUT_FILE)
-    args = parser.parse_args(argv)
-    result = convert(args.upstream, definitions=load_definitions())
-    return write_bundle(result, args.output, turtle_prefixes())
-
-
-if __name__ == "__main__":
-    sys.exit(main())
