@@ -37,9 +37,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mosaic import resources
-from mosaic.errors import LoadIssue
 from mosaic.loaders.base import literal_en, triples_to_turtle
 from mosaic.loaders.bundle_build import read_definitions
+from mosaic.loaders.issues import IssueCollector
 from mosaic.rdf.source import DeclaredMapping, LoadResult
 from mosaic.rdf.vocab import (
     DCTERMS,
@@ -100,20 +100,10 @@ class _Entry:
 
 
 @dataclass
-class _Context:
+class _Context(IssueCollector):
     """The entries read so far, and the problems found."""
 
     entries: dict[str, _Entry] = field(default_factory=dict)
-    issues: list[LoadIssue] = field(default_factory=list)
-    warnings: list[LoadIssue] = field(default_factory=list)
-
-    def issue(self, path: Path, line: int | None, message: str) -> None:
-        """Record a bad record."""
-        self.issues.append(LoadIssue(str(path), line, None, message, stage="convert"))
-
-    def warn(self, path: Path, line: int | None, message: str) -> None:
-        """Record a harmless oddity."""
-        self.warnings.append(LoadIssue(str(path), line, None, message, stage="convert"))
 
     def add(self, entry: _Entry) -> None:
         """Register an entry unless its id is taken."""

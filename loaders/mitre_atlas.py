@@ -27,8 +27,8 @@ import pyoxigraph as ox
 import yaml
 
 from mosaic import resources
-from mosaic.errors import LoadIssue
 from mosaic.loaders.base import date_literal, literal_en
+from mosaic.loaders.issues import IssueCollector
 from mosaic.rdf.source import LoadResult
 from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS, concept_namespace, initiative_iri
 
@@ -95,14 +95,19 @@ class _Context:
     result: LoadResult
     source: str
     records: dict[str, _Record] = field(default_factory=dict)
+    collector: IssueCollector = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Collect the issues and warnings of the one file straight into the result."""
+        self.collector = IssueCollector(issues=self.result.issues, warnings=self.result.warnings)
 
     def issue(self, line: int | None, message: str) -> None:
         """Record an error: the record (or the whole file) cannot be used as is."""
-        self.result.issues.append(LoadIssue(self.source, line, None, message, stage="convert"))
+        self.collector.issue(self.source, line, message)
 
     def warn(self, line: int | None, message: str) -> None:
         """Record a harmless problem: the record is converted, minus the bad part."""
-        self.result.warnings.append(LoadIssue(self.source, line, None, message, stage="convert"))
+        self.collector.warn(self.source, line, message)
 
     def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: Term) -> None:
         """Append one triple to the result."""

@@ -31,9 +31,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mosaic import resources
-from mosaic.errors import LoadIssue
 from mosaic.loaders.base import literal_en, triples_to_turtle
 from mosaic.loaders.bundle_build import read_definitions
+from mosaic.loaders.issues import IssueCollector
 from mosaic.rdf.source import LoadResult
 from mosaic.rdf.vocab import (
     DCTERMS,
@@ -92,20 +92,10 @@ class _Concept:
 
 
 @dataclass
-class _Context:
+class _Context(IssueCollector):
     """The concepts read so far, and the problems found."""
 
     concepts: dict[str, _Concept] = field(default_factory=dict)
-    issues: list[LoadIssue] = field(default_factory=list)
-    warnings: list[LoadIssue] = field(default_factory=list)
-
-    def issue(self, path: Path, line: int | None, message: str) -> None:
-        """Record a bad record."""
-        self.issues.append(LoadIssue(str(path), line, None, message, stage="convert"))
-
-    def warn(self, path: Path, line: int | None, message: str) -> None:
-        """Record a harmless oddity."""
-        self.warnings.append(LoadIssue(str(path), line, None, message, stage="convert"))
 
     def add(self, concept: _Concept) -> bool:
         """Register a concept unless its id is taken; say whether it was added."""
