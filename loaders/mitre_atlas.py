@@ -27,6 +27,7 @@ import pyoxigraph as ox
 import yaml
 
 from mosaic import resources
+from mosaic.loaders.altlabels_data import alt_labels
 from mosaic.loaders.base import date_literal, literal_en
 from mosaic.loaders.issues import IssueCollector
 from mosaic.rdf.source import LoadResult
@@ -59,20 +60,8 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("mitigations", "Control", "mitigations"),
 )
 
-#: Widely used synonyms of a few ATLAS names; ATLAS itself has no alternative labels.
-ALT_LABELS: dict[str, tuple[str, ...]] = {
-    "AML.T0051": ("prompt injection",),
-    "AML.T0051.000": ("direct prompt injection",),
-    "AML.T0051.001": ("indirect prompt injection",),
-    "AML.T0051.002": ("triggered prompt injection",),
-    "AML.T0054": ("jailbreak", "jailbreaking"),
-    "AML.T0070": ("retrieval-augmented generation poisoning",),
-    "AML.T0020": ("data poisoning",),
-    "AML.T0043": ("adversarial example generation",),
-    "AML.T0024.002": ("model stealing", "model extraction"),
-    "AML.T0024.000": ("membership inference",),
-    "AML.T0024.001": ("model inversion",),
-}
+#: Widely used synonyms of a few ATLAS names (ours: ``altlabels/mitre-atlas.yaml``).
+ALT_LABELS: dict[str, tuple[str, ...]] = alt_labels(INITIATIVE_ID)
 
 
 @dataclass
