@@ -4,5 +4,5 @@ One module per initiative format (``mitre_atlas``, ``owasp_llm_top10``...), regi
 :mod:`mosaic.loaders.upstream` and as entry points of the ``mosaic.converters`` group, which is
 how the app finds them (:mod:`mosaic.dataset.converters`): this package imports the app, never
 the reverse. ``data/`` is the bundled dataset (the package ``mosaic.bundle``), written by us;
-each converter's ``main`` rebuilds its initiative's bundled Turtle from an upstream checkout.
+the build command :mod:`mosaic.loaders.build` rebuilds a bundled Turtle file from a checkout.
 """

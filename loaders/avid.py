@@ -28,10 +28,8 @@ lifecycle stages or SEP ids the pages do not list; those are reported as warning
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,9 +37,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mosaic import resources
-from mosaic.errors import LoadIssue
 from mosaic.loaders.base import literal_en, triples_to_turtle
-from mosaic.loaders.bundle_build import read_definitions, write_bundle
+from mosaic.loaders.bundle_build import read_definitions
+from mosaic.loaders.issues import IssueCollector
 from mosaic.rdf.source import DeclaredMapping, LoadResult
 from mosaic.rdf.vocab import (
     DCTERMS,
@@ -102,20 +100,10 @@ class _Entry:
 
 
 @dataclass
-class _Context:
+class _Context(IssueCollector):
     """The entries read so far, and the problems found."""
 
     entries: dict[str, _Entry] = field(default_factory=dict)
-    issues: list[LoadIssue] = field(default_factory=list)
-    warnings: list[LoadIssue] = field(default_factory=list)
-
-    def issue(self, path: Path, line: int | None, message: str) -> None:
-        """Record a bad record."""
-        self.issues.append(LoadIssue(str(path), line, None, message, stage="convert"))
-
-    def warn(self, path: Path, line: int | None, message: str) -> None:
-        """Record a harmless oddity."""
-        self.warnings.append(LoadIssue(str(path), line, None, message, stage="convert"))
 
     def add(self, entry: _Entry) -> None:
         """Register an entry unless its id is taken."""
@@ -417,20 +405,3 @@ def turtle_prefixes() -> dict[str, str]:
 def to_turtle(result: LoadResult) -> str:
     """Serialise a result with the ``avid`` prefix."""
     return triples_to_turtle(result.triples, turtle_prefixes())
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Regenerate the bundled Turtle file from the upstream pages and our definitions.
-
-    :returns: 0 on success, 1 when the upstream had bad rows (nothing is written then).
-    """
-    parser = argparse.ArgumentParser(prog="python -m mosaic.loaders.avid")
-    parser.add_argument("upstream", help="folder with the avidml website (and avid-db) checkouts")
-    parser.add_argument("--output", type=Path, default=OUTPUT_FILE)
-    args = parser.parse_args(argv)
-    result = convert(args.upstream, definitions=load_definitions())
-    return write_bundle(result, args.output, turtle_prefixes())
-
-
-if __name__ == "__main__":
-    sys.exit(main())

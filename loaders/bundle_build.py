@@ -1,7 +1,7 @@
-"""What every upstream converter's build script shares: our definitions file in, Turtle out.
+"""What building every bundle shares: our definitions file in, Turtle out.
 
-A converter's ``main()`` parses its own arguments and converts; reading ``definitions.yaml``
-and writing the bundled Turtle (or refusing to, listing every problem) is the same for all.
+The build command (:mod:`mosaic.loaders.build`) converts; reading ``definitions.yaml`` and
+writing the bundled Turtle (or refusing to, listing every problem) is the same for all.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import yaml
 
 from mosaic.loaders.base import triples_to_turtle
 from mosaic.rdf.source import LoadResult
+from mosaic.rdf.vocab import SKOS
 
 
 def read_definitions(path: Path) -> dict[str, str]:
@@ -40,7 +41,10 @@ def write_bundle(result: LoadResult, output: Path, prefixes: dict[str, str]) -> 
     if result.issues:
         for issue in result.issues:
             sys.stderr.write(f"error: {issue}\n")
+        sys.stderr.write(f"{len(result.issues)} error(s); {output} not written\n")
         return 1
+    output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(triples_to_turtle(result.triples, prefixes), encoding="utf-8")
-    sys.stdout.write(f"wrote {len(result.triples)} triples to {output}\n")
+    concepts = sum(1 for t in result.triples if t.predicate == SKOS["inScheme"])
+    sys.stdout.write(f"wrote {output}: {concepts} concepts, {len(result.triples)} triples\n")
     return 0

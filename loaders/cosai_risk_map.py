@@ -28,8 +28,6 @@ cross-initiative links belong in reviewed mapping sets.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -37,7 +35,7 @@ import pyoxigraph as ox
 
 from mosaic import resources
 from mosaic.loaders.base import literal_en, triples_to_turtle
-from mosaic.loaders.bundle_build import read_definitions, write_bundle
+from mosaic.loaders.bundle_build import read_definitions
 from mosaic.loaders.cosai_risk_map_files import (
     UNMAPPED_FRAMEWORKS,
     Context,
@@ -278,20 +276,3 @@ def turtle_prefixes() -> dict[str, str]:
 def to_turtle(result: LoadResult) -> str:
     """Serialise a result with the ``cosai`` prefix."""
     return triples_to_turtle(result.triples, turtle_prefixes())
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Regenerate the bundled Turtle file from the upstream files and our definitions.
-
-    :returns: 0 on success, 1 when the upstream had bad records (nothing is written then).
-    """
-    parser = argparse.ArgumentParser(prog="python -m mosaic.loaders.cosai_risk_map")
-    parser.add_argument("upstream", help="checkout of cosai-oasis/secure-ai-tooling")
-    parser.add_argument("--output", type=Path, default=OUTPUT_FILE)
-    args = parser.parse_args(argv)
-    result = convert(args.upstream, definitions=load_definitions())
-    return write_bundle(result, args.output, turtle_prefixes())
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from mosaic.errors import LoadIssue
+from mosaic.loaders.issues import IssueCollector
 
 #: ``(file name, top-level list key, concept kind)`` of the item files, in load order.
 ITEM_FILES: tuple[tuple[str, str, str], ...] = (
@@ -120,24 +120,20 @@ class Item:
 
 
 @dataclass
-class Context:
+class Context(IssueCollector):
     """Everything read so far, and the problems found."""
 
     folder: Path
     files: dict[str, File] = field(default_factory=dict)
     items: dict[str, Item] = field(default_factory=dict)
-    issues: list[LoadIssue] = field(default_factory=list)
-    warnings: list[LoadIssue] = field(default_factory=list)
 
-    def issue(self, source: File | Path, line: int | None, message: str) -> None:
-        """Record a bad record."""
-        path = source.path if isinstance(source, File) else source
-        self.issues.append(LoadIssue(str(path), line, None, message, stage="convert"))
+    def issue(self, source: File | Path | str, line: int | None, message: str) -> None:
+        """Record a bad record (in a file read, or at a path)."""
+        super().issue(source.path if isinstance(source, File) else source, line, message)
 
-    def warn(self, source: File | Path, line: int | None, message: str) -> None:
-        """Record a harmless oddity."""
-        path = source.path if isinstance(source, File) else source
-        self.warnings.append(LoadIssue(str(path), line, None, message, stage="convert"))
+    def warn(self, source: File | Path | str, line: int | None, message: str) -> None:
+        """Record a harmless oddity (in a file read, or at a path)."""
+        super().warn(source.path if isinstance(source, File) else source, line, message)
 
 
 def resolve_folder(path: str) -> Path:

@@ -11,14 +11,13 @@ values without positions, and a maintainer fixing the upstream file needs to kno
 record starts. The document is therefore also composed (nodes only, nothing constructed) to
 find the first line of each record.
 
-Run ``python -m mosaic.loaders.mitre_atlas <folder or ATLAS.yaml>`` to regenerate the bundled
+Run ``python -m mosaic.loaders.build atlas <folder or ATLAS.yaml>`` to regenerate the bundled
 Turtle.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +27,9 @@ import pyoxigraph as ox
 import yaml
 
 from mosaic import resources
-from mosaic.errors import LoadIssue
-from mosaic.loaders.base import date_literal, literal_en, triples_to_turtle
+from mosaic.loaders.altlabels_data import alt_labels
+from mosaic.loaders.base import date_literal, literal_en
+from mosaic.loaders.issues import IssueCollector
 from mosaic.rdf.source import LoadResult
 from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS, concept_namespace, initiative_iri
 
@@ -60,20 +60,8 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("mitigations", "Control", "mitigations"),
 )
 
-#: Widely used synonyms of a few ATLAS names; ATLAS itself has no alternative labels.
-ALT_LABELS: dict[str, tuple[str, ...]] = {
-    "AML.T0051": ("prompt injection",),
-    "AML.T0051.000": ("direct prompt injection",),
-    "AML.T0051.001": ("indirect prompt injection",),
-    "AML.T0051.002": ("triggered prompt injection",),
-    "AML.T0054": ("jailbreak", "jailbreaking"),
-    "AML.T0070": ("retrieval-augmented generation poisoning",),
-    "AML.T0020": ("data poisoning",),
-    "AML.T0043": ("adversarial example generation",),
-    "AML.T0024.002": ("model stealing", "model extraction"),
-    "AML.T0024.000": ("membership inference",),
-    "AML.T0024.001": ("model inversion",),
-}
+#: Widely used synonyms of a few ATLAS names (ours: ``altlabels/mitre-atlas.yaml``).
+ALT_LABELS: dict[str, tuple[str, ...]] = alt_labels(INITIATIVE_ID)
 
 
 @dataclass
@@ -96,14 +84,19 @@ class _Context:
     result: LoadResult
     source: str
     records: dict[str, _Record] = field(default_factory=dict)
+    collector: IssueCollector = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Collect the issues and warnings of the one file straight into the result."""
+        self.collector = IssueCollector(issues=self.result.issues, warnings=self.result.warnings)
 
     def issue(self, line: int | None, message: str) -> None:
         """Record an error: the record (or the whole file) cannot be used as is."""
-        self.result.issues.append(LoadIssue(self.source, line, None, message, stage="convert"))
+        self.collector.issue(self.source, line, message)
 
     def warn(self, line: int | None, message: str) -> None:
         """Record a harmless problem: the record is converted, minus the bad part."""
-        self.result.warnings.append(LoadIssue(self.source, line, None, message, stage="convert"))
+        self.collector.warn(self.source, line, message)
 
     def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: Term) -> None:
         """Append one triple to the result."""
@@ -438,34 +431,3 @@ def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadR
         for extra in sorted(set(definitions) - set(ctx.records)):
             ctx.warn(None, f"definitions file has an entry for unknown id {extra}")
     return result
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Regenerate the bundled Turtle from an upstream copy and our definitions.
-
-    :param argv: command-line arguments (without the program name): the upstream folder or
-        ``ATLAS.yaml`` path, and optionally the output file.
-    :returns: 0 on success, 1 when the upstream had errors, 2 on bad usage.
-    """
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) not in (1, 2):
-        sys.stderr.write("usage: python -m mosaic.loaders.mitre_atlas UPSTREAM [OUTPUT.ttl]\n")
-        return 2
-    output = Path(args[1]) if len(args) == 2 else BUNDLE_PATH
-    result = convert(args[0], definitions=load_definitions())
-    for warning in result.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
-    for issue in result.issues:
-        sys.stderr.write(f"error: {issue}\n")
-    if result.issues:
-        sys.stderr.write(f"{len(result.issues)} error(s); {output} not written\n")
-        return 1
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(triples_to_turtle(result.triples, {CURIE_PREFIX: ATLAS.iri}), "utf-8")
-    concepts = sum(1 for t in result.triples if t.predicate == SKOS["inScheme"])
-    sys.stdout.write(f"wrote {output}: {concepts} concepts, {len(result.triples)} triples\n")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

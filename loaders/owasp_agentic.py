@@ -24,13 +24,11 @@ Hijack), so the threats keep the T&M numbering and only the 2026 entries carry A
 concept names its edition in ``skos:scopeNote``; a threat's ``skos:historyNote`` records its
 candidate number. The incidents themselves are not converted.
 
-Run ``python -m mosaic.loaders.owasp_agentic <upstream folder>`` to regenerate the bundled file.
+Run ``python -m mosaic.loaders.build owasp-agentic <upstream folder>`` to regenerate the bundle.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -38,7 +36,7 @@ import pyoxigraph as ox
 
 from mosaic import resources
 from mosaic.loaders.base import literal_en, triples_to_turtle
-from mosaic.loaders.bundle_build import read_definitions, write_bundle
+from mosaic.loaders.bundle_build import read_definitions
 from mosaic.loaders.owasp_agentic_files import (
     INITIATIVE_ID,
     THREATS,
@@ -190,21 +188,3 @@ def turtle_prefixes() -> dict[str, str]:
 def to_turtle(result: LoadResult) -> str:
     """Serialise a result with the ``asi`` prefix."""
     return triples_to_turtle(result.triples, turtle_prefixes())
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Regenerate the bundled Turtle file from the upstream files and our definitions.
-
-    :param argv: command-line arguments (without the program name).
-    :returns: 0 on success, 1 when the upstream had bad records (nothing is written then).
-    """
-    parser = argparse.ArgumentParser(prog="python -m mosaic.loaders.owasp_agentic")
-    parser.add_argument("upstream", help="checkout of the OWASP LLM Top 10 repository")
-    parser.add_argument("--output", type=Path, default=OUTPUT_FILE)
-    args = parser.parse_args(argv)
-    result = convert(args.upstream, definitions=load_definitions())
-    return write_bundle(result, args.output, turtle_prefixes())
-
-
-if __name__ == "__main__":
-    sys.exit(main())

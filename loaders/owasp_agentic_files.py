@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mosaic.errors import LoadIssue
+from mosaic.loaders.issues import IssueCollector
 from mosaic.rdf.vocab import (
     concept_namespace,
 )
@@ -152,20 +152,8 @@ class Item:
     history_note: str | None = None
 
 
-@dataclass
-class Context:
+class Context(IssueCollector):
     """The problems found while reading."""
-
-    issues: list[LoadIssue] = field(default_factory=list)
-    warnings: list[LoadIssue] = field(default_factory=list)
-
-    def issue(self, path: Path, line: int | None, message: str) -> None:
-        """Record a bad record: it is left out of the result."""
-        self.issues.append(LoadIssue(str(path), line, None, message, stage="convert"))
-
-    def warn(self, path: Path, line: int | None, message: str) -> None:
-        """Record a harmless oddity."""
-        self.warnings.append(LoadIssue(str(path), line, None, message, stage="convert"))
 
 
 def resolve_folder(path: str) -> Path:

@@ -29,14 +29,13 @@ links to ATLAS pages in an item's text. Those whose target MOSAIC can identify (
 Top 10 ids of the 2025 and 2023 editions) become declared ``skos:relatedMatch`` mappings authored
 by the AI Exchange (:mod:`mosaic.dataset.declared`); the others are counted, by reason.
 
-Run ``python -m mosaic.loaders.owasp_aiexchange <repository or docs folder>`` to regenerate the
-bundle.
+Run ``python -m mosaic.loaders.build owasp-aiexchange <repository or docs folder>`` to regenerate
+the bundle.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -44,7 +43,7 @@ import pyoxigraph as ox
 import yaml
 
 from mosaic import resources
-from mosaic.loaders.base import literal_en, triples_to_turtle
+from mosaic.loaders.base import literal_en
 from mosaic.loaders.owasp_aiexchange_pages import (
     AIX as AIX,
 )
@@ -330,34 +329,3 @@ def load_definitions(path: str | Path = DEFINITIONS_PATH) -> dict[str, str]:
             raise ValueError(f"{path}: entry {key!r} is not a slug with a non-empty definition")
         definitions[key] = " ".join(value.split())
     return definitions
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Regenerate the bundled Turtle from an upstream copy and our definitions.
-
-    :param argv: command-line arguments (without the program name): the upstream folder, and
-        optionally the output file.
-    :returns: 0 on success, 1 when the upstream had errors, 2 on bad usage.
-    """
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) not in (1, 2):
-        sys.stderr.write("usage: python -m mosaic.loaders.owasp_aiexchange UPSTREAM [OUTPUT.ttl]\n")
-        return 2
-    output = Path(args[1]) if len(args) == 2 else BUNDLE_PATH
-    result = convert(args[0], definitions=load_definitions(), version=BUNDLED_VERSION)
-    for warning in result.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
-    for issue in result.issues:
-        sys.stderr.write(f"error: {issue}\n")
-    if result.issues:
-        sys.stderr.write(f"{len(result.issues)} error(s); {output} not written\n")
-        return 1
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(triples_to_turtle(result.triples, {CURIE_PREFIX: AIX.iri}), "utf-8")
-    concepts = sum(1 for t in result.triples if t.predicate == SKOS["inScheme"])
-    sys.stdout.write(f"wrote {output}: {concepts} concepts, {len(result.triples)} triples\n")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from mosaic.errors import LoadIssue
+from mosaic.loaders.issues import IssueCollector
 from mosaic.rdf.source import LoadResult
 from mosaic.rdf.vocab import concept_namespace
 
@@ -85,20 +85,17 @@ class Item:
 
 
 @dataclass
-class Context:
+class Context(IssueCollector):
     """What a conversion accumulates: the result, the sections and the items by slug."""
 
     result: LoadResult
     sections: dict[str, Section] = field(default_factory=dict)
     items: dict[str, Item] = field(default_factory=dict)
 
-    def issue(self, path: Path | str, line: int | None, message: str) -> None:
-        """Record an error: the item (or the page) cannot be used as is."""
-        self.result.issues.append(LoadIssue(str(path), line, None, message, stage="convert"))
-
-    def warn(self, path: Path | str, line: int | None, message: str) -> None:
-        """Record a harmless problem: the item is converted, minus the bad part."""
-        self.result.warnings.append(LoadIssue(str(path), line, None, message, stage="convert"))
+    def __post_init__(self) -> None:
+        """Collect the issues and warnings straight into the result."""
+        self.issues = self.result.issues
+        self.warnings = self.result.warnings
 
     def add(
         self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal

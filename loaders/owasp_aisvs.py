@@ -23,9 +23,7 @@ What becomes what:
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,9 +31,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mosaic import resources
-from mosaic.errors import LoadIssue
 from mosaic.loaders.base import literal_en, triples_to_turtle
-from mosaic.loaders.bundle_build import read_definitions, write_bundle
+from mosaic.loaders.bundle_build import read_definitions
+from mosaic.loaders.issues import IssueCollector
 from mosaic.rdf.source import LoadResult
 from mosaic.rdf.vocab import (
     DCTERMS,
@@ -94,20 +92,10 @@ class _Concept:
 
 
 @dataclass
-class _Context:
+class _Context(IssueCollector):
     """The concepts read so far, and the problems found."""
 
     concepts: dict[str, _Concept] = field(default_factory=dict)
-    issues: list[LoadIssue] = field(default_factory=list)
-    warnings: list[LoadIssue] = field(default_factory=list)
-
-    def issue(self, path: Path, line: int | None, message: str) -> None:
-        """Record a bad record."""
-        self.issues.append(LoadIssue(str(path), line, None, message, stage="convert"))
-
-    def warn(self, path: Path, line: int | None, message: str) -> None:
-        """Record a harmless oddity."""
-        self.warnings.append(LoadIssue(str(path), line, None, message, stage="convert"))
 
     def add(self, concept: _Concept) -> bool:
         """Register a concept unless its id is taken; say whether it was added."""
@@ -423,20 +411,3 @@ def turtle_prefixes() -> dict[str, str]:
 def to_turtle(result: LoadResult) -> str:
     """Serialise a result with the ``aisvs`` prefix."""
     return triples_to_turtle(result.triples, turtle_prefixes())
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Regenerate the bundled Turtle file from the upstream pages and our definitions.
-
-    :returns: 0 on success, 1 when the upstream had bad rows (nothing is written then).
-    """
-    parser = argparse.ArgumentParser(prog="python -m mosaic.loaders.owasp_aisvs")
-    parser.add_argument("upstream", help="checkout of OWASP/AISVS (or its 1.0/en folder)")
-    parser.add_argument("--output", type=Path, default=OUTPUT_FILE)
-    args = parser.parse_args(argv)
-    result = convert(args.upstream, definitions=load_definitions())
-    return write_bundle(result, args.output, turtle_prefixes())
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -18,20 +18,19 @@ a user converts their own copy (``definitions=None``; :mod:`mosaic.dataset.decla
 leaves cross-initiative links to the curated mapping sets, and :func:`declared_atlas_links` exposes
 them for building those.
 
-Run ``python -m mosaic.loaders.owasp_llm_top10 <repository folder>`` to regenerate both bundled
-files.
+Run ``python -m mosaic.loaders.build owasp-llm-top10-2025 <repository folder>`` (and
+``owasp-llm-top10-2023``) to regenerate the bundled files.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 import yaml
 
-from mosaic.loaders.base import literal_en, triples_to_turtle
+from mosaic.loaders.base import literal_en
 from mosaic.loaders.owasp_llm_top10_files import (
     EDITION_2023 as EDITION_2023,
 )
@@ -220,35 +219,3 @@ def build(root: str | Path, edition: Edition) -> tuple[LoadResult, Path]:
     folder = Path(root) / edition.folder
     definitions = load_definitions(edition.definitions_path)
     return convert(str(folder), definitions=definitions, edition=edition), edition.bundle_path
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Regenerate both bundled Turtle files from an upstream copy and our definitions.
-
-    :param argv: command-line arguments (without the program name): the repository folder.
-    :returns: 0 on success, 1 when the upstream had errors, 2 on bad usage.
-    """
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        sys.stderr.write("usage: python -m mosaic.loaders.owasp_llm_top10 UPSTREAM_REPOSITORY\n")
-        return 2
-    status = 0
-    for edition in (EDITION_2025, EDITION_2023):
-        result, output = build(args[0], edition)
-        for warning in result.warnings:
-            sys.stderr.write(f"warning: {warning}\n")
-        for issue in result.issues:
-            sys.stderr.write(f"error: {issue}\n")
-        if result.issues:
-            sys.stderr.write(f"{len(result.issues)} error(s); {output} not written\n")
-            status = 1
-            continue
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(triples_to_turtle(result.triples, turtle_prefixes(edition)), "utf-8")
-        concepts = sum(1 for t in result.triples if t.predicate == SKOS["inScheme"])
-        sys.stdout.write(f"wrote {output}: {concepts} concepts, {len(result.triples)} triples\n")
-    return status
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

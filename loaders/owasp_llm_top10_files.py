@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mosaic import resources
-from mosaic.errors import LoadIssue
+from mosaic.loaders.issues import IssueCollector
 from mosaic.rdf.vocab import (
     Namespace,
     concept_namespace,
@@ -144,20 +144,8 @@ class Entry:
         return self.path.name
 
 
-@dataclass
-class Reader:
+class Reader(IssueCollector):
     """Collects issues and warnings while the entry files are read."""
-
-    issues: list[LoadIssue] = field(default_factory=list)
-    warnings: list[LoadIssue] = field(default_factory=list)
-
-    def issue(self, source: Path | str, line: int | None, message: str) -> None:
-        """Record an error: the entry (or the file) cannot be used."""
-        self.issues.append(LoadIssue(str(source), line, None, message, stage="convert"))
-
-    def warn(self, source: Path | str, line: int | None, message: str) -> None:
-        """Record a harmless problem: the entry is converted anyway."""
-        self.warnings.append(LoadIssue(str(source), line, None, message, stage="convert"))
 
 
 def _plain(markdown: str) -> str:

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from mosaic.errors import LoadIssue
-from mosaic.loaders import avid
+from mosaic.loaders import avid, build
 from mosaic.rdf.vocab import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS
 from tests.loaders.support import concepts as _concepts
 from tests.loaders.support import graph as _graph
@@ -220,7 +220,7 @@ def test_upstream_conversion_matches_the_bundle() -> None:
 def test_regenerating_gives_the_bundled_file(tmp_path: Path) -> None:
     _require_upstream()
     output = tmp_path / "out.ttl"
-    assert avid.main([str(UPSTREAM), "--output", str(output)]) == 0
+    assert build.main(["avid", str(UPSTREAM), "--output", str(output)]) == 0
     assert output.read_text(encoding="utf-8") == BUNDLE.read_text(encoding="utf-8")
 
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from mosaic.errors import LoadIssue
-from mosaic.loaders import mitre_atlas
+from mosaic.loaders import build, mitre_atlas
 from mosaic.rdf.vocab import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS, XSD
 
 ATLAS = mitre_atlas.ATLAS
@@ -196,7 +196,7 @@ def test_main_regenerates_the_bundle_byte_for_byte(tmp_path: Path) -> None:
     if not UPSTREAM.is_file():
         pytest.skip(f"upstream copy not found at {UPSTREAM}")
     output = tmp_path / "atlas.ttl"
-    assert mitre_atlas.main([str(UPSTREAM), str(output)]) == 0
+    assert build.main(["atlas", str(UPSTREAM), "-o", str(output)]) == 0
     assert output.read_bytes() == mitre_atlas.BUNDLE_PATH.read_bytes()
 
 
@@ -328,11 +328,10 @@ def test_duplicate_and_unusable_ids_are_issues(tmp_path: Path) -> None:
     ]
 
 
-def test_main_refuses_to_write_when_there_are_issues(tmp_path: Path) -> None:
+def test_build_refuses_to_write_when_there_are_issues(tmp_path: Path) -> None:
     output = tmp_path / "out.ttl"
-    assert mitre_atlas.main([str(FIXTURE_DIR), str(output)]) == 1
+    assert build.main(["atlas", str(FIXTURE_DIR), "-o", str(output)]) == 1
     assert not output.exists()
-    assert mitre_atlas.main([]) == 2
 
 
 def test_malformed_fields_are_warnings_and_are_dropped(tmp_path: Path) -> None:

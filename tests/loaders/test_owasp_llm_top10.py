@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from mosaic.errors import LoadIssue
+from mosaic.loaders import build
 from mosaic.loaders import owasp_llm_top10 as llm
 from mosaic.loaders import owasp_llm_top10_files as llm_files
 from mosaic.loaders.base import triples_to_turtle
@@ -213,7 +214,8 @@ def test_main_regenerates_the_committed_bundles(
         (target / "definitions.yaml").write_bytes(edition.definitions_path.read_bytes())
     committed = {e.key: e.bundle_path.read_text(encoding="utf-8") for e in EDITIONS}
     monkeypatch.setattr(llm_files, "DATA_ROOT", tmp_path)
-    assert llm.main([str(root)]) == 0
+    assert build.main(["owasp-llm-top10-2025", str(root)]) == 0
+    assert build.main(["owasp-llm-top10-2023", str(root)]) == 0
     for edition in EDITIONS:
         assert edition.bundle_path.read_text(encoding="utf-8") == committed[edition.key]
 
@@ -332,12 +334,11 @@ def test_fixture_repository_folder_with_edition_and_definitions() -> None:
     assert "prov:wasRevisionOf llm2023:scheme" in turtle
 
 
-def test_missing_path_and_bad_usage(tmp_path: Path) -> None:
+def test_missing_path_and_no_entries(tmp_path: Path) -> None:
     result = llm.convert(str(tmp_path / "absent"))
     assert [issue.message for issue in result.issues] == ["no such file or folder"]
     empty = llm.convert(str(tmp_path))
     assert [issue.message for issue in empty.issues] == ["no LLMnn_*.md entry files found"]
-    assert llm.main([]) == 2
     both = llm.convert(str(FIXTURE))
     assert [issue.message for issue in both.issues] == [
         "the repository folder holds both editions; pass edition '2025' or '2023'"

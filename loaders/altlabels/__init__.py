@@ -1,0 +1,1 @@
+"""Our alternative labels for upstream concepts, one YAML file per initiative (package data)."""
