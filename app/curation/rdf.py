@@ -214,7 +214,8 @@ def review_update(
         triple = f"{ox.NamedNode(old.subject)} {ox.NamedNode(old.predicate)} "
         triple += f"{ox.NamedNode(old.object)} ."
         status = MOSAIC["reviewStatus"]
-        demote += f'DELETE DATA {{ GRAPH {d} {{ {triple} {node} {status} "{old.status}" }} }} ;\n'
+        was = ox.Literal(old.status)
+        demote += f"DELETE DATA {{ GRAPH {d} {{ {triple} {node} {status} {was} }} }} ;\n"
         quads.append(ox.Quad(node, status, ox.Literal("proposed"), d))
     graph_of: dict[str, list[str]] = {}
     for q in quads:
