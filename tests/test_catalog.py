@@ -114,3 +114,16 @@ def test_typed_parameters_reject_bad_values(tmp_path: Path, kind: str, raw: str)
         read_query(path, internal=False).bind({"a": SAMPLE_VALUES[kind]})["a"],
         ox.NamedNode | ox.Literal,
     )
+
+
+def test_internal_updates_run_joined_in_one_request(store: GraphStore) -> None:
+    # The store appends the write-stamp update to others with ";" in one request, and pyoxigraph
+    # refuses a PREFIX after a ";": every internal update must parse when joined after another.
+    catalog = Catalog.from_folder(QUERIES)
+    updates = [q for name, q in catalog.items() if is_update(q.sparql)]
+    assert len(updates) >= 2
+    texts = []
+    for query in updates:
+        values = {p.name: SAMPLE_VALUES[p.type] for p in query.params if p.required}
+        texts.append(bind_values(query.sparql, query.bind(values)))
+    store.update(" ;\n".join(texts + texts))
