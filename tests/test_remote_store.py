@@ -25,7 +25,7 @@ from mosaic.api import create_app
 from mosaic.cli import cli
 from mosaic.dataset.seed import ensure_seeded
 from mosaic.errors import StoreError
-from mosaic.rdf.sparql_text import bind_values
+from mosaic.rdf.sparql_text import bind_values, is_update
 from mosaic.serve import OxigraphServer, oxigraph_server
 from mosaic.settings import Settings, get_settings
 from mosaic.sparql.catalog import Catalog
@@ -162,7 +162,11 @@ def test_every_named_query_can_be_bound_by_values() -> None:
         if not query.params:
             continue
         values = {p.name: samples.get(p.type, ox.Literal("x")) for p in query.params}
-        scratch.query(bind_values(query.sparql, values))  # parses and runs
+        text = bind_values(query.sparql, values)
+        if is_update(text):
+            scratch.update(text)  # parses and runs
+        else:
+            scratch.query(text)  # parses and runs
 
 
 def test_a_blank_node_cannot_be_bound_by_values() -> None:

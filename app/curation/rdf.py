@@ -16,7 +16,8 @@ import pyoxigraph as ox
 from mosaic.curation.models import ReviewEvent, ReviewStatus
 from mosaic.curation.sssom import MappingRecord as SssomRecord
 from mosaic.curation.sssom import mapping_set_iri, mapping_set_triples, record_iri, record_triples
-from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SEMAPV, SKOS, SSSOM, XSD, Namespace
+from mosaic.rdf.updates import bound, delete_data, graph_block, insert_data
+from mosaic.rdf.vocab import DCTERMS, MOSAIC, RDF_TYPE, SEMAPV, SKOS, SSSOM, XSD, Namespace
 from mosaic.terms.label_index import LabelIndex
 
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -207,27 +208,24 @@ def review_update(
     if new_set:
         quads += set_quads(base, g, set_id, pair)
     quads += event_quads(log_graph, g, event)
-    demote = ""
+    operations: list[str] = []
     for old in demoted:
         d = ox.NamedNode(old.graph)
         node = ox.NamedNode(old.record)
-        triple = f"{ox.NamedNode(old.subject)} {ox.NamedNode(old.predicate)} "
-        triple += f"{ox.NamedNode(old.object)} ."
         status = MOSAIC["reviewStatus"]
-        demote += f'DELETE DATA {{ GRAPH {d} {{ {triple} {node} {status} "{old.status}" }} }} ;\n'
+        link = ox.NamedNode(old.subject), ox.NamedNode(old.predicate), ox.NamedNode(old.object)
+        was = ox.Triple(node, status, ox.Literal(old.status))
+        operations.append(delete_data([graph_block(d, [ox.Triple(*link), was])]))
         quads.append(ox.Quad(node, status, ox.Literal("proposed"), d))
-    graph_of: dict[str, list[str]] = {}
+    graph_of: dict[ox.NamedNode, list[ox.Triple]] = {}
     for q in quads:
-        graph_of.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-    mapping_values = " ".join(f"<{iri}>" for iri in MAPPING_PREDICATES.values())
-    owl, sssom = OWL.iri, SSSOM.iri
-    return demote + (
-        f"DELETE {{ GRAPH {g} {{ ?r ?p ?o }} }} WHERE {{ GRAPH {g} {{ "
-        f"?r <{owl}annotatedSource> {subject} ; <{owl}annotatedTarget> {obj} ; "
-        f"a <{sssom}Mapping> ; ?p ?o }} }} ;\n"
-        f"DELETE {{ GRAPH {g} {{ {subject} ?m {obj} }} }} WHERE {{ "
-        f"VALUES ?m {{ {mapping_values} }} GRAPH {g} {{ {subject} ?m {obj} }} }} ;\n"
-        "INSERT DATA { "
-        + " ".join(f"GRAPH {name} {{ {' '.join(lines)} }}" for name, lines in graph_of.items())
-        + " }"
-    )
+        if not isinstance(q.graph_name, ox.NamedNode):
+            raise TypeError(f"a review writes to named graphs only, not {q.graph_name!r}")
+        graph_of.setdefault(q.graph_name, []).append(ox.Triple(q.subject, q.predicate, q.object))
+    pair_values: dict[str, ox.NamedNode | ox.Literal] = {"g": g, "subject": subject, "object": obj}
+    operations += [
+        bound("curation-delete-pair-records", pair_values),
+        bound("curation-delete-pair-links", pair_values),
+        insert_data(graph_block(name, triples) for name, triples in graph_of.items()),
+    ]
+    return " ;\n".join(operations)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mosaic.rdf.vocab import MOSAIC
+from mosaic.rdf.updates import internal_query
 
 REGISTRY_FILE = "initiatives.ttl"
 ONTOLOGY_FILE = "mosaic.ttl"
@@ -39,15 +39,7 @@ def registry_entries(ontology_dir: Path, base_iri: str) -> list[RegistryEntry]:
     """The initiatives of the registry, sorted by id."""
     store = ox.Store()
     store.extend(read_registry(ontology_dir, base_iri))
-    rows = store.query(
-        """
-        SELECT ?i ?id ?prefix ?graph ?redistribution WHERE {
-          ?i a mosaic:Initiative ; mosaic:initiativeId ?id ; mosaic:curiePrefix ?prefix ;
-             mosaic:graph ?graph ; mosaic:redistribution ?redistribution .
-        } ORDER BY ?id
-        """,
-        prefixes={"mosaic": MOSAIC.iri},
-    )
+    rows = store.query(internal_query("registry-initiatives"))
     if not isinstance(rows, ox.QuerySolutions):  # a SELECT query
         raise TypeError("the registry SELECT did not answer solutions")
     return [

@@ -80,8 +80,12 @@ def is_update(text: str) -> bool:
 _TOKEN = re.compile(r"[{}()]|(?<![\w:?$@-])[A-Za-z]+(?![\w:-])")
 
 
+# ``DELETE``/``INSERT`` with a ``WHERE`` group (not ``DELETE WHERE``, not ``INSERT DATA``).
+_BINDABLE_FORMS = (*_FORMS, "DELETE", "INSERT")
+
+
 def _where_brace(text: str) -> int | None:
-    """The offset of the ``{`` that opens the query's outermost ``WHERE`` group.
+    """The offset of the ``{`` that opens the query's (or update's) outermost ``WHERE`` group.
 
     Comments, strings and IRIs are skipped; the group is the one after a top-level ``WHERE``,
     or, for ``SELECT``/``ASK``/``DESCRIBE`` without the optional keyword, the first top-level
@@ -102,7 +106,7 @@ def _where_brace(text: str) -> int | None:
             depth -= 1
         elif depth == 0:
             word = lexeme.upper()
-            if form is None and word in _FORMS:
+            if form is None and word in _BINDABLE_FORMS:
                 form = word
             elif form is not None and word == "WHERE":
                 after_where = True

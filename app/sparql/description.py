@@ -12,7 +12,8 @@ from html import escape
 import pyoxigraph as ox
 
 from mosaic.rdf.io import syntax_for_name
-from mosaic.sparql.catalog import NamedQuery
+from mosaic.resources import queries_dir
+from mosaic.sparql.catalog import HEADER_MARK, NamedQuery, read_query
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -32,26 +33,22 @@ _RESULT_FORMATS = (
     "TriG",
 )
 
-EXAMPLES = (
-    (
-        "Concepts per initiative",
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-        "SELECT ?g (COUNT(?c) AS ?concepts) WHERE {\n  GRAPH ?g { ?c a skos:Concept }\n}\n"
-        "GROUP BY ?g ORDER BY DESC(?concepts)",
-    ),
-    (
-        "Concepts whose label mentions injection",
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-        "SELECT ?c ?label WHERE {\n  ?c skos:prefLabel ?label .\n"
-        '  FILTER(CONTAINS(LCASE(STR(?label)), "injection"))\n}\nLIMIT 50',
-    ),
-    (
-        "Cross-initiative mappings",
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-        "SELECT ?a ?p ?b WHERE {\n  VALUES ?p { skos:exactMatch skos:closeMatch "
-        "skos:broadMatch skos:narrowMatch skos:relatedMatch }\n  ?a ?p ?b\n}\nLIMIT 100",
-    ),
+# The example queries of the page and the OpenAPI document: queries/internal/sparql-example-*.rq,
+# shown as written below their #+ header, titled by its summary.
+EXAMPLE_QUERIES = (
+    "sparql-example-concepts-per-initiative",
+    "sparql-example-label-mentions-injection",
+    "sparql-example-cross-initiative-mappings",
 )
+
+
+def _example(name: str) -> tuple[str, str]:
+    query = read_query(queries_dir() / "internal" / f"{name}.rq", internal=True)
+    body = [line for line in query.sparql.splitlines() if not line.startswith(HEADER_MARK)]
+    return query.summary, "\n".join(body).strip()
+
+
+EXAMPLES = tuple(_example(name) for name in EXAMPLE_QUERIES)
 
 
 def service_description(

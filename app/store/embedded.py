@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from mosaic.errors import SparqlSyntaxError, StoreError, StoreInUseError
 from mosaic.rdf.io import sparql_error_position
 from mosaic.rdf.terms import Row, Term, term_text
+from mosaic.rdf.updates import bound, delete_data, graph_block, insert_data
 from mosaic.store.graphs import WRITE_STAMP, GraphNames, ReplaceSummary
 
 log = logging.getLogger(__name__)
@@ -38,11 +39,6 @@ log = logging.getLogger(__name__)
 
 def _has_blank(triple: ox.Triple) -> bool:
     return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
-
-
-def _ntriples(triples: Iterable[ox.Triple]) -> str:
-    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
-    return data.decode("utf-8") if data else ""
 
 
 class _ClosedStore:
@@ -97,13 +93,13 @@ class GraphStore:
 
     def _stamp_operations(self) -> list[str]:
         """The update operations that replace the write stamp (appended to a write's update)."""
-        stamp = self._new_stamp()
-        g = f"<{self._system.value}>"
-        triple = _ntriples([ox.Triple(stamp.subject, stamp.predicate, stamp.object)])
-        return [
-            f"DELETE WHERE {{ GRAPH {g} {{ {g} <{WRITE_STAMP.value}> ?stamp }} }}",
-            f"INSERT DATA {{ GRAPH {g} {{ {triple} }} }}",
-        ]
+        stamp = ox.Literal(uuid.uuid4().hex)
+        values: dict[str, ox.NamedNode | ox.Literal] = {
+            "g": self._system,
+            "p": WRITE_STAMP,
+            "stamp": stamp,
+        }
+        return [bound("store-write-stamp-replace", values)]
 
     def _extend_stamped(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads and a new write stamp in one ``extend``, the old stamp removed first.
@@ -316,17 +312,13 @@ class GraphStore:
         to_remove = {t for t in old - new if not _has_blank(t)}
         blank_old = any(_has_blank(t) for t in old)
         to_add = {t for t in new - old if not _has_blank(t)} | {t for t in new if _has_blank(t)}
-        g = f"<{graph.value}>"
         operations: list[str] = []
         if blank_old:
-            operations.append(
-                f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ ?s ?p ?o "
-                "FILTER(isBlank(?s) || isBlank(?o)) } }"
-            )
+            operations.append(bound("store-delete-blank-triples", {"g": graph}))
         if to_remove:
-            operations.append(f"DELETE DATA {{ GRAPH {g} {{ {_ntriples(to_remove)} }} }}")
+            operations.append(delete_data([graph_block(graph, to_remove)]))
         if to_add:
-            operations.append(f"INSERT DATA {{ GRAPH {g} {{ {_ntriples(to_add)} }} }}")
+            operations.append(insert_data([graph_block(graph, to_add)]))
         removed = len(to_remove) + sum(1 for t in old if _has_blank(t))
         return operations, len(to_add), removed
 

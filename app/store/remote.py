@@ -42,6 +42,14 @@ from mosaic.errors import SparqlSyntaxError, StoreError
 from mosaic.rdf.io import sparql_error_position
 from mosaic.rdf.sparql_text import bind_values
 from mosaic.rdf.terms import Row, Term, term_text
+from mosaic.rdf.updates import (
+    bound,
+    clear_graph,
+    graph_block,
+    insert_data,
+    internal_query,
+    ntriples,
+)
 from mosaic.store.embedded import GraphStore
 from mosaic.store.endpoints import (
     ACCEPT,
@@ -59,11 +67,6 @@ from mosaic.store.graphs import WRITE_STAMP, GraphNames, ReplaceSummary
 log = logging.getLogger(__name__)
 
 
-def _ntriples(triples: Iterable[ox.Triple]) -> str:
-    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
-    return data.decode("utf-8") if data else ""
-
-
 def _has_blank(triple: ox.Triple) -> bool:
     return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
@@ -72,7 +75,7 @@ def _as_query_triples(triples: Iterable[ox.Triple]) -> ox.QueryTriples:
     """The pyoxigraph result object of a CONSTRUCT answered by the server (for ``run``)."""
     scratch = ox.Store()
     scratch.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    result = scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    result = scratch.query(internal_query("store-default-triples"))
     if not isinstance(result, ox.QueryTriples):  # a CONSTRUCT gives triples
         raise TypeError("a CONSTRUCT did not answer triples")
     return result
@@ -147,8 +150,7 @@ class RemoteGraphStore(GraphStore):
         writes = self._writes
         try:
             rows = self.select(
-                "SELECT ?stamp WHERE { GRAPH ?g { ?g ?p ?stamp } }",
-                {"g": self._system, "p": WRITE_STAMP},
+                internal_query("store-write-stamp"), {"g": self._system, "p": WRITE_STAMP}
             )
         except StoreError as exc:
             log.warning("cannot read the remote store's write stamp: %s", exc.detail)
@@ -170,8 +172,7 @@ class RemoteGraphStore(GraphStore):
         :raises StoreError: when the server cannot be reached.
         """
         rows = self.select(
-            "SELECT ?stamp WHERE { GRAPH ?g { ?g ?p ?stamp } }",
-            {"g": self._system, "p": WRITE_STAMP},
+            internal_query("store-write-stamp"), {"g": self._system, "p": WRITE_STAMP}
         )
         return " ".join(sorted(term_text(row["stamp"]) for row in rows)) or None
 
@@ -246,11 +247,12 @@ class RemoteGraphStore(GraphStore):
         :raises StoreError: when the server refuses or fails; nothing is then written.
         """
         stamp = uuid.uuid4().hex
-        g = f"<{self._system.value}>"
         operations = [
             *operations,
-            f"DELETE WHERE {{ GRAPH {g} {{ {g} <{WRITE_STAMP.value}> ?stamp }} }}",
-            f'INSERT DATA {{ GRAPH {g} {{ {g} <{WRITE_STAMP.value}> "{stamp}" }} }}',
+            bound(
+                "store-write-stamp-replace",
+                {"g": self._system, "p": WRITE_STAMP, "stamp": ox.Literal(stamp)},
+            ),
         ]
         response = self._send(
             "POST",
@@ -314,7 +316,7 @@ class RemoteGraphStore(GraphStore):
     def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
         """Every quad of one named graph (Graph Store Protocol ``GET`` when configured)."""
         if self.endpoints.graph_store is None:
-            rows = self.select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph})
+            rows = self.select(internal_query("store-graph-triples"), {"g": graph})
             return [ox.Quad(r["s"], r["p"], r["o"], graph) for r in rows]  # type: ignore[arg-type]
         response = self._send(
             "GET",
@@ -337,11 +339,8 @@ class RemoteGraphStore(GraphStore):
         except SyntaxError as exc:
             raise StoreError("the remote store sent a malformed graph") from exc
 
-    def _quads(self, bound: Mapping[str, Term]) -> list[ox.Quad]:
-        rows = self.select(
-            "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != ?system) }",
-            {**bound, "system": self._system},
-        )
+    def _quads(self, values: Mapping[str, Term]) -> list[ox.Quad]:
+        rows = self.select(internal_query("store-quads"), {**values, "system": self._system})
         return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]  # type: ignore[arg-type]
 
     def subject_quads(self, subject: ox.NamedNode) -> list[ox.Quad]:
@@ -363,31 +362,25 @@ class RemoteGraphStore(GraphStore):
 
         A blank node matches any node: its label is not kept from one request to the next.
         """
-        bound: dict[str, Term] = {"g": graph}
+        values: dict[str, Term] = {"g": graph}
         for name, term in (("s", subject), ("p", predicate), ("o", obj)):
             if isinstance(term, ox.NamedNode | ox.Literal):
-                bound[name] = term
-        return self.ask("ASK { GRAPH ?g { ?s ?p ?o } }", bound)
+                values[name] = term
+        return self.ask(internal_query("store-has-quad"), values)
 
     def has_graph(self, graph: ox.NamedNode) -> bool:
         """Whether the named graph exists in the store."""
-        return self.ask("ASK { GRAPH ?g { } }", {"g": graph})
+        return self.ask(internal_query("store-has-graph"), {"g": graph})
 
     def named_graphs(self) -> list[ox.NamedNode]:
         """The named graphs of the store, sorted (the system graph left out)."""
-        rows = self.select(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { } FILTER(?g != ?system) }",
-            {"system": self._system},
-        )
+        rows = self.select(internal_query("store-named-graphs"), {"system": self._system})
         graphs = [r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)]
         return sorted(graphs, key=lambda g: g.value)
 
     def __len__(self) -> int:
         """Number of quads in the store (the system graph left out)."""
-        rows = self.select(
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != ?system) }",
-            {"system": self._system},
-        )
+        rows = self.select(internal_query("store-quad-count"), {"system": self._system})
         return int(term_text(rows[0]["n"])) if rows else 0
 
     # --- writing -------------------------------------------------------------------------
@@ -421,12 +414,12 @@ class RemoteGraphStore(GraphStore):
                 removed = len({t for t in old - triples if not _has_blank(t)})
                 removed += sum(1 for t in old if _has_blank(t))
                 counts[graph] = (added, removed)
-                operations.append(f"CLEAR SILENT GRAPH <{graph.value}>")
+                operations.append(clear_graph(graph))
                 if triples:
-                    inserts.append(f"GRAPH <{graph.value}> {{ {_ntriples(triples)} }}")
+                    inserts.append(graph_block(graph, triples))
             if inserts:
                 # One INSERT DATA, so that a blank node label means one node across graphs.
-                operations.append(f"INSERT DATA {{ {' '.join(inserts)} }}")
+                operations.append(insert_data(inserts))
             names = ", ".join(graph.value for graph in new)
             self._update(operations, f"replacing {names}")
         return [
@@ -446,13 +439,13 @@ class RemoteGraphStore(GraphStore):
         blocks = []
         for graph, triples in by_graph.items():
             if isinstance(graph, ox.NamedNode):
-                blocks.append(f"GRAPH <{graph.value}> {{ {_ntriples(triples)} }}")
+                blocks.append(graph_block(graph, triples))
             elif isinstance(graph, ox.DefaultGraph):
-                blocks.append(_ntriples(triples))
+                blocks.append(ntriples(triples))
             else:
                 raise StoreError("a remote store cannot name a graph with a blank node")
         with self._write_lock:
-            self._update([f"INSERT DATA {{ {' '.join(blocks)} }}"] if blocks else [], "adding data")
+            self._update([insert_data(blocks)] if blocks else [], "adding data")
 
     def update(self, sparql_update: str) -> None:
         """Run one SPARQL update written by us (never a client's), as one request.
@@ -480,10 +473,11 @@ class RemoteGraphStore(GraphStore):
         :raises StoreError: when the server is unreachable, refuses updates, or keeps a
             separate default graph.
         """
-        if not self.ask("ASK { GRAPH ?g { ?g ?p ?stamp } }", {"g": self._system, "p": WRITE_STAMP}):
+        stamp = {"g": self._system, "p": WRITE_STAMP}
+        if not self.ask(internal_query("store-write-stamp-held"), stamp):
             with self._write_lock:
                 self._update([], "writing the first write stamp")
-        if not self.ask("ASK { ?g ?p ?stamp }", {"g": self._system, "p": WRITE_STAMP}):
+        if not self.ask(internal_query("store-union-default-graph"), stamp):
             raise StoreError(
                 "the remote store's default graph is not the union of its named graphs; "
                 "configure it so (Oxigraph: serve --union-default-graph; see "

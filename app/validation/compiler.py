@@ -19,6 +19,7 @@ from typing import Literal
 
 import pyoxigraph as ox
 
+from mosaic.rdf.updates import term
 from mosaic.rdf.vocab import RDF, RDF_TYPE, Namespace
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -128,7 +129,7 @@ class UnsupportedShapeError(Exception):
 
 def _path(graph: ShapesGraph, node: Term) -> PropertyPath:
     if isinstance(node, ox.NamedNode):
-        return PropertyPath(str(node), node.value, node)
+        return PropertyPath(term(node), node.value, node)
     if not isinstance(node, ox.BlankNode):
         raise ShapesError(f"invalid sh:path {node}")
     alternatives = graph.one(node, SH["alternativePath"])
@@ -140,11 +141,11 @@ def _path(graph: ShapesGraph, node: Term) -> PropertyPath:
 
 def _path_step(graph: ShapesGraph, node: Term) -> str:
     if isinstance(node, ox.NamedNode):
-        return str(node)
+        return term(node)
     if isinstance(node, ox.BlankNode):
         inverse = graph.one(node, SH["inversePath"])
         if isinstance(inverse, ox.NamedNode):
-            return f"^{inverse}"
+            return f"^{term(inverse)}"
     raise UnsupportedShapeError(f"property path {node}")
 
 
@@ -216,16 +217,16 @@ def _value_conditions(graph: ShapesGraph, shape: Node) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     datatype = graph.one(shape, SH["datatype"])
     if datatype is not None:
-        out.append(("Datatype", f"!(isLiteral(?value) && DATATYPE(?value) = {datatype})"))
+        out.append(("Datatype", f"!(isLiteral(?value) && DATATYPE(?value) = {term(datatype)})"))
     kind = graph.one(shape, SH["nodeKind"])
     if isinstance(kind, ox.NamedNode):
         out.append(("NodeKind", _NODE_KINDS[kind.value[len(SH.iri) :]]))
     pattern = graph.one(shape, SH["pattern"])
     if isinstance(pattern, ox.Literal):
         flags = graph.one(shape, SH["flags"])
-        args = str(ox.Literal(pattern.value))
+        args = term(ox.Literal(pattern.value))
         if isinstance(flags, ox.Literal):
-            args += f", {ox.Literal(flags.value)}"
+            args += f", {term(ox.Literal(flags.value))}"
         out.append(("Pattern", f"(isBlank(?value) || !REGEX(STR(?value), {args}))"))
     for key, operator in (("minLength", "<"), ("maxLength", ">")):
         limit = graph.one(shape, SH[key])
@@ -235,19 +236,19 @@ def _value_conditions(graph: ShapesGraph, shape: Node) -> list[tuple[str, str]]:
     languages = graph.one(shape, SH["languageIn"])
     if languages is not None:
         tests = " || ".join(
-            f"langMatches(LANG(?value), {ox.Literal(str(tag.value))})"
+            f"langMatches(LANG(?value), {term(ox.Literal(str(tag.value)))})"
             for tag in graph.items(languages)
             if isinstance(tag, ox.Literal)
         )
         out.append(("LanguageIn", f"!(isLiteral(?value) && ({tests or 'false'}))"))
     allowed = graph.one(shape, SH["in"])
     if allowed is not None:
-        tests = " || ".join(f"sameTerm(?value, {item})" for item in graph.items(allowed))
+        tests = " || ".join(f"sameTerm(?value, {term(item)})" for item in graph.items(allowed))
         out.append(("In", f"!({tests or 'false'})"))
     for key, operator in _COMPARISONS.items():
         bound = graph.one(shape, SH[key])
         if bound is not None:
-            condition = f"!COALESCE(?value {operator} {bound}, false)"
+            condition = f"!COALESCE(?value {operator} {term(bound)}, false)"
             out.append((key[0].upper() + key[1:], condition))
     return out
 
@@ -319,7 +320,7 @@ def compile_property_shape(
         checks.append(check("Disjoint", query))
     has_value = graph.one(shape, SH["hasValue"])
     if has_value is not None:
-        query = f"SELECT ?this WHERE {{ {focus} MINUS {{ ?this {p} {has_value} }} }}"
+        query = f"SELECT ?this WHERE {{ {focus} MINUS {{ ?this {p} {term(has_value)} }} }}"
         checks.append(check("HasValue", query))
     for name, condition in _value_conditions(graph, shape):
         query = (
@@ -331,7 +332,7 @@ def compile_property_shape(
     if cls is not None:
         query = (
             f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {p} ?value . "
-            f"MINUS {{ ?value {INSTANCE_OF} {cls} }} }}"
+            f"MINUS {{ ?value {INSTANCE_OF} {term(cls)} }} }}"
         )
         checks.append(check("Class", query))
     qualified = graph.one(shape, SH["qualifiedValueShape"])
@@ -356,7 +357,7 @@ def _qualified_query(
         raise UnsupportedShapeError("sh:qualifiedValueShape without sh:qualifiedMinCount")
     good = [f"!({condition})" for _, condition in _value_conditions(graph, qualified)]
     cls = graph.one(qualified, SH["class"])
-    class_pattern = f" ?value {INSTANCE_OF} {cls} ." if cls is not None else ""
+    class_pattern = f" ?value {INSTANCE_OF} {term(cls)} ." if cls is not None else ""
     conforming = f"?this {path} ?value .{class_pattern}"
     if good:
         conforming += f" FILTER ({' && '.join(good)})"

@@ -31,6 +31,7 @@ from typing import Literal
 
 import pyoxigraph as ox
 
+from mosaic.rdf.updates import term
 from mosaic.rdf.vocab import Namespace
 from mosaic.validation.compiler import (
     INSTANCE_OF,
@@ -79,12 +80,12 @@ class Target:
     def pattern(self, index: int) -> str:
         """A SPARQL group binding ``?this`` to the target's focus nodes."""
         if self.kind == SH["targetClass"]:
-            return f"{{ ?this {INSTANCE_OF} {self.node} }}"
+            return f"{{ ?this {INSTANCE_OF} {term(self.node)} }}"
         if self.kind == SH["targetSubjectsOf"]:
-            return f"{{ ?this {self.node} ?target{index} }}"
+            return f"{{ ?this {term(self.node)} ?target{index} }}"
         if self.kind == SH["targetObjectsOf"]:
-            return f"{{ ?target{index} {self.node} ?this }}"
-        return f"{{ BIND ({self.node} AS ?this) }}"
+            return f"{{ ?target{index} {term(self.node)} ?this }}"
+        return f"{{ BIND ({term(self.node)} AS ?this) }}"
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,9 @@ def _sparql_checks(
         if select is None:
             raise ShapesError(f"{rule}: sh:sparql without sh:select")
         message = graph.text(constraint, SH["message"]) or defaults[1]
-        header = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in sorted(prefixes.items()))
+        header = "".join(
+            f"PREFIX {name}: {term(ox.NamedNode(iri))}\n" for name, iri in sorted(prefixes.items())
+        )
         query = header + select
         checks.append(
             Check(
