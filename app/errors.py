@@ -11,6 +11,7 @@ imports FastAPI or click.
     │   ├── RdfSyntaxError            source, format, line, column of a parse failure
     │   ├── SparqlSyntaxError         line, column of a malformed query
     │   ├── ParameterError            bad CURIE, initiative id, option or parameter value
+    │   │   └── AmbiguousTermError    a term names several senses; lists them to choose from
     │   ├── LoadError                 a bulk load found bad rows; carries every LoadIssue
     │   │   └── NoConceptError        the upload defines no skos:Concept (problem no-concepts)
     │   ├── UnsafeInputError          XML entity declarations, remote JSON-LD contexts
@@ -131,6 +132,21 @@ class ParameterError(InputError):
     def __init__(self, detail: str, *, parameter: str | None = None) -> None:
         super().__init__(detail)
         self.parameter = parameter
+
+
+class AmbiguousTermError(ParameterError):
+    """A term names concepts of several senses; ``senses`` lists them, for the client to pick.
+
+    Each sense is a mapping with its ``id``, ``label``, ``initiatives`` and ``concepts`` (CURIEs).
+    """
+
+    title = "Ambiguous term"
+
+    def __init__(
+        self, detail: str, *, parameter: str | None, senses: Sequence[dict[str, object]]
+    ) -> None:
+        super().__init__(detail, parameter=parameter)
+        self.senses = list(senses)
 
 
 class LoadError(InputError):

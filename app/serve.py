@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,11 +37,15 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from mosaic.errors import StoreError
+from mosaic.resources import queries_dir
 from mosaic.settings import Settings, export_settings, get_settings
+from mosaic.sparql.catalog import read_query
 from mosaic.terms.index_file import index_folder
 
 #: Seconds the Oxigraph server may take to open the store and answer.
 START_TIMEOUT = 60.0
+#: The query that tells the Oxigraph server child is ready (read through the catalog).
+READY_QUERY = queries_dir() / "internal" / "server-ready.rq"
 #: Stack of the Oxigraph server's threads (``RUST_MIN_STACK``). With Rust's default of 2 MiB the
 #: server died (a stack overflow aborts it) on 400 nested function calls or 1,600 nested
 #: ``FILTER EXISTS``, sometimes fewer; with 256 MiB, 3,200 of either ran. Only touched pages are
@@ -97,8 +102,10 @@ def free_port() -> int:
 
 
 def _ready(base: str) -> bool:
+    """Whether the server answers ``queries/internal/server-ready.rq``."""
+    query = urllib.parse.urlencode({"query": read_query(READY_QUERY, internal=True).sparql})
     try:
-        with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2) as response:  # noqa: S310 (our own 127.0.0.1 server)
+        with urllib.request.urlopen(f"{base}/query?{query}", timeout=2) as response:  # noqa: S310 (our own 127.0.0.1 server)
             return int(response.status) == 200
     except (urllib.error.URLError, OSError):
         return False

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+    resolve_cache: int = Field(
+        default=1024,
+        ge=0,
+        le=100_000,
+        description="Recent /terms/resolve answers kept for the newest label index (0: none).",
+    )
     default_page_size: int = Field(default=50, ge=1, le=10_000)
     log_level: str = "info"
     query_timeout: float = Field(
@@ -120,6 +126,11 @@ class Settings(BaseSettings):
         default=None,
         description="Folder of the persisted label index (default: beside the store folder, "
         "<store>-cache; a remote store persists it only when this is set).",
+    )
+    aligner_model_dir: Path | None = Field(
+        default=None,
+        description="Folder of an aligner model retrained on this store's reviewed mappings "
+        "(`mosaic train --from-store --output DIR`) to use instead of the shipped one.",
     )
     ontology_dir: Path = Field(default_factory=resources.ontology_dir)
     shapes_dir: Path = Field(default_factory=resources.shapes_dir)

@@ -168,6 +168,24 @@ def synthetic_pair(count: int, seed: int) -> tuple[bytes, bytes, dict[str, str]]
     return _turtle("bench-a", a_concepts), _turtle("bench-b", b_concepts), truth
 
 
+def copies_hit(index: Any, truth: dict[str, str], pairs: list[tuple[str, str]]) -> int:
+    """Top-1 answers that are A's counterpart or a perturbed copy of the same bundled concept.
+
+    Past the bundle's size (about 1,400 concepts with a definition) A repeats concepts, so a
+    10,000-concept A holds about seven identical copies of each, and B seven perturbed copies:
+    only one of them is "the" counterpart, but nothing in the texts tells the copies apart.
+    Counting any copy as a hit separates that property of the synthetic data from a real
+    drop in quality at scale.
+    """
+    back = {b: a for a, b in truth.items()}
+
+    def text(iri: str) -> tuple[str, str | None] | None:
+        concept = index.concept(iri)
+        return None if concept is None else (concept.label, concept.definition)
+
+    return sum(1 for a, b in pairs if b in back and text(back[b]) == text(a))
+
+
 def end_to_end(
     count: int, seed: int, *, trace: bool = True, baseline: bool = False
 ) -> dict[str, Any]:
@@ -237,11 +255,8 @@ def end_to_end(
             default_rows = len(align(index, "bench-a", "bench-b").items)
             align_peak = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
-    hits = sum(
-        1
-        for item in alignment.items
-        if truth.get(index.expand(item.subject_id)) == index.expand(item.object_id)
-    )
+    pairs = [(index.expand(i.subject_id), index.expand(i.object_id)) for i in alignment.items]
+    hits = sum(1 for a, b in pairs if truth.get(a) == b)
     figures.update(
         stages=stages,
         align_peak_mib=align_peak,
@@ -249,6 +264,7 @@ def end_to_end(
         rows_default=default_rows,
         sssom_bytes=len(sssom.encode()),
         synthetic_hit1=hits / count,
+        synthetic_hit1_copies=copies_hit(index, truth, pairs) / count,
         rss_peak=_rss_mib(),
     )
     return figures
@@ -468,7 +484,9 @@ def report(e2e: dict[str, Any], scores: dict[str, Any] | None, args: argparse.Na
         f"{e2e['rows_default']:,} rows at the default min_score, SSSOM of the "
         f"{e2e['rows_top1']:,} top-1 rows {e2e['sssom_bytes'] / 1024:.0f} KiB; process peak "
         f"RSS {e2e['rss_peak']:.0f} MiB. Sanity check on this synthetic pair (B is a "
-        f"perturbed copy of A): hit@1 {e2e['synthetic_hit1']:.3f}.",
+        f"perturbed copy of A): hit@1 {e2e['synthetic_hit1']:.3f}; counting any copy of the "
+        f"same bundled concept (the bundle repeats past its size, see `copies_hit`) "
+        f"{e2e['synthetic_hit1_copies']:.3f}.",
     ]
     if scores is None:
         lines += ["", "Quality: skipped (no ../shared/upstream)."]

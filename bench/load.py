@@ -68,6 +68,10 @@ BENCH_GRAPH = ox.NamedNode(f"{BASE_IRI}graph/{INITIATIVE_ID}")
 #: one broader and (on its parent) one narrower.
 TRIPLES_PER_CONCEPT = 9
 KINDS = ("Threat", "Control", "Vulnerability", "Requirement", "Asset", "Term")
+#: The gate's warnings a generated vocabulary is expected to get: its controls state no threat
+#: they address (that goes in the initiative's declared mapping set, which is not generated), as
+#: a real vocabulary loaded without its threat -> control statements would be warned.
+EXPECTED_WARNINGS = frozenset({"P-control-addresses-threat"})
 #: Words of the generated labels and definitions (an AI-security flavour, nothing more).
 _WORD_TEXT = (
     "model adversarial prompt injection data poisoning supply chain evasion extraction "
@@ -302,8 +306,9 @@ def _load(
     source = SourceFile(data.read_bytes(), name, fmt)
     summary, warnings = load_into_initiative(store, settings, INITIATIVE_ID, [source], clock)
     end = time.perf_counter()
-    if warnings:
-        raise RuntimeError(f"unexpected warnings: {warnings}")
+    unexpected = [w for w in warnings if w.rule not in EXPECTED_WARNINGS]
+    if unexpected:
+        raise RuntimeError(f"unexpected warnings: {unexpected[:5]}")
     write_started = clock.write_started if clock.write_started is not None else end
     return (
         end - start,

@@ -283,9 +283,14 @@ def measure(
     repeat: int,
     seed: int,
     local_repeat: int | None,
+    cache: bool = True,
 ) -> Figures:
     """Start the server, measure cold, warm and under load, stop it; then (optionally) time
-    ``resolve_term`` in-process over the same store for ``local_repeat`` rounds."""
+    ``resolve_term`` in-process over the same store for ``local_repeat`` rounds.
+
+    ``cache=False`` serves with ``MOSAIC_RESOLVE_CACHE=0``: the mix repeats its terms, so with
+    the cache of recent answers on, every measured request after the warm-up is a hit; off,
+    every request is resolved and encoded."""
     mix = term_mix(per_kind, seed)
     paths = [resolve_path(term) for kind in KINDS for term in mix[kind]]
     with tempfile.TemporaryDirectory(prefix="bench-resolve-") as folder:
@@ -302,7 +307,8 @@ def measure(
             str(port),
         ]
         print("starting the server (seeding the store)...", file=sys.stderr, flush=True)
-        server = start_server("MOSAIC", command, port, "/health", work, wait=180)
+        env = None if cache else {"MOSAIC_RESOLVE_CACHE": "0"}
+        server = start_server("MOSAIC", command, port, "/health", work, wait=180, env=env)
         try:
             cold_ms = sequential(server, paths[:1], 1)[0]  # builds the label index
             sequential(server, paths, 1)  # warms every path

@@ -45,7 +45,7 @@ import pyoxigraph as ox
 from mosaic.dataset.seed import bundled_quads
 from mosaic.rdf.vocab import DCTERMS, MOSAIC, RDF_TYPE, SKOS
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.embedded import EmbeddedGraphStore
 from mosaic.store.graphs import GraphNames
 from mosaic.validation.engine import rdflib_graph, run_pyshacl, validate, validate_replacement
 from mosaic.validation.rules import load_shapes
@@ -114,7 +114,7 @@ def run_case(case: str, dataset: str, concepts: int) -> dict[str, object]:
     if case in ("ours", "gate"):
         store = ox.Store()
         store.extend(quads)
-        graph_store = GraphStore(store, names)
+        graph_store = EmbeddedGraphStore(store, names)
         if case == "ours":
             start = time.perf_counter()
             report = validate(graph_store, shapes)
@@ -124,7 +124,7 @@ def run_case(case: str, dataset: str, concepts: int) -> dict[str, object]:
                 ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name == graph
             ]
             if dataset == "generated":
-                graph_store = GraphStore(ox.Store(), names)
+                graph_store = EmbeddedGraphStore(ox.Store(), names)
             start = time.perf_counter()
             report = validate_replacement(graph_store, shapes, {graph: new})
         seconds = time.perf_counter() - start

@@ -5,18 +5,24 @@ one upstream format (``NAME`` is a format of :data:`mosaic.loaders.upstream.UPST
 from a checkout of its upstream and our own definitions. Each converter only says how it is
 called for the bundle (its definitions, fixed options, output file and prefixes); parsing the
 arguments, printing the problems and writing the file are done here, once for all.
+
+Beside the vocabulary, the build writes the initiative's declared set
+(``{id}-declared.ttl``: the threat -> control links it states itself,
+:mod:`mosaic.loaders.threat_controls`), or removes it when the conversion has none.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mosaic.loaders.bundle_build import write_bundle
+from mosaic.loaders.threat_controls import write_declared_bundle
 from mosaic.loaders.upstream import UPSTREAM_FORMATS, UpstreamFormat
 from mosaic.rdf.source import LoadResult
 
@@ -28,6 +34,7 @@ class Bundle:
     result: LoadResult
     output: Path
     prefixes: dict[str, str]
+    initiative_id: str
 
 
 def _module(fmt: UpstreamFormat) -> Any:
@@ -39,14 +46,25 @@ def _standard(fmt: UpstreamFormat, upstream: str) -> Bundle:
     """Convert with the bundled definitions; the module names its output and prefixes."""
     module = _module(fmt)
     result = module.convert(upstream, definitions=module.load_definitions(), **dict(fmt.options))
-    return Bundle(result, module.OUTPUT_FILE, module.turtle_prefixes())
+    return Bundle(result, module.OUTPUT_FILE, module.turtle_prefixes(), fmt.initiative_id)
+
+
+def _agentic(fmt: UpstreamFormat, upstream: str) -> Bundle:
+    """OWASP agentic threats: our names of the untitled mitigations beside the definitions."""
+    module = _module(fmt)
+    result = module.convert(
+        upstream, definitions=module.load_definitions(), names=module.load_names()
+    )
+    return Bundle(result, module.OUTPUT_FILE, module.turtle_prefixes(), fmt.initiative_id)
 
 
 def _atlas(fmt: UpstreamFormat, upstream: str) -> Bundle:
     """MITRE ATLAS: the ``atlas`` prefix, output in ``mitre-atlas/``."""
     module = _module(fmt)
     result = module.convert(upstream, definitions=module.load_definitions())
-    return Bundle(result, module.BUNDLE_PATH, {module.CURIE_PREFIX: module.ATLAS.iri})
+    return Bundle(
+        result, module.BUNDLE_PATH, {module.CURIE_PREFIX: module.ATLAS.iri}, fmt.initiative_id
+    )
 
 
 def _aiexchange(fmt: UpstreamFormat, upstream: str) -> Bundle:
@@ -55,7 +73,9 @@ def _aiexchange(fmt: UpstreamFormat, upstream: str) -> Bundle:
     result = module.convert(
         upstream, definitions=module.load_definitions(), version=module.BUNDLED_VERSION
     )
-    return Bundle(result, module.BUNDLE_PATH, {module.CURIE_PREFIX: module.AIX.iri})
+    return Bundle(
+        result, module.BUNDLE_PATH, {module.CURIE_PREFIX: module.AIX.iri}, fmt.initiative_id
+    )
 
 
 def _llm_top10(fmt: UpstreamFormat, upstream: str) -> Bundle:
@@ -63,7 +83,7 @@ def _llm_top10(fmt: UpstreamFormat, upstream: str) -> Bundle:
     module = _module(fmt)
     edition = module.EDITIONS[dict(fmt.options)["edition"]]
     result, output = module.build(upstream, edition)
-    return Bundle(result, output, module.turtle_prefixes(edition))
+    return Bundle(result, output, module.turtle_prefixes(edition), fmt.initiative_id)
 
 
 #: How each format builds its bundle, by the module that converts it.
@@ -71,6 +91,7 @@ BUILDERS: dict[str, Callable[[UpstreamFormat, str], Bundle]] = {
     "mosaic.loaders.mitre_atlas": _atlas,
     "mosaic.loaders.owasp_aiexchange": _aiexchange,
     "mosaic.loaders.owasp_llm_top10": _llm_top10,
+    "mosaic.loaders.owasp_agentic": _agentic,
 }
 
 
@@ -100,7 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, help="write here instead of the bundle")
     args = parser.parse_args(argv)
     bundle = build_bundle(args.name, args.upstream)
-    return write_bundle(bundle.result, args.output or bundle.output, bundle.prefixes)
+    output = args.output or bundle.output
+    status = write_bundle(bundle.result, output, bundle.prefixes)
+    if status == 0:
+        sys.stdout.write(write_declared_bundle(bundle.result, bundle.initiative_id, output.parent))
+    return status
 
 
 if __name__ == "__main__":

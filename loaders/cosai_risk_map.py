@@ -15,7 +15,9 @@ What becomes what:
   also have subcategories); ``risks.yaml`` has no category list, so risk categories are made
   from the ``category`` values the risks use, labelled from the id
   (``risksRuntimeInputSecurity`` -> "Runtime Input Security Risks");
-- a control ``mosaic:mitigates`` the risks it names and the risks that name it; risks and
+- a control addresses (``mosaic:mitigates``) the risks it names and the risks that name it: CoSAI's
+  own threat -> control statements, returned as declared mappings authored by CoSAI
+  (:mod:`mosaic.loaders.threat_controls`) in the bundle and a user's conversion alike; risks and
   controls have ``mosaic:lifecycleStage`` links; links to personas and components, and the
   data-flow edges between components, are ``skos:related`` (stated both ways).
 
@@ -55,6 +57,7 @@ from mosaic.loaders.cosai_risk_map_files import (
 from mosaic.loaders.cosai_risk_map_files import (
     parse_mapping as parse_mapping,
 )
+from mosaic.loaders.threat_controls import mitigation
 from mosaic.rdf.source import DeclaredMapping, LoadResult
 from mosaic.rdf.vocab import (
     DCTERMS,
@@ -168,17 +171,25 @@ def _link_triples(
     components = by_kind["components"]
     controls = by_kind["controls"]
     risks = by_kind["risks"]
-    mitigates: set[tuple[str, str]] = set()
+    mitigates: dict[tuple[str, str], list[str]] = {}
     triples: list[ox.Triple] = []
+    declared: list[DeclaredMapping] = []
 
     for control in groups["controls"]:
         for risk in check_refs(ctx, control, "risks", risks, "risk"):
-            mitigates.add((control.id, risk.id))
+            mitigates.setdefault((control.id, risk.id), []).append(f"the risks of {control.id}")
     for risk in groups["risks"]:
         for control in check_refs(ctx, risk, "controls", controls, "control"):
-            mitigates.add((control.id, risk.id))
-    for control_id, risk_id in sorted(mitigates):
-        triples.append(ox.Triple(NS[control_id], MOSAIC["mitigates"], NS[risk_id]))
+            mitigates.setdefault((control.id, risk.id), []).append(f"the controls of {risk.id}")
+    for (control_id, risk_id), where in sorted(mitigates.items()):
+        declared.append(
+            mitigation(
+                NS[control_id],
+                NS[risk_id],
+                source=_source(controls[control_id]).value,
+                comment="listed under " + " and ".join(where),
+            )
+        )
 
     for item in [*groups["risks"], *groups["controls"]]:
         for stage in check_refs(ctx, item, "lifecycleStage", stages, "lifecycle stage"):
@@ -197,7 +208,6 @@ def _link_triples(
             for other in check_refs(ctx, component, direction, components, "component", edges):
                 _related(triples, NS[component.id], NS[other.id])
 
-    declared: list[DeclaredMapping] = []
     for items in groups.values():
         for item in items:
             for initiative, local in item_mappings(ctx, item):
@@ -250,9 +260,10 @@ def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadR
         issues=ctx.issues,
         warnings=ctx.warnings,
     )
-    if definitions is None:
-        for mapping in declared:
+    for mapping in declared:
+        if definitions is None or mapping.predicate == MOSAIC["mitigates"]:
             result.declare(mapping)
+    if definitions is None:
         for items in groups.values():
             for item in items:
                 for framework in _unlinked(item):

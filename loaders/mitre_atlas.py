@@ -4,7 +4,10 @@ ATLAS publishes one fully resolved YAML file: tactics, techniques (sub-technique
 parent in ``subtechnique-of``) and mitigations (each lists the techniques it addresses). This
 module maps them onto the MOSAIC data model (``docs/data-model.md``): tactics become
 ``mosaic:Tactic``, techniques ``mosaic:AttackTechnique`` and mitigations ``mosaic:Control``, all in
-one concept scheme. Case studies are not converted: they are narratives, not vocabulary.
+one concept scheme. A mitigation's techniques are ATLAS's own threat -> control statements:
+they become declared ``mosaic:mitigates`` mappings authored by ATLAS
+(:mod:`mosaic.loaders.threat_controls`), not vocabulary triples. Case studies become incidents
+(:mod:`mosaic.loaders.atlas_case_studies`).
 
 Why the records' line numbers are read separately: ``yaml.safe_load`` returns plain Python
 values without positions, and a maintainer fixing the upstream file needs to know where a bad
@@ -28,8 +31,14 @@ import yaml
 
 from mosaic import resources
 from mosaic.loaders.altlabels_data import alt_labels
+from mosaic.loaders.atlas_case_studies import (
+    case_study_lines,
+    case_study_triples,
+    collection_triples,
+)
 from mosaic.loaders.base import date_literal, literal_en
 from mosaic.loaders.issues import IssueCollector
+from mosaic.loaders.threat_controls import mitigation
 from mosaic.rdf.source import LoadResult
 from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS, concept_namespace, initiative_iri
 
@@ -344,7 +353,14 @@ def _emit(ctx: _Context, rec: _Record, definitions: Mapping[str, str] | None) ->
         techniques = _ids(ctx, rec, "techniques", rec.data.get("techniques"))
         for technique in dict.fromkeys(techniques):
             if _target(ctx, rec, technique, "techniques", "technique"):
-                ctx.add(concept, MOSAIC["mitigates"], ATLAS[technique])
+                ctx.result.declare(
+                    mitigation(
+                        concept,
+                        ATLAS[technique],
+                        source=f"{SITE}mitigations/{rec.ident}",
+                        comment=f"listed under the techniques of mitigation {rec.ident}",
+                    )
+                )
 
 
 def release_date(source: Path, version: str) -> str | None:
@@ -427,7 +443,42 @@ def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadR
     _collect(ctx, data, lines)
     for rec in ctx.records.values():
         _emit(ctx, rec, definitions)
+    studies = _case_studies(ctx, data, text, definitions)
     if definitions is not None:
-        for extra in sorted(set(definitions) - set(ctx.records)):
+        for extra in sorted(set(definitions) - set(ctx.records) - studies):
             ctx.warn(None, f"definitions file has an entry for unknown id {extra}")
     return result
+
+
+def _case_studies(
+    ctx: _Context, data: Mapping[str, Any], text: str, definitions: Mapping[str, str] | None
+) -> set[str]:
+    """Convert the case studies into incidents; return the ids converted."""
+    studies = data.get("case-studies")
+    if studies is None:
+        return set()
+    if not isinstance(studies, list):
+        ctx.issue(None, "'case-studies' is not a list")
+        return set()
+    lines = case_study_lines(text)
+    known = {ident: rec.section for ident, rec in ctx.records.items()}
+    ctx.result.triples += collection_triples(ATLAS, PUBLISHER, LICENSE)
+    converted: set[str] = set()
+    for index, study in enumerate(studies):
+        line = lines.get(index)
+        if not isinstance(study, dict):
+            ctx.issue(line, f"case study {index + 1} is not a mapping")
+            continue
+        triples = case_study_triples(
+            study,
+            ns=ATLAS,
+            known=known,
+            summaries=definitions,
+            line=line,
+            issue=ctx.issue,
+            warn=ctx.warn,
+        )
+        if triples:
+            converted.add(str(study["id"]).strip())
+            ctx.result.triples += triples
+    return converted

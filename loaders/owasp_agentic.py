@@ -22,7 +22,14 @@ Why the local ids are ``T1`` and ``ASI01``: the candidate files reuse ``ASI01`` 
 other meanings than the 2026 list (candidate ASI01 is Memory Poisoning, 2026 ASI01 is Agent Goal
 Hijack), so the threats keep the T&M numbering and only the 2026 entries carry ASI ids. Each
 concept names its edition in ``skos:scopeNote``; a threat's ``skos:historyNote`` records its
-candidate number. The incidents themselves are not converted.
+candidate number.
+
+Each candidate's numbered "Prevention and Mitigation Strategies" become controls of the
+initiative (``asi:T1-M1``, scheme ``asi:scheme-mitigations``), each declared to address its
+threat (``mosaic:mitigates``, :mod:`mosaic.loaders.llm_strategies`); the rows of the exploits
+and incidents tracker become incidents linked to the 2026 entries their mapping names
+(:mod:`mosaic.loaders.agentic_incidents`). Names and definitions of the mitigations and the
+incidents' summaries are ours in the bundle (``names.yaml``, ``definitions.yaml``).
 
 Run ``python -m mosaic.loaders.build owasp-agentic <upstream folder>`` to regenerate the bundle.
 """
@@ -35,15 +42,25 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mosaic import resources
+from mosaic.loaders.agentic_incidents import incident_triples, read_tracker
 from mosaic.loaders.base import literal_en, triples_to_turtle
 from mosaic.loaders.bundle_build import read_definitions
+from mosaic.loaders.llm_strategies import (
+    StrategyScheme,
+    read_names,
+    scheme_triples,
+    strategy_triples,
+)
 from mosaic.loaders.owasp_agentic_files import (
+    ASI_FOLDER,
     INITIATIVE_ID,
     THREATS,
     TOP10,
+    TRACKER_FILES,
     Context,
     Edition,
     Item,
+    first_file,
     read_candidates,
     resolve_folder,
     top10_items,
@@ -87,6 +104,7 @@ LICENSE = "https://creativecommons.org/licenses/by-sa/4.0/"
 
 DATA_DIR = resources.bundle_dir() / INITIATIVE_ID
 DEFINITIONS_FILE = DATA_DIR / "definitions.yaml"
+NAMES_FILE = DATA_DIR / "names.yaml"
 OUTPUT_FILE = DATA_DIR / f"{INITIATIVE_ID}.ttl"
 
 
@@ -131,7 +149,96 @@ def _concept_triples(item: Item, definition: str) -> list[ox.Triple]:
     return triples
 
 
-def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadResult:
+#: Where the mitigations of the T&M threats go.
+MITIGATIONS = StrategyScheme(
+    NS,
+    NS["scheme-mitigations"],
+    INITIATIVE_ID,
+    "OWASP Agentic AI \u2013 Threats and Mitigations: mitigations",
+)
+
+
+def _file_url(folder: Path, path: Path) -> str:
+    """The page of an upstream file in the repository, at the bundled commit."""
+    try:
+        relative = path.relative_to(folder).as_posix()
+    except ValueError:
+        relative = path.name
+    return f"{REPOSITORY}/blob/{UPSTREAM_COMMIT}/{ASI_FOLDER.as_posix()}/{relative}"
+
+
+def _mitigations(
+    ctx: Context,
+    result: LoadResult,
+    folder: Path,
+    items: list[Item],
+    definitions: Mapping[str, str] | None,
+    names: Mapping[str, str] | None,
+) -> set[str]:
+    """Write the threats' mitigations as controls and declare what each addresses."""
+    converted: set[str] = set()
+    if any(item.strategies for item in items):
+        result.triples += scheme_triples(
+            MITIGATIONS, ox.NamedNode(LICENSE), THREATS_PAGE, THREATS.version
+        )
+    for item in items:
+        if not item.strategies:
+            continue
+        missing: list[str] = []
+        triples, mappings = strategy_triples(
+            MITIGATIONS,
+            item.id,
+            _file_url(folder, item.path),
+            item.strategies,
+            definitions=definitions,
+            names=names,
+            missing=missing,
+            cited_as=f"{item.id} (candidate file {item.path.name})",
+        )
+        result.triples += triples
+        for mapping in mappings:
+            result.declare(mapping)
+        converted |= {f"{item.id}-M{s.number}" for s in item.strategies}
+        for ident in missing:
+            ctx.issue(item.path, item.line, f"no definition or name for mitigation {ident}")
+    return converted
+
+
+def _incidents(
+    ctx: Context,
+    result: LoadResult,
+    folder: Path,
+    items: list[Item],
+    definitions: Mapping[str, str] | None,
+) -> set[str]:
+    """Write the tracker's incidents; return their ids."""
+    tracker = first_file(folder, TRACKER_FILES)
+    if not tracker.is_file():
+        return set()  # reported by the tracker's reader
+
+    def issue(line: int | None, message: str) -> None:
+        ctx.issue(tracker, line, message)
+
+    rows = read_tracker(tracker, issue)
+    result.triples += incident_triples(
+        rows,
+        ns=NS,
+        initiative_id=INITIATIVE_ID,
+        tracker_url=_file_url(folder, tracker),
+        license=LICENSE,
+        summaries=definitions,
+        known={item.id for item in items if item.edition is TOP10},
+        issue=issue,
+    )
+    return {row.local_id for row in rows}
+
+
+def convert(
+    path: str,
+    *,
+    definitions: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> LoadResult:
     """Convert the candidate files, the draft table and the tracker into SKOS triples.
 
     Bad records are issues and are left out: a candidate file without a title, a candidate
@@ -141,8 +248,11 @@ def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadR
     Missing candidates, later candidates, a missing draft and an id with two names are warnings.
 
     :param path: the upstream repository folder or its ``initiatives/agent_security_initiative``.
-    :param definitions: our definitions by local id (``T1``, ``ASI01``), used to build the
-        bundle; ``None`` keeps the upstream text (candidate descriptions, draft descriptions).
+    :param definitions: our definitions by local id (``T1``, ``ASI01``, ``T1-M1``, incident
+        ids), used to build the bundle; ``None`` keeps the upstream text (candidate and draft
+        descriptions, mitigation text, the tracker's impact summaries).
+    :param names: our names of the mitigations (bundle), or None to use the start of their
+        text.
     :returns: the triples and every issue and warning found.
     """
     ctx = Context()
@@ -159,15 +269,19 @@ def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadR
             if not definition.strip():
                 ctx.issue(DEFINITIONS_FILE, None, f"no definition for {item.id}")
         triples += _concept_triples(item, definition)
-    for unused in sorted(set(definitions or {}) - {item.id for item in items}):
+    result = LoadResult(source=str(folder), format=FORMAT, triples=triples)
+    known = {item.id for item in items}
+    known |= _mitigations(ctx, result, folder, items, definitions, names)
+    known |= _incidents(ctx, result, folder, items, definitions)
+    for unused in sorted(set(definitions or {}) - known):
         ctx.warn(DEFINITIONS_FILE, None, f"definition for unknown id {unused}")
-    return LoadResult(
-        source=str(folder),
-        format=FORMAT,
-        triples=triples,
-        issues=ctx.issues,
-        warnings=ctx.warnings,
-    )
+    result.issues, result.warnings = ctx.issues, ctx.warnings
+    return result
+
+
+def load_names(path: Path = NAMES_FILE) -> dict[str, str]:
+    """Read our names of the mitigations without a title (a YAML mapping of id to name)."""
+    return read_names(path)
 
 
 def load_definitions(path: Path = DEFINITIONS_FILE) -> dict[str, str]:

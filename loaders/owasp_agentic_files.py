@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mosaic.loaders.issues import IssueCollector
+from mosaic.loaders.llm_strategies import Strategy, read_strategies
 from mosaic.rdf.vocab import (
     concept_namespace,
 )
@@ -150,6 +151,7 @@ class Item:
     text: str = ""
     alt_labels: list[str] = field(default_factory=list)
     history_note: str | None = None
+    strategies: list[Strategy] = field(default_factory=list)
 
 
 class Context(IssueCollector):
@@ -273,6 +275,7 @@ def _read_candidate(ctx: Context, path: Path, number: int) -> Item | None:
         text,
         alt_labels=[title] if title != name else [],
         history_note=history,
+        strategies=read_strategies(lines),
     )
 
 
@@ -310,7 +313,7 @@ def _cells(line: str) -> list[str]:
     return [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", inner)]
 
 
-def _first(folder: Path, candidates: tuple[Path, ...]) -> Path:
+def first_file(folder: Path, candidates: tuple[Path, ...]) -> Path:
     """Return the first existing path of ``candidates`` under ``folder`` (else the last one)."""
     for relative in candidates:
         if (folder / relative).is_file():
@@ -413,8 +416,8 @@ def _read_tracker(ctx: Context, path: Path) -> dict[str, tuple[str, int]]:
 
 def top10_items(ctx: Context, folder: Path) -> list[Item]:
     """Build the Top 10 entries from the tracker names and the draft table."""
-    tracker = _first(folder, TRACKER_FILES)
-    draft_path = _first(folder, DRAFT_FILES)
+    tracker = first_file(folder, TRACKER_FILES)
+    draft_path = first_file(folder, DRAFT_FILES)
     final = _read_tracker(ctx, tracker)
     draft = _read_draft(ctx, draft_path)
     items: list[Item] = []

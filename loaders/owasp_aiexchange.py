@@ -21,13 +21,18 @@ threat group and a control under the nearest enclosing control group; controls d
 threat's section are not narrower than that threat, so they stay top concepts of the scheme.
 
 The "Periodic table of AI security" (an HTML table in the overview page) lists, per threat, the
-controls against it; each pair becomes ``control mosaic:mitigates threat``.
+controls against it; each pair is a declared ``control mosaic:mitigates threat`` authored by the
+AI Exchange (:mod:`mosaic.loaders.threat_controls`), in the bundle and in a user's conversion
+alike. So are two statements read from the cross-references: an ATLAS mitigation a control's
+OpenCRE block cites addresses the threats the periodic table lists for that control, and an
+ATLAS technique page linked from a control's own text is a technique the control addresses.
 
-Converting a user's copy also reads the cross-references: the OpenCRE blocks (HTML comments
-``OPENCRE_SECTION_CRE_START slug=...`` around links to ATLAS, the LLM Top 10, ENISA, ETSI...) and
-links to ATLAS pages in an item's text. Those whose target MOSAIC can identify (ATLAS ids, LLM
-Top 10 ids of the 2025 and 2023 editions) become declared ``skos:relatedMatch`` mappings authored
-by the AI Exchange (:mod:`mosaic.dataset.declared`); the others are counted, by reason.
+Converting a user's copy also reads the other cross-references: the OpenCRE blocks (HTML
+comments ``OPENCRE_SECTION_CRE_START slug=...`` around links to ATLAS, the LLM Top 10, ENISA,
+ETSI...) and links to ATLAS pages in a threat's text. Those whose target MOSAIC can identify
+(ATLAS ids, LLM Top 10 ids of the 2025 and 2023 editions) become declared ``skos:relatedMatch``
+mappings authored by the AI Exchange (:mod:`mosaic.dataset.declared`); the others are counted,
+by reason. The bundle holds those crosswalks reviewed, in the curated mapping sets.
 
 Run ``python -m mosaic.loaders.build owasp-aiexchange <repository or docs folder>`` to regenerate
 the bundle.
@@ -63,9 +68,11 @@ from mosaic.loaders.owasp_aiexchange_pages import (
     classify as classify,
 )
 from mosaic.loaders.owasp_aiexchange_references import (
+    cited_mitigations,
     cross_references,
     is_known,
 )
+from mosaic.loaders.threat_controls import mitigation
 from mosaic.rdf.source import LoadResult
 from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS, initiative_iri
 
@@ -195,7 +202,15 @@ def _periodic_table(ctx: Context) -> None:
                     continue
                 if (control, threat) not in seen:
                     seen.add((control, threat))
-                    ctx.add(AIX[control], MOSAIC["mitigates"], AIX[threat])
+                    ctx.threats_of.setdefault(control, []).append(threat)
+                    ctx.result.declare(
+                        mitigation(
+                            AIX[control],
+                            AIX[threat],
+                            source=f"{SITE}go/{PERIODIC_TABLE}/",
+                            comment=f"periodic table, row of {threat}",
+                        )
+                    )
 
 
 def _emit_scheme(ctx: Context, version: str | None) -> None:
@@ -296,14 +311,15 @@ def convert(
     :returns: the triples and every issue and warning found.
     """
     items, ctx = read_items(path)
+    ctx.crosswalks = definitions is None
     _emit_scheme(ctx, version)
     for item in items.values():
         _emit_item(ctx, item, definitions)
     if items:
         _periodic_table(ctx)
-    if definitions is None:
-        for page in _pages(resolve_docs(path)):
-            cross_references(ctx, page)
+    for page in _pages(resolve_docs(path)):
+        cross_references(ctx, page)
+    cited_mitigations(ctx)
     if definitions is not None:
         for extra in sorted(set(definitions) - set(items)):
             ctx.warn(

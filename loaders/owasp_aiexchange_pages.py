@@ -91,6 +91,13 @@ class Context(IssueCollector):
     result: LoadResult
     sections: dict[str, Section] = field(default_factory=dict)
     items: dict[str, Item] = field(default_factory=dict)
+    #: Read the cross-references that are SKOS crosswalks too (a user's copy), not only the
+    #: threat -> control statements.
+    crosswalks: bool = True
+    #: The threats the periodic table lists for each control, by slug.
+    threats_of: dict[str, list[str]] = field(default_factory=dict)
+    #: The ATLAS mitigations (id, name, where) each control's OpenCRE blocks cite, by slug.
+    cited: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Collect the issues and warnings straight into the result."""

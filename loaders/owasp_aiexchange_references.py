@@ -1,8 +1,14 @@
 """The AI Exchange's cross-references: OpenCRE blocks and ATLAS links, as declared mappings.
 
-Only converting a user's copy reads them: a reference whose target MOSAIC can identify (ATLAS
-ids, LLM Top 10 ids of the 2025 and 2023 editions) becomes a declared ``skos:relatedMatch``;
-the others are counted by reason.
+Two threat -> control statements are read from them in the bundle and a user's copy alike: an
+ATLAS mitigation a control's OpenCRE block cites addresses the threats the periodic table lists
+for that control, and an ATLAS technique page linked from a control's own text is a technique
+the control addresses (declared ``mosaic:mitigates``, :mod:`mosaic.loaders.threat_controls`).
+
+Only converting a user's copy reads the rest as crosswalks: a reference whose target MOSAIC can
+identify (ATLAS ids, LLM Top 10 ids of the 2025 and 2023 editions) becomes a declared
+``skos:relatedMatch``; the others are counted by reason. The bundle holds those crosswalks
+reviewed, in the curated mapping sets.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from mosaic.loaders.owasp_aiexchange_pages import (
     Item,
     Section,
 )
+from mosaic.loaders.threat_controls import mitigation
 from mosaic.rdf.source import DeclaredMapping
 from mosaic.rdf.vocab import SKOS, concept_namespace
 
@@ -102,6 +109,8 @@ def _declare(
     ctx: Context, item: Item, initiative_id: str, local: str, label: str, comment: str
 ) -> None:
     """Record that the AI Exchange relates one of its items to another initiative's concept."""
+    if not ctx.crosswalks:
+        return
     ctx.result.declare(
         DeclaredMapping(
             AIX[item.slug],
@@ -126,7 +135,7 @@ def _block_reference(ctx: Context, block: _CreBlock, text: str, url: str) -> Non
     framework = reference["framework"].strip() if reference else text.strip()
     section = reference["section"].strip() if reference else ""
     if block.item is None:
-        ctx.result.skip_mapping("OpenCRE block of an unknown item")
+        _skip(ctx, "OpenCRE block of an unknown item")
         return
     comment = f"cross-reference to {framework} {section}" + (
         f" via {block.cre}" if block.cre else " in its OpenCRE block"
@@ -134,21 +143,49 @@ def _block_reference(ctx: Context, block: _CreBlock, text: str, url: str) -> Non
     if framework.lower() == "mitre atlas":
         atlas = ATLAS_SECTION.match(section)
         if atlas is None:
-            ctx.result.skip_mapping("MITRE ATLAS: no ATLAS id in the reference")
-        else:
-            _declare(ctx, block.item, "mitre-atlas", atlas["id"], atlas["name"], comment)
+            _skip(ctx, "MITRE ATLAS: no ATLAS id in the reference")
+            return
+        _declare(ctx, block.item, "mitre-atlas", atlas["id"], atlas["name"], comment)
+        if block.item.kind == "control" and atlas["id"].startswith("AML.M"):
+            where = block.cre or "its OpenCRE block"
+            entry = (atlas["id"], atlas["name"].strip(), where)
+            cited = ctx.cited.setdefault(block.item.slug, [])
+            if entry not in cited:
+                cited.append(entry)
         return
     if re.fullmatch(r"owasp\s+top\s*10\s+for\s+llms?", framework, re.IGNORECASE):
         llm = LLM_SECTION.match(section)
         if llm is None:
-            ctx.result.skip_mapping("OWASP Top 10 for LLM: no entry id in the reference")
+            _skip(ctx, "OWASP Top 10 for LLM: no entry id in the reference")
         elif llm["year"] not in LLM_EDITIONS:
-            ctx.result.skip_mapping(f"OWASP Top 10 for LLM {llm['year']}: edition not in MOSAIC")
+            _skip(ctx, f"OWASP Top 10 for LLM {llm['year']}: edition not in MOSAIC")
         else:
             edition = LLM_EDITIONS[llm["year"]]
             _declare(ctx, block.item, edition, llm["id"], llm["name"], comment)
         return
-    ctx.result.skip_mapping(f"{framework}: no MOSAIC concept to link")
+    _skip(ctx, f"{framework}: no MOSAIC concept to link")
+
+
+def _skip(ctx: Context, reason: str) -> None:
+    """Count a cross-reference that cannot become a crosswalk (a user's copy only)."""
+    if ctx.crosswalks:
+        ctx.result.skip_mapping(reason)
+
+
+def cited_mitigations(ctx: Context) -> None:
+    """An ATLAS mitigation a control cites addresses the threats the table lists for it."""
+    for control, cited in ctx.cited.items():
+        for threat in ctx.threats_of.get(control, []):
+            for atlas_id, name, where in cited:
+                ctx.result.declare(
+                    mitigation(
+                        ATLAS[atlas_id],
+                        AIX[threat],
+                        source=f"{SITE}go/{control}/",
+                        comment=f"{name or atlas_id} is cited for control {control} ({where}), "
+                        f"which the periodic table lists against {threat}",
+                    )
+                )
 
 
 def cross_references(ctx: Context, page: Path) -> None:
@@ -193,15 +230,27 @@ def cross_references(ctx: Context, page: Path) -> None:
             standards = True
         elif standards and (BULLET.match(line) or line[:1].isspace()):
             for _number in dict.fromkeys(m["number"] for m in ISO_REFERENCE.finditer(line)):
-                ctx.result.skip_mapping("ISO/IEC standards: no MOSAIC concept to link")
+                _skip(ctx, "ISO/IEC standards: no MOSAIC concept to link")
         elif line.strip():
             standards = False
         owner = owners.get(index)
         if owner is not None:
             for link in MD_LINK.finditer(line):
                 atlas = ATLAS_URL.match(link["url"])
-                if atlas is not None:
-                    comment = "linked from the item's text"
-                    _declare(ctx, owner, "mitre-atlas", atlas["id"], "", comment)
+                if atlas is None:
+                    continue
+                if owner.kind == "control" and re.match(r"AML\.T\d", atlas["id"]):
+                    ctx.result.declare(
+                        mitigation(
+                            AIX[owner.slug],
+                            ATLAS[atlas["id"]],
+                            source=f"{SITE}go/{owner.slug}/",
+                            comment="ATLAS technique linked from the control's text",
+                        )
+                    )
+                else:
+                    _declare(
+                        ctx, owner, "mitre-atlas", atlas["id"], "", "linked from the item's text"
+                    )
     if block is not None:
         ctx.warn(page, block.line, f"OpenCRE block of {block.slug} has no end marker")

@@ -19,6 +19,10 @@ What becomes what:
   Control)`` -> ``rbac``); the notation and the label are the term as written, and the parts
   outside and inside a trailing parenthesis are ``skos:altLabel`` (``RBAC``, ``Role-Based Access
   Control``).
+
+The LLM Top 10 2025 entries and ATLAS techniques a chapter's References list are the threats
+the chapter addresses: declared ``mosaic:mitigates`` mappings authored by AISVS
+(:mod:`mosaic.loaders.aisvs_references`), in the bundle and a user's conversion alike.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mosaic import resources
+from mosaic.loaders.aisvs_references import chapter_mitigations
 from mosaic.loaders.base import literal_en, triples_to_turtle
 from mosaic.loaders.bundle_build import read_definitions
 from mosaic.loaders.issues import IssueCollector
@@ -386,13 +391,18 @@ def convert(path: str, *, definitions: Mapping[str, str] | None = None) -> LoadR
             triples.append(ox.Triple(NS[concept.parent], SKOS["narrower"], iri))
     for unused in sorted(set(definitions or {}) - set(ctx.concepts)):
         ctx.warn(DEFINITIONS_FILE, None, f"definition for unknown id {unused}")
-    return LoadResult(
+    result = LoadResult(
         source=str(folder),
         format="owasp-aisvs-markdown",
         triples=triples,
         issues=ctx.issues,
         warnings=ctx.warnings,
     )
+    if folder.is_dir():
+        for mapping in chapter_mitigations(folder, CHAPTER_GLOB, NS, FILE_URL):
+            if mapping.subject.value.removeprefix(NS.iri) in ctx.concepts:
+                result.declare(mapping)
+    return result
 
 
 def load_definitions(path: Path = DEFINITIONS_FILE) -> dict[str, str]:

@@ -18,6 +18,10 @@ a user converts their own copy (``definitions=None``; :mod:`mosaic.dataset.decla
 leaves cross-initiative links to the curated mapping sets, and :func:`declared_atlas_links` exposes
 them for building those.
 
+The "Prevention and Mitigation Strategies" of each 2025 entry become controls of the
+initiative, each stated by the entry to address it (:mod:`mosaic.loaders.llm_strategies`):
+declared ``mosaic:mitigates`` mappings in the bundle and a user's conversion alike.
+
 Run ``python -m mosaic.loaders.build owasp-llm-top10-2025 <repository folder>`` (and
 ``owasp-llm-top10-2023``) to regenerate the bundled files.
 """
@@ -31,6 +35,12 @@ import pyoxigraph as ox
 import yaml
 
 from mosaic.loaders.base import literal_en
+from mosaic.loaders.llm_strategies import (
+    StrategyScheme,
+    read_names,
+    scheme_triples,
+    strategy_triples,
+)
 from mosaic.loaders.owasp_llm_top10_files import (
     EDITION_2023 as EDITION_2023,
 )
@@ -94,11 +104,47 @@ def _emit_scheme(result: LoadResult, edition: Edition) -> None:
         _triple(result, scheme, PROV["wasRevisionOf"], EDITION_2023.scheme)
 
 
+#: Where the 2025 entries' strategies go.
+STRATEGIES = StrategyScheme(
+    EDITION_2025.namespace,
+    EDITION_2025.namespace["scheme-strategies"],
+    EDITION_2025.initiative_id,
+    "OWASP Top 10 for LLM Applications 2025: Prevention and Mitigation Strategies",
+)
+
+
+def _emit_strategies(
+    result: LoadResult,
+    reader: Reader,
+    entry: Entry,
+    url: str,
+    definitions: Mapping[str, str] | None,
+    names: Mapping[str, str] | None,
+) -> None:
+    """Write an entry's strategies as controls and declare that they address the entry."""
+    missing: list[str] = []
+    triples, mappings = strategy_triples(
+        STRATEGIES,
+        entry.ident,
+        url,
+        entry.strategies,
+        definitions=definitions,
+        names=names,
+        missing=missing,
+    )
+    result.triples += triples
+    for mapping in mappings:
+        result.declare(mapping)
+    for ident in missing:
+        reader.issue(entry.path, entry.line, f"no definition or name for strategy {ident}")
+
+
 def _emit_entry(
     result: LoadResult,
     reader: Reader,
     entry: Entry,
     definitions: Mapping[str, str] | None,
+    names: Mapping[str, str] | None = None,
 ) -> None:
     """Write one entry as a top concept of its edition's scheme."""
     edition = entry.edition
@@ -114,6 +160,8 @@ def _emit_entry(
     _triple(result, edition.scheme, SKOS["hasTopConcept"], concept)
     url = edition.source_url(entry.ident, entry.name, entry.file_name)
     _triple(result, concept, DCTERMS["source"], ox.NamedNode(url))
+    if entry.strategies:
+        _emit_strategies(result, reader, entry, url, definitions, names)
     if definitions is None:
         if entry.description:
             _triple(result, concept, SKOS["definition"], literal_en(entry.description))
@@ -140,6 +188,7 @@ def convert(
     *,
     definitions: Mapping[str, str] | None = None,
     edition: Edition | str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> LoadResult:
     """Convert one edition's entry files into SKOS triples.
 
@@ -155,6 +204,7 @@ def convert(
         ``skos:relatedMatch`` mappings (``LoadResult.mappings``).
     :param edition: "2025", "2023" or an :class:`Edition`; None recognises the edition from
         the title headings.
+    :param names: our names of the 2025 strategies without a title (bundle), or None.
     :returns: the triples and every issue and warning found.
     """
     entries, reader = read_entries(path, edition=edition)
@@ -163,10 +213,15 @@ def convert(
     found = chosen or (entries[0].edition if entries else None)
     if found is not None:
         _emit_scheme(result, found)
+    if any(entry.strategies for entry in entries):
+        result.triples += scheme_triples(STRATEGIES, LICENSE, SITE)
     for entry in entries:
-        _emit_entry(result, reader, entry, definitions)
+        _emit_entry(result, reader, entry, definitions, names)
     if definitions is not None and entries:
-        for extra in sorted(set(definitions) - {entry.ident for entry in entries}):
+        known = {entry.ident for entry in entries} | {
+            f"{entry.ident}-M{s.number}" for entry in entries for s in entry.strategies
+        }
+        for extra in sorted(set(definitions) - known):
             reader.warn(
                 result.source, None, f"definitions file has an entry for unknown id {extra}"
             )
@@ -218,4 +273,6 @@ def build(root: str | Path, edition: Edition) -> tuple[LoadResult, Path]:
     """
     folder = Path(root) / edition.folder
     definitions = load_definitions(edition.definitions_path)
-    return convert(str(folder), definitions=definitions, edition=edition), edition.bundle_path
+    names = read_names(edition.data_dir / "names.yaml")
+    result = convert(str(folder), definitions=definitions, edition=edition, names=names)
+    return result, edition.bundle_path

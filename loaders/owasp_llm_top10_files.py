@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from mosaic import resources
 from mosaic.loaders.issues import IssueCollector
+from mosaic.loaders.llm_strategies import Strategy, read_strategies
 from mosaic.rdf.vocab import (
     Namespace,
     concept_namespace,
@@ -137,6 +138,7 @@ class Entry:
     line: int
     description: str
     atlas: list[str] = field(default_factory=list)
+    strategies: list[Strategy] = field(default_factory=list)
 
     @property
     def file_name(self) -> str:
@@ -281,7 +283,10 @@ def read_entry(path: Path, reader: Reader, edition: Edition | None = None) -> En
     if not description:
         reader.warn(path, title_index + 1, f"{ident} has an empty description")
     atlas = _atlas_links(reader, path, lines, ident)
-    return Entry(ident, name, found, path, title_index + 1, description, atlas)
+    strategies = read_strategies(lines) if found is EDITION_2025 else []
+    if found is EDITION_2025 and not strategies:
+        reader.warn(path, title_index + 1, f"{ident} has no Prevention and Mitigation Strategies")
+    return Entry(ident, name, found, path, title_index + 1, description, atlas, strategies)
 
 
 def _entry_files(path: Path, edition: Edition | None) -> list[Path]:

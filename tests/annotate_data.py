@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from mosaic.dataset.load import SourceFile, load_into_initiative
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.label_index import LabelIndex
 from mosaic.terms.lint_context import LintContext, lint_context
 from tests.conftest import DATA

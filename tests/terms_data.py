@@ -10,7 +10,7 @@ from mosaic.dataset.load import SourceFile, load_into_initiative
 from mosaic.rdf.identifiers import load_converter
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.embedding import Embedder
 from mosaic.terms.index_holder import LabelIndexHolder
 from mosaic.terms.label_index import LabelIndex

@@ -2,26 +2,21 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import Any
 
 import pytest
 import sssom_pydantic
 
 from mosaic.errors import NotFoundError, ParameterError
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
-from mosaic.terms.align import (
-    COMPOSITE_MATCHING,
-    DEFAULT_MIN_SCORE,
-    LEXICAL_MATCHING,
-    SEMANTIC_MATCHING,
-    align,
-    combine,
-    lexical_matrix,
-    match_concepts,
-)
+from mosaic.store.protocol import GraphStore
+from mosaic.terms.align import COMPOSITE_MATCHING, NO_TERM_FOUND, align
 from mosaic.terms.alignment_export import to_sssom_tsv
 from mosaic.terms.label_index import LabelIndex
+from mosaic.terms.model import AlignmentModel
 from mosaic.terms.models import AlignmentCandidate, AlignmentSet
+from mosaic.terms.ranking import rank_candidates
+from mosaic.terms.sides import SourceTerm
 from tests.terms_data import holder_for, index_with_everything
 
 
@@ -41,64 +36,58 @@ def pairs(alignment: AlignmentSet) -> set[tuple[str, str]]:
     return {(item.subject_id, item.object_id) for item in alignment.items}
 
 
-# --- signals and scores --------------------------------------------------------------------------
+# --- the learned ranker is the matcher ----------------------------------------------------------
 
 
-def test_identical_labels_are_a_lexical_match_with_high_confidence(index: LabelIndex) -> None:
-    item = row(align(index, "gamma", "alpha"), "gamma:G3", "al:A1")
-    assert item.signals.lexical == 1.0
-    assert item.mapping_justification == LEXICAL_MATCHING
-    assert item.confidence >= 0.9
+def test_rows_are_the_rankers_candidates_with_reasons(index: LabelIndex) -> None:
+    alignment = align(index, "gamma", "alpha")
+    expected = rank_candidates(
+        index, [SourceTerm.from_concept(c) for c in index.concepts_of("gamma")], "alpha"
+    )
+    ranked = {
+        (index.concept(r.source.key).curie, c.concept.curie)  # type: ignore[union-attr]
+        for r in expected
+        for c in r.candidates
+    }
+    assert alignment.items
+    assert pairs(alignment) == ranked
+    for item in alignment.items:
+        assert item.mapping_justification == COMPOSITE_MATCHING
+        assert item.reasons and all(isinstance(r, str) and r for r in item.reasons)
+        assert item.rank_score is not None
+        assert 0 <= item.confidence <= 1
 
 
-def test_labels_and_definitions_combine_into_a_composite_match(index: LabelIndex) -> None:
-    item = row(align(index, "alpha", "beta"), "al:A1", "be:B7")
-    assert 0 < item.signals.lexical < 0.95
-    assert item.signals.semantic > 0.6
-    assert item.signals.structural is None
-    assert item.mapping_justification == COMPOSITE_MATCHING
-    assert item.predicate_id == "skos:exactMatch"
-    assert item.relation == "equal"
+def test_abstained_sources_get_no_row_and_are_listed_on_request(index: LabelIndex) -> None:
+    results = rank_candidates(
+        index, [SourceTerm.from_concept(c) for c in index.concepts_of("delta")], "gamma"
+    )
+    abstained = {
+        index.concept(r.source.key).curie  # type: ignore[union-attr]
+        for r in results
+        if not r.is_answered
+    }
+    plain = align(index, "delta", "gamma")
+    listed = align(index, "delta", "gamma", include_no_match=True)
+    assert abstained, "the fixture has a source without counterpart"
+    assert plain.no_match == listed.no_match == len(abstained)
+    assert all(item.subject_id not in abstained for item in plain.items)
+    no_term = {i.subject_id for i in listed.items if i.object_id == NO_TERM_FOUND}
+    assert no_term == abstained
+    assert all(item.object_id != NO_TERM_FOUND for item in plain.items)
 
 
-def test_matching_parents_add_a_structural_signal(index: LabelIndex) -> None:
-    item = row(align(index, "gamma", "delta"), "gamma:G6", "delta:D2")
-    assert item.signals.structural is not None and item.signals.structural > 0.5
-    alone = combine(item.signals.lexical, item.signals.semantic, None)
-    assert item.confidence > alone
+def test_per_concept_caps_each_source(index: LabelIndex) -> None:
+    alignment = align(index, "gamma", "alpha", per_concept=2)
+    subjects = [item.subject_id for item in alignment.items]
+    assert max(subjects.count(s) for s in set(subjects)) <= 2
 
 
-def test_concept_without_counterpart_gets_no_row(index: LabelIndex) -> None:
-    alignment = align(index, "delta", "gamma")
-    assert all(item.subject_id != "delta:D3" for item in alignment.items)
-    assert all(item.confidence >= DEFAULT_MIN_SCORE for item in alignment.items)
-
-
-def test_min_score_zero_emits_weak_candidates_too(index: LabelIndex) -> None:
-    alignment = align(index, "delta", "gamma", min_score=0.0, per_concept=1)
-    assert {item.subject_id for item in alignment.items} == {"delta:D1", "delta:D2", "delta:D3"}
-
-
-def test_semantic_signal_alone_justifies_semantic_matching() -> None:
-    assert combine(0.0, 0.8, None) > DEFAULT_MIN_SCORE
-    assert combine(0.0, 0.3, None) == 0.0
-
-
-def test_justification_follows_the_dominant_signal(index: LabelIndex) -> None:
-    sources = index.concepts_of("gamma")
-    targets = index.concepts_of("alpha")
-    kinds = {c.justification for c in match_concepts(index, sources, targets, min_score=0.0)}
-    assert kinds <= {LEXICAL_MATCHING, SEMANTIC_MATCHING, COMPOSITE_MATCHING}
-    assert LEXICAL_MATCHING in kinds
-
-
-def test_lexical_matrix_uses_acronyms_and_ignores_common_words(index: LabelIndex) -> None:
-    gamma = {c.curie: c for c in index.concepts_of("gamma")}
-    alpha = {c.curie: c for c in index.concepts_of("alpha")}
-    matrix = lexical_matrix(index, [gamma["gamma:G1"], gamma["gamma:G3"]], [alpha["al:A2"]])
-    # "Large Language Model" and "Model theft" share only the common word "model".
-    assert matrix[0, 0] < 0.5
-    assert matrix.shape == (2, 1)
+def test_min_score_drops_weaker_candidates(index: LabelIndex) -> None:
+    every = align(index, "gamma", "alpha")
+    cut = sorted({i.confidence for i in every.items})[len(every.items) // 2]
+    kept = align(index, "gamma", "alpha", min_score=cut)
+    assert kept.items == [i for i in every.items if i.confidence >= cut]
 
 
 def test_per_concept_keeps_each_sources_best(index: LabelIndex) -> None:
@@ -180,7 +169,7 @@ def test_sssom_tsv_parses_with_sssom_pydantic(index: LabelIndex) -> None:
 
 
 def test_sssom_tsv_of_an_empty_alignment_is_still_valid(index: LabelIndex) -> None:
-    alignment = align(index, "delta", "beta")
+    alignment = align(index, "delta", "beta", min_score=1.0)
     assert alignment.items == []
     mappings, _converter, _set, errors = sssom_pydantic.read(
         io.StringIO(to_sssom_tsv(index, alignment)), return_errors=True
@@ -232,3 +221,32 @@ def test_options_out_of_range_are_parameter_errors(
     with pytest.raises(ParameterError) as info:
         align(index, "alpha", "beta", **options)  # type: ignore[arg-type]
     assert info.value.parameter == parameter
+
+
+def test_reasons_are_computed_for_the_rows_returned_only(
+    index: LabelIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = align(index, "gamma", "alpha")
+    explained: list[int] = []
+    original = AlignmentModel.contributions
+
+    def counting(self: AlignmentModel, features: Any) -> Any:
+        explained.append(len(features))
+        return original(self, features)
+
+    monkeypatch.setattr(AlignmentModel, "contributions", counting)
+    two = align(index, "gamma", "alpha", limit=2)
+
+    assert everything.total > 2
+    assert explained == [2]  # SHAP values for the two rows returned, not for every candidate
+    assert [(r.subject_id, r.object_id) for r in two.items] == [
+        (r.subject_id, r.object_id) for r in everything.items[:2]
+    ]
+    assert [r.reasons for r in two.items] == [r.reasons for r in everything.items[:2]]
+    first = two.items[0]
+    source = index.concept(index.expand(first.subject_id))
+    assert source is not None
+    [ranked] = rank_candidates(index, [SourceTerm.from_concept(source)], "alpha")
+    eager = next(c for c in ranked.candidates if c.concept.curie == first.object_id)
+    assert eager.explanation is not None
+    assert first.reasons == [r.text for r in eager.explanation.reasons]

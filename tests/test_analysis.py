@@ -11,7 +11,7 @@ from mosaic.dataset.sources import read_source
 from mosaic.rdf.identifiers import load_converter
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.conftest import DATA
 
 AL = "https://w3id.org/mosaic/id/alpha/"

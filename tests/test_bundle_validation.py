@@ -8,7 +8,7 @@ import pytest
 
 from mosaic.dataset.seed import bundled_quads
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.embedded import EmbeddedGraphStore
 from mosaic.store.graphs import GraphNames
 from mosaic.validation.engine import validate
 from mosaic.validation.report import report_to_text
@@ -23,7 +23,7 @@ def bundle_report() -> object:
     settings = Settings(_env_file=None)
     store = ox.Store()
     store.extend(q for quads in bundled_quads(settings).values() for q in quads)
-    graph_store = GraphStore(store, GraphNames(settings.base_iri))
+    graph_store = EmbeddedGraphStore(store, GraphNames(settings.base_iri))
     return validate(graph_store, load_shapes(settings.shapes_dir))
 
 

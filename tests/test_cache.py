@@ -19,13 +19,16 @@ from mosaic.analysis.coverage import Analysis
 from mosaic.cache import DerivedCache
 from mosaic.curation.models import MappingFilter
 from mosaic.curation.workflow import Curation
+from mosaic.dataset.initiatives import read_initiative
 from mosaic.errors import StoreError
+from mosaic.publish.facts import FactsCache
 from mosaic.rdf.identifiers import load_converter
 from mosaic.rdf.terms import Row, Term
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.index_holder import LabelIndexHolder
+from mosaic.web.initiative import PageCache
 from tests.terms_data import TERMS, holder_for, load_vocabulary
 from tests.test_analysis import add_conflicts
 
@@ -242,3 +245,41 @@ def test_background_label_index_rebuilds_after_a_write_landing_mid_build(
         assert holder.built == 2
     finally:
         holder.close()
+
+
+def test_dataset_facts_are_not_kept_from_a_read_a_write_overtook(
+    store: GraphStore, settings: Settings
+) -> None:
+    catalog = Catalog.from_folder(settings.queries_dir)
+    facts = FactsCache(store, catalog, settings.base_iri + "dataset")
+    gamma = store.names.initiative("gamma").value
+    with write_during(
+        store,
+        catalog["dataset-graph-concepts"].sparql,
+        lambda: load_vocabulary(store, settings, "gamma"),
+    ):
+        before = facts.get()  # concepts counted before the write, graphs read after it
+    assert before.figures.get(gamma) is None or before.figures[gamma].concepts == 0
+    after = facts.get()
+    assert after.figures[gamma].concepts > 0
+    assert facts.get() is after, "kept once fresh"
+
+
+def test_an_initiative_page_does_not_keep_concepts_a_write_overtook(
+    store: GraphStore, settings: Settings
+) -> None:
+    catalog = Catalog.from_folder(settings.queries_dir)
+    converter = load_converter(settings.ontology_dir / "prefixes.json")
+    alpha = read_initiative(store, catalog, "alpha")
+    new = "https://example.org/a-concept-written-meanwhile"
+    insert = (
+        f"INSERT DATA {{ GRAPH <{alpha.graph}> {{ <{new}> a "
+        "<http://www.w3.org/2004/02/skos/core#Concept> } }"
+    )
+    pages = PageCache(store)
+    with write_during(store, catalog["initiative-concepts"].sparql, lambda: store.update(insert)):
+        before, _ = pages.concepts(store, catalog, converter, alpha)
+    assert new not in before
+    after, _ = pages.concepts(store, catalog, converter, alpha)
+    assert new in after
+    assert pages.concepts(store, catalog, converter, alpha)[0] is after, "kept once fresh"

@@ -10,7 +10,7 @@ from mosaic.errors import NotFoundError, ParameterError
 from mosaic.rdf.sparql_text import bind_values, is_update, query_form
 from mosaic.rdf.terms import term_text
 from mosaic.sparql.catalog import Catalog, CatalogError, read_query
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.paths import PROJECT_ROOT
 
 QUERIES = PROJECT_ROOT / "queries"

@@ -4,13 +4,16 @@ from dataclasses import replace
 
 import pytest
 
-from mosaic.errors import NotFoundError, ParameterError
+from mosaic.errors import ModelUnavailableError, NotFoundError, ParameterError
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.compare import MAX_COMPARED, compare, dice
+from mosaic.terms.compare_ranker import ranker_views
 from mosaic.terms.label_index import LabelIndex
 from mosaic.terms.models import Comparison, ConceptPair
+from mosaic.terms.ranking import rank_candidates
 from mosaic.terms.relations import relation_of, suggest_relation
+from mosaic.terms.sides import SourceTerm
 from tests.terms_data import AL, BE, GA, index_with_everything
 
 
@@ -228,3 +231,84 @@ def test_empty_term_is_a_parameter_error(index: LabelIndex) -> None:
     with pytest.raises(ParameterError) as info:
         compare(index, q="  ")
     assert info.value.parameter == "q"
+
+
+# --- the learned ranker's view -------------------------------------------------------------------
+
+
+def test_each_cross_initiative_pair_carries_the_rankers_view_both_ways(index: LabelIndex) -> None:
+    result = compare(index, q="prompt injection", ranker=True)
+    initiative = {c.curie or c.iri: c.initiative for c in result.concepts}
+    for item in result.pairs:
+        if initiative[item.subject] == initiative[item.object]:
+            assert item.ranker is None and item.ranker_reverse is None
+            continue
+        assert item.ranker is not None and item.ranker_reverse is not None
+        assert item.ranker.target_initiative == initiative[item.object]
+        assert item.ranker_reverse.target_initiative == initiative[item.subject]
+
+
+def test_the_rankers_view_is_what_align_would_rank(index: LabelIndex) -> None:
+    """The rank shown for (a, b) is b's place among rank_candidates' answers for a."""
+    result = compare(index, q="prompt injection", ranker=True)
+    concepts = {c.curie or c.iri: c for c in result.concepts}
+    checked = 0
+    for item in result.pairs:
+        view = item.ranker
+        if view is None:
+            continue
+        subject = index.concept(concepts[item.subject].iri)
+        assert subject is not None
+        [ranked] = rank_candidates(
+            index, [SourceTerm.from_concept(subject)], view.target_initiative, abstain=False
+        )
+        order = [c.concept.iri for c in ranked.candidates]
+        expected = (
+            order.index(concepts[item.object].iri) + 1
+            if concepts[item.object].iri in order
+            else None
+        )
+        assert view.rank == expected
+        assert view.match_probability == round(ranked.match_probability, 4)
+        assert view.answered is ranked.is_answered
+        if expected is not None:
+            candidate = ranked.candidates[expected - 1]
+            assert view.confidence == round(candidate.confidence, 4)
+            assert view.reasons and view.reasons == [
+                r.text for r in (candidate.explanation.reasons if candidate.explanation else ())
+            ]
+        checked += 1
+    assert checked >= 2
+
+
+def test_an_object_outside_the_top_k_is_reported_as_not_proposed(index: LabelIndex) -> None:
+    result = compare(index, q="prompt injection")
+    concepts = [index.concept(c.iri) for c in result.concepts]
+    present = [c for c in concepts if c is not None]
+    views = ranker_views(index, present, k=1)
+    by_source: dict[str, list[int | None]] = {}
+    for (source, _target), view in views.items():
+        by_source.setdefault(f"{source} {view.target_initiative}", []).append(view.rank)
+        if view.rank is None:
+            assert view.confidence is None and view.reasons == []
+    # With one candidate per source, at most one object per (source, initiative) is ranked.
+    assert all(sum(r is not None for r in ranks) <= 1 for ranks in by_source.values())
+    assert any(r is None for ranks in by_source.values() for r in ranks)
+
+
+def test_a_missing_model_fails_compare_loudly(
+    index: LabelIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def missing() -> None:
+        raise ModelUnavailableError("aligner model file ranker.txt is missing")
+
+    monkeypatch.setattr("mosaic.terms.ranking.shipped_model", missing)
+    assert compare(index, q="prompt injection").pairs  # without the ranker: no model needed
+    with pytest.raises(ModelUnavailableError):
+        compare(index, q="prompt injection", ranker=True)
+
+
+def test_without_the_ranker_no_pair_carries_its_view(index: LabelIndex) -> None:
+    result = compare(index, q="prompt injection")
+    assert result.pairs
+    assert all(p.ranker is None and p.ranker_reverse is None for p in result.pairs)

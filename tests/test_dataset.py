@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph as ox
 import pytest
 
@@ -7,7 +9,8 @@ from mosaic.dataset.load import SourceFile, load_into_initiative, load_mapping_s
 from mosaic.dataset.seed import ensure_seeded, is_seeded, is_unseeded
 from mosaic.errors import LoadError, RdfSyntaxError, UnsafeInputError
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore, open_store
+from mosaic.store.embedded import open_store
+from mosaic.store.protocol import GraphStore
 from tests.conftest import DATA
 
 
@@ -136,3 +139,34 @@ def test_trig_graph_names_are_merged_with_a_warning(store: GraphStore, settings:
     assert len(converted) == 1
     assert "graph names ignored" in converted[0].message
     assert not store.has_graph(ox.NamedNode("https://example.org/g"))
+
+
+def test_no_write_lands_between_the_upload_gate_and_its_write(
+    store: GraphStore, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19: the gate's check and the replacement are one critical section.
+
+    While a load validates, another writer (here a second graph's replacement) must wait for
+    the load's write; otherwise two loads valid alone could both pass against the old state.
+    """
+    import threading
+
+    from mosaic.validation.engine import validate_replacement
+
+    other = store.names.initiative("other")
+    triple = ox.Triple(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:p"), ox.Literal("v"))
+    writer = threading.Thread(target=store.replace_graph, args=(other, [triple]))
+    landed_during_validation: list[bool] = []
+
+    def validate(*args: Any, **kwargs: Any) -> Any:
+        writer.start()
+        writer.join(timeout=0.5)
+        landed_during_validation.append(not writer.is_alive())
+        return validate_replacement(*args, **kwargs)
+
+    monkeypatch.setattr("mosaic.dataset.load.validate_replacement", validate)
+    good = SourceFile((DATA / "rdf/good.ttl").read_bytes(), "good.ttl", "turtle")
+    load_into_initiative(store, settings, "alpha", [good])
+    writer.join(timeout=10)
+    assert landed_during_validation == [False]
+    assert store.graph_quads(other)

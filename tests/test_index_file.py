@@ -14,7 +14,8 @@ import pytest
 from mosaic.rdf.identifiers import load_converter
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore, open_store
+from mosaic.store.embedded import open_store
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.embedding import CachedEmbedder, Vectors, load_embedder
 from mosaic.terms.index_builder import build_label_index
 from mosaic.terms.index_file import (

@@ -8,7 +8,7 @@ import pytest
 
 from mosaic.errors import NotFoundError, ParameterError
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.embedding import CachedEmbedder, CharNgramEmbedder, load_embedder
 from mosaic.terms.label_index import LabelIndex
 from mosaic.terms.models import ResolvedConcept, TermResolution
@@ -219,7 +219,7 @@ def test_homonym_in_an_unconnected_initiative_is_another_sense(index: LabelIndex
 
 
 def test_negative_mapping_never_joins_senses(index: LabelIndex) -> None:
-    assert index.held_between(index.by_iri[f"{GA}G3"], index.by_iri[f"{AL}A1"])[0].is_negated
+    assert index.held_between(index.by_iri[f"{GA}G3"], index.by_iri[f"{AL}A1"])[0].negated
     assert index.sense_id(index.by_iri[f"{GA}G3"]) == "gamma:G3"
 
 

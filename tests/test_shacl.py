@@ -12,8 +12,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from mosaic.store.embedded import GraphStore
+from mosaic.store.embedded import EmbeddedGraphStore
 from mosaic.store.graphs import GraphNames
+from mosaic.store.protocol import GraphStore
 from mosaic.validation.compiler import SH
 from mosaic.validation.engine import (
     rdflib_graph,
@@ -241,7 +242,7 @@ ex:everything a sh:NodeShape ; sh:targetClass skos:Concept ;
     rules = {r.rule for r in report.results}
     assert "S14-one-preflabel-per-language" in rules
     assert all(r.source_shape.startswith(SHAPES.iri) for r in report.results)
-    reference = validate(GraphStore(_store_of(data), NAMES), shapes, core_engine="pyshacl")
+    reference = validate(EmbeddedGraphStore(_store_of(data), NAMES), shapes, core_engine="pyshacl")
     assert {r.rule for r in reference.results} == rules
 
 

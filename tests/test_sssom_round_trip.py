@@ -33,7 +33,8 @@ from mosaic.rdf.identifiers import load_converter
 from mosaic.rdf.vocab import SKOS, SSSOM
 from mosaic.settings import Settings, get_settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore, open_store
+from mosaic.store.embedded import open_store
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.index_holder import LabelIndexHolder
 from mosaic.terms.resolve import resolve_term
 from tests.conftest import DATA
@@ -47,6 +48,7 @@ ALPHA = f"{BASE}id/alpha/"
 BETA = f"{BASE}id/beta/"
 ORCID = "0000-0002-1825-0097"
 NEGATIVE = DATA / "sssom" / "negative.sssom.tsv"
+PEOPLE_AND_DATES = DATA / "sssom" / "people-and-dates.sssom.tsv"
 
 
 def cli_run(
@@ -282,3 +284,27 @@ def test_every_status_round_trips_through_sssom(
     assert not store.ask(
         "ASK { ?s ?p ?o }", {"s": ox.NamedNode(f"{ALPHA}A1.1"), "o": SSSOM["NoTermFound"]}
     )
+
+
+def test_authors_reviewers_creators_and_dates_of_a_loaded_row_come_back_in_the_export(
+    runner: CliRunner, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (given,) = rows(PEOPLE_AND_DATES.read_text(encoding="utf-8")).values()
+    cli_run(runner, settings, monkeypatch, "load", str(PEOPLE_AND_DATES))
+    exported = rows(cli_run(runner, settings, monkeypatch, "export", "--mappings"))
+    row = exported[("al:A2", "skos:relatedMatch", "be:B7")]
+    for field in (
+        "author_id",
+        "author_label",
+        "reviewer_id",
+        "reviewer_label",
+        "creator_id",
+        "creator_label",
+        "mapping_date",
+        "publication_date",
+        "confidence",
+        "comment",
+        "mapping_justification",
+    ):
+        assert field in given, field  # the fixture really carries it
+        assert str(row.get(field)) == str(given[field]), field

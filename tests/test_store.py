@@ -9,8 +9,10 @@ from mosaic.errors import ParameterError, StoreError, StoreInUseError
 from mosaic.rdf.identifiers import validate_id
 from mosaic.rdf.terms import term_text
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore, open_store
+from mosaic.store.embedded import EmbeddedGraphStore, open_store
 from mosaic.store.graphs import GraphNames
+from mosaic.store.protocol import GraphStore
+from tests.engines import VIRTUOSO_NO_COLUMN
 
 EX = "https://example.org/"
 
@@ -92,6 +94,7 @@ def test_failed_write_leaves_graph_unchanged(
         def extend(self, _quads: object) -> None:
             raise OSError(28, "No space left on device")
 
+    assert isinstance(store, EmbeddedGraphStore)  # the embedded store's internals
     monkeypatch.setattr(store, "_store", FailingStore(store._store))
     with pytest.raises(StoreError):
         store.replace_graph(alpha, [t("new", "p", "o")])
@@ -107,6 +110,7 @@ def test_second_writer_on_same_folder_is_a_store_error(settings: Settings) -> No
     assert len(first) == 0
 
 
+@pytest.mark.engine_limitation("virtuoso", reason=VIRTUOSO_NO_COLUMN)
 def test_select_binds_substitutions_and_reports_syntax(store: GraphStore) -> None:
     from mosaic.errors import SparqlSyntaxError
 

@@ -16,9 +16,10 @@ from mosaic.errors import LoadError, ParameterError, StoreError
 from mosaic.loaders import cosai_risk_map, owasp_aiexchange
 from mosaic.loaders.upstream import UPSTREAM_FORMATS, upstream_format
 from mosaic.rdf.source import DeclaredMapping
-from mosaic.rdf.vocab import OWL, RDF_TYPE, SEMAPV, SKOS, SSSOM
+from mosaic.rdf.vocab import MOSAIC, OWL, RDF_TYPE, SEMAPV, SKOS, SSSOM
 from mosaic.settings import Settings, get_settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.embedded import EmbeddedGraphStore
+from mosaic.store.protocol import GraphStore
 from tests.conftest import DATA, require_upstream
 
 CROSSREFS = DATA / "upstream" / "owasp-ai-exchange-crossrefs"
@@ -123,8 +124,9 @@ class FailingWrites:
 
     An ``update`` that touches ``graph`` runs with one more operation that fails (creating a
     graph that exists), so pyoxigraph itself must roll back what the request did before it;
-    ``extend`` feeds the real store until the first quad of ``graph``, then raises like a full
-    disk. Writing the graphs one after the other would leave the first one changed.
+    ``extend`` (the first write of empty graphs) feeds the real store until the first quad of
+    ``graph``, then raises like a full disk. Writing the graphs one after
+    the other would leave the first one changed.
     """
 
     def __init__(self, real: ox.Store, graph: ox.NamedNode) -> None:
@@ -142,14 +144,14 @@ class FailingWrites:
             text += f" ;\nCREATE GRAPH <{self.graph.value}>"
         self.real.update(text)
 
-    def extend(self, quads: Iterable[ox.Quad]) -> None:
-        def until_graph() -> Iterator[ox.Quad]:
-            for quad in quads:
-                if quad.graph_name == self.graph:
-                    raise OSError(28, "No space left on device")
-                yield quad
+    def _until_graph(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        for quad in quads:
+            if quad.graph_name == self.graph:
+                raise OSError(28, "No space left on device")
+            yield quad
 
-        self.real.extend(until_graph())
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        self.real.extend(self._until_graph(quads))
 
 
 def test_a_failure_in_the_set_graph_leaves_both_graphs_as_they_were(
@@ -170,6 +172,7 @@ def test_a_failure_in_the_set_graph_leaves_both_graphs_as_they_were(
         )
     )
     read = read_upstream(settings, "owasp-aiexchange", result)
+    assert isinstance(store, EmbeddedGraphStore)  # the embedded store's internals
     monkeypatch.setattr(store, "_store", FailingWrites(store._store, declared))
     with pytest.raises(StoreError):
         replace_initiative(store, settings, read)
@@ -183,6 +186,7 @@ def test_a_failure_while_filling_new_graphs_writes_neither(
 ) -> None:
     vocabulary, declared = graphs(store)
     before = snapshot(store)
+    assert isinstance(store, EmbeddedGraphStore)  # the embedded store's internals
     monkeypatch.setattr(store, "_store", FailingWrites(store._store, declared))
     with pytest.raises(StoreError):
         load_crossrefs(store, settings)
@@ -250,16 +254,27 @@ def test_upstream_copy_loads_with_its_declared_crosswalks(
     assert len(records) == read.declared.mappings
     authors = {q.object for q in quads if q.predicate == SSSOM["author_id"]}
     assert authors == {ox.NamedNode(f"{settings.base_iri}initiative/{spec.initiative_id}")}
-    sources = {q.object for q in quads if q.predicate == OWL["annotatedSource"]}
     vocabulary = {q.subject for q in store.graph_quads(store.names.initiative(spec.initiative_id))}
-    assert sources <= vocabulary
+    by_record: dict[object, dict[object, object]] = {}
+    for q in quads:
+        by_record.setdefault(q.subject, {})[q.predicate] = q.object
+    for record in records:
+        fields = by_record[record]
+        if fields[OWL["annotatedProperty"]] == MOSAIC["mitigates"]:
+            # A threat -> control statement names the initiative's control or its threat (the AI
+            # Exchange says which ATLAS mitigations address its threats).
+            ends = {fields[OWL["annotatedSource"]], fields[OWL["annotatedTarget"]]}
+            assert ends & vocabulary, record
+        else:
+            assert fields[OWL["annotatedSource"]] in vocabulary, record
 
 
 def test_a_declared_mapping_contradicting_a_curated_one_awaits_review(
     store: GraphStore, settings: Settings
 ) -> None:
     """SKOS forbids exactMatch beside relatedMatch; the initiative's claim yields to ours."""
-    from mosaic.curation.sssom import MappingRecord, mapping_set_iri, record_triples
+    from mosaic.curation.record import MappingRecord, record_triples
+    from mosaic.curation.sssom import mapping_set_iri
 
     curated = store.names.mapping_set("aix-atlas")
     record = MappingRecord(

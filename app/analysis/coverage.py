@@ -29,7 +29,7 @@ from mosaic.errors import NotFoundError, ParameterError
 from mosaic.rdf.identifiers import validate_id
 from mosaic.rdf.terms import term_text
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.text import content_words, normalise
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 import anyio
@@ -15,21 +16,27 @@ from fastapi_offline import FastAPIOffline
 
 from mosaic import __version__
 from mosaic.analysis.coverage import Analysis
+from mosaic.analysis.scorecard import Scorecards
 from mosaic.api.body_guard import BodyGuardMiddleware
 from mosaic.api.problems import register_problem_handlers
 from mosaic.api.rate_limit import RateLimitMiddleware
 from mosaic.api.request_id import RequestIdMiddleware
 from mosaic.api.routes import api_router
 from mosaic.curation.workflow import Curation
+from mosaic.dataset.edition_views import previous_archive
 from mosaic.dataset.seed import ensure_seeded
+from mosaic.guidance.facts import Guidance
 from mosaic.rdf.identifiers import load_converter
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
 from mosaic.sparql.runner import query_executor
-from mosaic.store.embedded import GraphStore
 from mosaic.store.open import open_configured_store
+from mosaic.store.protocol import GraphStore
+from mosaic.terms.answers import RecentAnswers
 from mosaic.terms.index_file import index_folder
 from mosaic.terms.index_holder import LabelIndexHolder
+from mosaic.terms.model import use_model_dir
+from mosaic.validation.rules import load_shapes
 from mosaic.web.pages import STATIC_DIR
 
 log = logging.getLogger(__name__)
@@ -52,6 +59,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     # ``store`` itself, whose closure cell would keep it.
     given: list[GraphStore] = [] if store is None else [store]
     owns_store = store is None
+    use_model_dir(settings.aligner_model_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -71,6 +79,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         app.state.analysis = Analysis(opened, app.state.catalog)
         # Curated mappings and their reviews: records cached until the next write.
         app.state.curation = Curation(opened, app.state.catalog)
+        # Threat -> control statements, crosswalks and incidents: read on demand (/guidance).
+        app.state.guidance = Guidance(opened, app.state.catalog)
         # Terms and alignments read the label index: loaded (when persisted for this store
         # state) or built in the background from now on, and again after every write while
         # requests keep getting the previous one.
@@ -82,6 +92,16 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
             background=True,
         )
         app.state.label_index = holder
+        # Each initiative's scorecard: all built on first use, forgotten after writes.
+        app.state.scorecards = Scorecards(
+            opened,
+            app.state.catalog,
+            load_shapes(settings.shapes_dir),
+            app.state.analysis,
+            app.state.curation,
+            holder.current,
+            partial(previous_archive, opened),
+        )
         # A persisted index of this store state is loaded before the first request.
         await anyio.to_thread.run_sync(holder.start)
         try:
@@ -92,7 +112,15 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
             if owns_store:
                 opened.close()
             given.clear()
-            for name in ("store", "executor", "analysis", "curation", "label_index"):
+            for name in (
+                "store",
+                "executor",
+                "analysis",
+                "curation",
+                "guidance",
+                "label_index",
+                "scorecards",
+            ):
                 if hasattr(app.state, name):
                     delattr(app.state, name)
 
@@ -113,6 +141,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.catalog = Catalog.from_folder(settings.queries_dir)
     app.state.converter = load_converter(settings.ontology_dir / "prefixes.json")
+    app.state.recent_answers = RecentAnswers(settings.resolve_cache)
 
     # Innermost first: rate limits, then body size and stall limits, inside the request id.
     app.add_middleware(

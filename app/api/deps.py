@@ -16,10 +16,12 @@ from fastapi.security import HTTPBearer
 
 from mosaic.access.tokens import TokenRegistry
 from mosaic.analysis.coverage import Analysis
+from mosaic.analysis.scorecard import Scorecards
+from mosaic.guidance.facts import Guidance
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.sparql.pool import QueryExecutor
-from mosaic.store.embedded import GraphStore
+from mosaic.sparql.protocol import QueryRunner
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.index_holder import LabelIndexHolder
 from mosaic.terms.label_index import LabelIndex
 
@@ -79,9 +81,9 @@ def get_tokens(request: Request) -> TokenRegistry:
     return registry
 
 
-async def get_executor(request: Request) -> QueryExecutor:
+async def get_executor(request: Request) -> QueryRunner:
     """The app's query executor."""
-    executor: QueryExecutor = request.app.state.executor
+    executor: QueryRunner = request.app.state.executor
     return executor
 
 
@@ -89,6 +91,18 @@ async def get_analysis(request: Request) -> Analysis:
     """The app's analysis (cached until the store changes)."""
     analysis: Analysis = request.app.state.analysis
     return analysis
+
+
+async def get_guidance(request: Request) -> Guidance:
+    """The app's guidance facts (read on first use, forgotten after writes)."""
+    guidance: Guidance = request.app.state.guidance
+    return guidance
+
+
+async def get_scorecards(request: Request) -> Scorecards:
+    """The app's initiative scorecards (cached until the store changes)."""
+    scorecards: Scorecards = request.app.state.scorecards
+    return scorecards
 
 
 #: The bearer token of write routes (never from the URL).
@@ -101,5 +115,7 @@ ConverterDep = Annotated[curies.Converter, Depends(get_converter)]
 LabelIndexDep = Annotated[LabelIndex, Depends(get_label_index)]
 CurrentLabelIndexDep = Annotated[LabelIndex, Depends(get_current_label_index)]
 TokensDep = Annotated[TokenRegistry, Depends(get_tokens)]
-ExecutorDep = Annotated[QueryExecutor, Depends(get_executor)]
+ExecutorDep = Annotated[QueryRunner, Depends(get_executor)]
 AnalysisDep = Annotated[Analysis, Depends(get_analysis)]
+GuidanceDep = Annotated[Guidance, Depends(get_guidance)]
+ScorecardsDep = Annotated[Scorecards, Depends(get_scorecards)]

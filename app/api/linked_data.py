@@ -25,7 +25,7 @@ from mosaic.rdf.io import serialize_quads, syntax_for_name
 from mosaic.rdf.negotiation import negotiate
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 #: RDF representations in the server's order of preference: (media type, format name).
 RDF_OFFERS = [

@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Match
 
 from mosaic.api.params import PATTERN_MESSAGES
 from mosaic.errors import (
+    AmbiguousTermError,
     AuthenticationError,
     BusyError,
     ConflictError,
@@ -61,6 +62,7 @@ IS_REPLACED_BY = "http://purl.org/dc/terms/isReplacedBy"
 STATUS_TABLE: dict[type[MosaicError], tuple[int, str]] = {
     RdfSyntaxError: (400, "rdf-syntax"),
     SparqlSyntaxError: (400, "sparql-syntax"),
+    AmbiguousTermError: (400, "ambiguous-term"),
     ParameterError: (400, "invalid-parameter"),
     NoConceptError: (400, "no-concepts"),
     LoadError: (400, "invalid-input"),
@@ -167,6 +169,8 @@ def _extensions(exc: MosaicError) -> dict[str, Any]:
         return {"line": exc.line, "column": exc.column, "format": exc.format}
     if isinstance(exc, SparqlSyntaxError):
         return {"line": exc.line, "column": exc.column}
+    if isinstance(exc, AmbiguousTermError):
+        return {"parameter": exc.parameter, "senses": exc.senses}
     if isinstance(exc, ParameterError):
         return {"parameter": exc.parameter}
     if isinstance(exc, UnsafeInputError):

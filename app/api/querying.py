@@ -16,7 +16,7 @@ from mosaic.errors import BusyError, NotAcceptableError
 from mosaic.rdf.terms import Term
 from mosaic.settings import Settings
 from mosaic.sparql.formats import GRAPH_OFFERS, RESULTS_OFFERS, choose_formats
-from mosaic.sparql.pool import QueryExecutor, QueryOutcome
+from mosaic.sparql.protocol import QueryOutcome, QueryRunner
 from mosaic.sparql.screen import QueryLimits, check_query_shape, screen_query
 
 TRUNCATED_HEADER = "MOSAIC-Result-Truncated"
@@ -44,7 +44,7 @@ async def run_gated_on(state: Any, function: Callable[[], T]) -> T:
 
     :raises BusyError: when every slot stays taken for the queue wait.
     """
-    executor: QueryExecutor = state.executor
+    executor: QueryRunner = state.executor
     try:
         with anyio.fail_after(executor.queue_wait):
             await state.query_slots.acquire()
@@ -77,7 +77,7 @@ def _respond(outcome: QueryOutcome) -> Response:
 
 
 def execute(
-    executor: QueryExecutor,
+    executor: QueryRunner,
     sparql: str,
     *,
     accept: str | None,

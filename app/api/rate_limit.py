@@ -5,7 +5,8 @@ Plain ASGI middleware, like :mod:`mosaic.api.request_id`. Each request falls in 
 - ``writes``: ``PUT``, ``POST``, ``PATCH`` and ``DELETE`` on any path, except the POSTs
   that only read (``/sparql``, ``/validate``, ``/terms/annotate``, ``/lint``, ``/ui/lint``,
   ``/mcp``);
-- ``expensive``: ``/sparql``, ``/alignments``, ``/analysis/*``, ``/terms/compare``,
+- ``expensive``: ``/sparql``, ``/alignments``, ``/analysis/*``, ``/terms/compare`` and its
+  page ``/ui/compare`` (the aligner ranks each compared pair there),
   ``POST /validate``, ``/validation``, the runs of named queries (``/queries/{name}``), the
   annotation and terminology check of a text, and every MCP message (``/mcp``);
 - anything else (``/health``, ``/terms/resolve``, ``/concepts``, pages, static files) is never
@@ -50,7 +51,7 @@ WRITE_METHODS = frozenset({"PUT", "POST", "PATCH", "DELETE"})
 #: message is a POST).
 READING_POSTS = frozenset({"/sparql", "/validate", "/terms/annotate", "/lint", "/ui/lint", "/mcp"})
 EXPENSIVE_PATHS = frozenset(
-    {"/sparql", "/alignments", "/terms/compare", "/validate", "/validation", "/mcp"}
+    {"/sparql", "/alignments", "/terms/compare", "/ui/compare", "/validate", "/validation", "/mcp"}
     | {"/terms/annotate", "/lint", "/ui/lint"}
 )
 EXPENSIVE_PREFIXES = ("/analysis/", "/queries/")

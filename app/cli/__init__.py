@@ -14,13 +14,16 @@ from __future__ import annotations
 import click
 
 from mosaic.cli.backup import backup, restore
+from mosaic.cli.diff import diff
 from mosaic.cli.export import export
+from mosaic.cli.guidance import guidance
 from mosaic.cli.lint import lint
 from mosaic.cli.load import load, seed_command
 from mosaic.cli.mcp import mcp_command
 from mosaic.cli.options import MosaicGroup
 from mosaic.cli.query import query
 from mosaic.cli.release import release
+from mosaic.cli.scorecard import scorecard
 from mosaic.cli.server import serve
 from mosaic.cli.terms import align, resolve
 from mosaic.cli.tokens import token
@@ -50,6 +53,9 @@ for _command in (
     release,
     mcp_command,
     lint,
+    guidance,
+    scorecard,
+    diff,
 ):
     cli.add_command(_command)
 

@@ -34,8 +34,8 @@ from mosaic.errors import (
 )
 from mosaic.settings import Settings, get_settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
 from mosaic.store.open import open_configured_store
+from mosaic.store.protocol import GraphStore
 from mosaic.store.sharing import in_use_error, open_held_store
 
 if TYPE_CHECKING:
@@ -135,13 +135,18 @@ def command_settings(store_path: Path | None, no_seed: bool, **overrides: Any) -
     """
     seed = False if no_seed else None
     try:
-        return get_settings().with_overrides(store_path=store_path, seed=seed, **overrides)
+        settings = get_settings().with_overrides(store_path=store_path, seed=seed, **overrides)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
             for error in exc.errors()
         )
         raise ParameterError(f"invalid setting: {problems}") from exc
+    # Imported here: `mosaic --help` does not load LightGBM.
+    from mosaic.terms.model import use_model_dir
+
+    use_model_dir(settings.aligner_model_dir)
+    return settings
 
 
 class _RichProgress:

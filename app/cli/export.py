@@ -164,7 +164,7 @@ def _export_mappings(
     store = open_command_store(settings, reading=True)
     index = command_label_index(settings, store)
     curation = Curation(store, Catalog.from_folder(settings.queries_dir))
-    records = curation.records(
+    records = curation.stored(
         index, MappingFilter(initiative=initiative_id, mapping_set=mapping_set)
     )
     text = to_sssom_tsv(index, records)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,10 +24,11 @@ from mosaic.cli.options import (
 from mosaic.cli.report import LoadOutput
 from mosaic.curation.sssom import mapping_set_id_from_name
 from mosaic.dataset.converters import converter_names, find_converter
+from mosaic.dataset.editions import LoadOrigin, sha256_of_path
 from mosaic.dataset.load import (
+    GraphReplacement,
     ReadSources,
     SourceFile,
-    load_into_initiative,
     load_mapping_set,
     read_sources,
     read_upstream,
@@ -122,12 +125,33 @@ def load(
             raise ParameterError("--initiative is required to load a vocabulary")
         with progress_bar() as progress:
             checked = read_sources(settings, initiative_id, sources, progress)
+            checked.origin = load_origin(files, "mosaic load")
             store = open_command_store(settings, todo=_upload_instead(initiative_id))
-            summary, warnings = load_into_initiative(
-                store, settings, initiative_id, checked, progress
-            )
-        output.add(summary, warnings)
-        output.finish()
+            replaced = replace_initiative(store, settings, checked, progress)
+        output.add(replaced.summary, replaced.warnings)
+        output.finish(*edition_lines(replaced))
+
+
+def load_origin(files: tuple[Path, ...], via: str) -> LoadOrigin:
+    """Who loads what from the command line: the user, the files and their sha256."""
+    digests = [sha256_of_path(path) for path in files]
+    digest = (
+        digests[0] if len(digests) == 1 else hashlib.sha256("".join(digests).encode()).hexdigest()
+    )
+    return LoadOrigin(getpass.getuser(), " ".join(str(p.resolve()) for p in files), digest, via)
+
+
+def edition_lines(replaced: GraphReplacement) -> list[str]:
+    """What a new edition did: the edition kept, the changes, the mappings flagged."""
+    plan = replaced.edition
+    if plan is None or not plan.is_new_edition:
+        return []
+    counts = ", ".join(f"{n} {kind}" for kind, n in plan.counts.items())
+    archive = next(g.value for g in plan.graphs if "/edition/" in g.value)
+    return [
+        f"new edition {plan.edition} (was {plan.previous}, kept in <{archive}>): {counts}",
+        f"{plan.flagged} mappings flagged for re-review (see /ui/review and `mosaic diff`)",
+    ]
 
 
 def _upload_instead(initiative_id: str) -> str:
@@ -154,11 +178,12 @@ def _load_upstream(
         settings = command_settings(store_path, no_seed)
         result = spec.convert(str(files[0]))
         checked = read_upstream(settings, target, result)
+        checked.origin = load_origin(files, f"mosaic load --from {upstream}")
         store = open_command_store(settings, todo=_upload_instead(target))
         replaced = replace_initiative(store, settings, checked)
         output.add(replaced.summary, replaced.warnings)
         output.add(replaced.declared)
-        output.finish(_upstream_counts(checked))
+        output.finish(_upstream_counts(checked), *edition_lines(replaced))
 
 
 def _upstream_counts(read: ReadSources) -> str:

@@ -142,6 +142,12 @@ def resolve(
     help="SSSOM TSV with its metadata block, or JSON.",
 )
 @click.option(
+    "--include-no-match",
+    is_flag=True,
+    default=False,
+    help="Also write a sssom:NoTermFound row for each source judged to have no counterpart.",
+)
+@click.option(
     "--quiet", "-q", is_flag=True, default=False, help="No progress bar (stderr) while it works."
 )
 def align(
@@ -153,14 +159,16 @@ def align(
     limit: int,
     per_concept: int,
     fmt: str,
+    include_no_match: bool,
     quiet: bool,
 ) -> None:
     """Compute candidate mappings from initiative SOURCE's concepts to TARGET's.
 
-    Lexical, semantic and structural signals are combined into a confidence; each row says
-    whether the graph already holds the mapping (curated) or a negative one (rejected).
-    Rows below the minimum score are not written. A progress bar shows on stderr when it is a
-    terminal (never on stdout, which carries the result).
+    The learned ranker proposes up to PER_CONCEPT candidates for each source concept that its
+    "no match" model does not judge to be without counterpart, each with a confidence and its
+    reasons; each row says whether the graph already holds the mapping (curated) or a negative
+    one (rejected). Rows below the minimum score are not written. A progress bar shows on
+    stderr when it is a terminal (never on stdout, which carries the result).
     """
     # Imported when the command runs: `mosaic --help` and other commands start faster.
     from mosaic.dataset.initiatives import read_initiative_summary
@@ -187,6 +195,7 @@ def align(
                     min_score=min_score,
                     limit=limit,
                     per_concept=per_concept,
+                    include_no_match=include_no_match,
                     progress=progress,
                 )
             except NotFoundError as exc:

@@ -1,4 +1,7 @@
-"""API models of the mapping review workflow (``/mappings``), apart from the workflow itself."""
+"""API models of the mapping review workflow (``/mappings``), apart from the workflow itself.
+
+The mapping record itself is :mod:`mosaic.curation.record`; here is only its wire format.
+"""
 
 from __future__ import annotations
 
@@ -53,8 +56,15 @@ class ReviewRequest(BaseModel):
     )
 
 
-class MappingRecord(BaseModel):
+class MappingRecordOut(BaseModel):
     """A curated mapping with its review state and SSSOM metadata."""
+
+    # The wire format of mosaic.curation.record.MappingRecord (CURIEs, initiatives, labels),
+    # built by mosaic.curation.review.mapping_view; not a second model of a record. The
+    # docstring above is the OpenAPI description, and the schema keeps the name clients know,
+    # "MappingRecord": pydantic names a component after __qualname__, and titles it so.
+    __qualname__ = "MappingRecord"
+    model_config = ConfigDict(title="MappingRecord")
 
     id: str = Field(description="IRI of the sssom:Mapping record.")
     subject_id: str
@@ -97,7 +107,7 @@ class MappingList(BaseModel):
     total: int = Field(description="Records that pass the filters, before paging.")
     offset: int
     limit: int
-    items: list[MappingRecord]
+    items: list[MappingRecordOut]
 
 
 class ReviewEvent(BaseModel):
@@ -129,7 +139,7 @@ class ReviewHistory(BaseModel):
 class ReviewOutcome(BaseModel):
     """What a review did: the record as it now stands and the event that records the change."""
 
-    mapping: MappingRecord
+    mapping: MappingRecordOut
     event: ReviewEvent | None = Field(description="None when the review changed nothing.")
     created: bool = Field(description="The pair had no record before.")
     changed: bool

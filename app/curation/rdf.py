@@ -1,9 +1,10 @@
 """How a review is written in RDF: the mapping record, a new set's description, the audit event.
 
-Records reuse the SSSOM loader's shape (:func:`mosaic.curation.sssom.record_triples`), so a
-reviewed mapping reads exactly like one loaded from an SSSOM file with the same fields (review
-status, ``predicate_modifier "Not"``, ids and labels of author and reviewer), plus the time of
-the review (``dcterms:modified``).
+A review's record is a :class:`mosaic.curation.record.MappingRecord` written by
+:func:`mosaic.curation.record.record_triples`, as an SSSOM file's rows are, so a reviewed mapping
+reads exactly like one loaded from an SSSOM file with the same fields (review status,
+``predicate_modifier "Not"``, ids and labels of author and reviewer), plus the time of the
+review (``dcterms:modified``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from mosaic.curation.models import ReviewEvent, ReviewStatus
-from mosaic.curation.sssom import MappingRecord as SssomRecord
-from mosaic.curation.sssom import mapping_set_iri, mapping_set_triples, record_iri, record_triples
+from mosaic.curation.models import ReviewEvent
+from mosaic.curation.record import MappingRecord, record_triples
+from mosaic.curation.sssom import mapping_set_iri, mapping_set_triples
 from mosaic.rdf.updates import bound, delete_data, graph_block, insert_data
-from mosaic.rdf.vocab import DCTERMS, MOSAIC, RDF_TYPE, SEMAPV, SKOS, SSSOM, XSD, Namespace
-from mosaic.terms.label_index import LabelIndex
+from mosaic.rdf.vocab import MOSAIC, RDF_TYPE, SEMAPV, SKOS, SSSOM, XSD, Namespace
 
 PROV = Namespace("http://www.w3.org/ns/prov#")
 RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
@@ -33,38 +33,6 @@ MAPPING_PREDICATES = {
 
 
 @dataclass(frozen=True)
-class StoredRecord:
-    """A mapping record as the store holds it (IRIs as strings)."""
-
-    graph: str
-    record: str
-    subject: str
-    predicate: str
-    object: str
-    status: ReviewStatus
-    negated: bool
-    justification: str | None
-    confidence: float | None
-    comment: str | None
-    date: str | None
-    modified: str | None
-    relation: str | None
-    object_source: str | None
-    authors: tuple[str, ...]
-    author_labels: tuple[str, ...]
-    reviewers: tuple[str, ...]
-    reviewer_labels: tuple[str, ...]
-    creators: tuple[str, ...] = ()
-    creator_labels: tuple[str, ...] = ()
-    publication_date: str | None = None
-    review_date: str | None = None
-    #: The labels and sources the record states (a loaded row's); the label index's win.
-    subject_label: str | None = None
-    object_label: str | None = None
-    subject_source: str | None = None
-
-
-@dataclass(frozen=True)
 class Pair:
     """The two ends of a reviewed mapping, resolved against the label index."""
 
@@ -75,71 +43,15 @@ class Pair:
     object_source: str | None
 
 
-def record_iri_for(base: str, set_id: str, pair: Pair, predicate: str) -> str:
-    """The IRI the SSSOM loader gives the pair's record with ``predicate`` in the set."""
-    key = SssomRecord(
-        subject=ox.NamedNode(pair.subject),
-        predicate=ox.NamedNode(predicate),
-        object=ox.NamedNode(pair.object),
-        justification=ox.NamedNode(MANUAL_CURATION),
-    )
-    return record_iri(key, base, set_id).value
-
-
 def _literal(value: str, datatype: ox.NamedNode | None = None) -> ox.Literal:
     return ox.Literal(value, datatype=datatype) if datatype else ox.Literal(value)
 
 
-def as_sssom_record(index: LabelIndex, record: StoredRecord) -> SssomRecord:
-    """The record as the SSSOM loader writes one, with its review state."""
-    labels = [index.concept(record.subject), index.concept(record.object)]
-    extensions: list[tuple[ox.NamedNode, str]] = []
-    if record.relation:
-        extensions.append((MOSAIC["ir8477Relation"], record.relation))
-
-    def node(iri: str | None) -> ox.NamedNode | None:
-        return None if iri is None else ox.NamedNode(iri)
-
-    return SssomRecord(
-        subject=ox.NamedNode(record.subject),
-        predicate=ox.NamedNode(record.predicate),
-        object=ox.NamedNode(record.object),
-        justification=ox.NamedNode(record.justification or MANUAL_CURATION),
-        subject_label=labels[0].label if labels[0] else record.subject_label,
-        object_label=labels[1].label if labels[1] else record.object_label,
-        confidence=record.confidence,
-        authors=tuple(ox.NamedNode(a) for a in record.authors),
-        author_labels=record.author_labels,
-        reviewers=tuple(ox.NamedNode(r) for r in record.reviewers),
-        reviewer_labels=record.reviewer_labels,
-        creators=tuple(ox.NamedNode(c) for c in record.creators),
-        creator_labels=record.creator_labels,
-        mapping_date=record.date,
-        publication_date=record.publication_date,
-        review_date=record.review_date,
-        comment=record.comment,
-        predicate_modifier="Not" if record.negated else None,
-        review_status=record.status,
-        subject_source=node(record.subject_source),
-        object_source=node(record.object_source),
-        extensions=tuple(extensions),
-    )
-
-
 def record_quads(
-    index: LabelIndex, graph: ox.NamedNode, record: StoredRecord, set_id: str
+    graph: ox.NamedNode, record: MappingRecord, base: str, set_id: str
 ) -> list[ox.Quad]:
     """The record's triples in its set's graph; the plain SKOS triple only once accepted."""
-    base = index.base_iri
-    sssom_record = as_sssom_record(index, record)
-    triples = list(record_triples(sssom_record, mapping_set_iri(base, set_id), base, set_id))
-    node = record_iri(sssom_record, base, set_id)
-    if record.modified:
-        triples.append(
-            ox.Triple(
-                node, DCTERMS["modified"], ox.Literal(record.modified, datatype=XSD["dateTime"])
-            )
-        )
+    triples = record_triples(record, mapping_set_iri(base, set_id), base, set_id)
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
 
@@ -182,12 +94,11 @@ def event_quads(log: ox.NamedNode, set_graph: ox.NamedNode, event: ReviewEvent) 
 
 
 def review_update(
-    index: LabelIndex,
     pair: Pair,
     graph: str,
-    record: StoredRecord,
+    record: MappingRecord,
     event: ReviewEvent,
-    demoted: Sequence[StoredRecord] = (),
+    demoted: Sequence[MappingRecord] = (),
     *,
     base: str,
     set_id: str,
@@ -204,18 +115,19 @@ def review_update(
     """
     g = ox.NamedNode(graph)
     subject, obj = ox.NamedNode(pair.subject), ox.NamedNode(pair.object)
-    quads = record_quads(index, g, record, set_id)
+    quads = record_quads(g, record, base, set_id)
     if new_set:
         quads += set_quads(base, g, set_id, pair)
     quads += event_quads(log_graph, g, event)
     operations: list[str] = []
     for old in demoted:
-        d = ox.NamedNode(old.graph)
-        node = ox.NamedNode(old.record)
+        if old.graph is None or old.iri is None:
+            raise ValueError("a demoted record is one read from the store")
+        d, node = old.graph, old.iri
         status = MOSAIC["reviewStatus"]
-        link = ox.NamedNode(old.subject), ox.NamedNode(old.predicate), ox.NamedNode(old.object)
         was = ox.Triple(node, status, ox.Literal(old.status))
-        operations.append(delete_data([graph_block(d, [ox.Triple(*link), was])]))
+        link = ox.Triple(old.subject, old.predicate, old.object)
+        operations.append(delete_data([graph_block(d, [link, was])]))
         quads.append(ox.Quad(node, status, ox.Literal("proposed"), d))
     graph_of: dict[ox.NamedNode, list[ox.Triple]] = {}
     for q in quads:

@@ -13,9 +13,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from mosaic.access.tokens import Identity
-from mosaic.curation.models import ReviewRequest, ReviewStatus
-from mosaic.curation.rdf import MAPPING_PREDICATES, NO_TERM_FOUND, Pair, StoredRecord
+from mosaic.curation.models import MappingRecordOut, ReviewRequest, ReviewStatus
+from mosaic.curation.rdf import MAPPING_PREDICATES, NO_TERM_FOUND, Pair
+from mosaic.curation.record import MappingRecord
 from mosaic.errors import ConflictError, ParameterError
 from mosaic.rdf.identifiers import validate_id
 from mosaic.rdf.vocab import SKOS
@@ -141,14 +144,14 @@ def resolve_pair(index: LabelIndex, request: ReviewRequest) -> Pair:
 
 
 def plan_review(
-    request: ReviewRequest, asked: str | None, current: StoredRecord | None
+    request: ReviewRequest, asked: str | None, current: MappingRecord | None
 ) -> ReviewPlan:
     """The status and predicate a review leaves, and whether it changes anything."""
-    held = current.predicate if current else None
+    held = current.predicate.value if current else None
     if request.action == "propose":
         if current is not None and current.status != "proposed":
             raise ConflictError(
-                f"this pair was already reviewed ({current.status} as {current.predicate}); "
+                f"this pair was already reviewed ({current.status} as {held}); "
                 "accept or reject it instead"
             )
         if asked is None:
@@ -165,7 +168,7 @@ def plan_review(
     unchanged = (
         current is not None
         and current.status == status
-        and current.predicate == predicate
+        and held == predicate
         and request.comment is None
         and request.confidence is None
         and request.ir8477_relation is None
@@ -188,11 +191,11 @@ def person_iri(identity: Identity, base: str) -> str:
     return f"{base}curator/{slug}"
 
 
-def kept_authors(current: StoredRecord | None, person: str) -> tuple[str, ...]:
+def kept_authors(current: MappingRecord | None, person: str) -> tuple[ox.NamedNode, ...]:
     """The authors of a reviewed record: those it had, else the reviewer."""
     if current is not None and (current.authors or current.author_labels):
         return current.authors
-    return (person,)
+    return (ox.NamedNode(person),)
 
 
 def source_curie(index: LabelIndex, iri: str | None) -> str | None:
@@ -200,14 +203,61 @@ def source_curie(index: LabelIndex, iri: str | None) -> str | None:
     return None if iri is None else curie_of(index, iri)
 
 
-def reviewed_on(record: StoredRecord) -> str | None:
+def reviewed_on(record: MappingRecord) -> str | None:
     """The day of the last review of a record reviewed before review dates were kept."""
     reviewed = record.status != "proposed" and (record.reviewers or record.reviewer_labels)
     return record.modified[:10] if reviewed and record.modified else None
 
 
-def kept_author_labels(current: StoredRecord | None, identity: Identity) -> tuple[str, ...]:
+def kept_author_labels(current: MappingRecord | None, identity: Identity) -> tuple[str, ...]:
     """The author labels of a reviewed record: those it had, else the reviewer's name."""
     if current is not None and (current.authors or current.author_labels):
         return current.author_labels
     return (identity.name,)
+
+
+def mapping_view(index: LabelIndex, record: MappingRecord, mapping_set: str) -> MappingRecordOut:
+    """How the API shows a record of ``mapping_set``: CURIEs, initiatives, the index's labels.
+
+    The one place a :class:`~mosaic.curation.record.MappingRecord` becomes its wire format; the
+    labels the index holds win over those the record states (a loaded row's).
+
+    :raises ValueError: for a record without its IRI (one not read from, or bound for, the store).
+    """
+    if record.iri is None:
+        raise ValueError("only a stored record has a view: this one has no IRI")
+    subject = index.concept(record.subject.value)
+    obj = index.concept(record.object.value)
+    subject_source = None if record.subject_source is None else record.subject_source.value
+    object_source = None if record.object_source is None else record.object_source.value
+    return MappingRecordOut(
+        id=record.iri.value,
+        subject_id=curie_of(index, record.subject.value),
+        subject_label=subject.label if subject else record.subject_label,
+        subject_initiative=subject.initiative if subject else source_initiative(subject_source),
+        subject_source=source_curie(index, subject_source),
+        predicate_id=curie_of(index, record.predicate.value),
+        predicate_modifier=record.predicate_modifier,
+        object_id=curie_of(index, record.object.value),
+        object_label=obj.label if obj else record.object_label,
+        object_initiative=obj.initiative if obj else source_initiative(object_source),
+        object_source=source_curie(index, object_source),
+        status=record.status,
+        mapping_set=mapping_set,
+        mapping_justification=(
+            None if record.justification is None else curie_of(index, record.justification.value)
+        ),
+        confidence=record.confidence,
+        ir8477_relation=record.relation,
+        author_id=[curie_of(index, a.value) for a in record.authors],
+        author_label=list(record.author_labels),
+        reviewer_id=[curie_of(index, r.value) for r in record.reviewers],
+        reviewer_label=list(record.reviewer_labels),
+        creator_id=[curie_of(index, c.value) for c in record.creators],
+        creator_label=list(record.creator_labels),
+        mapping_date=record.mapping_date,
+        publication_date=record.publication_date,
+        review_date=record.review_date or reviewed_on(record),
+        modified=record.modified,
+        comment=record.comment,
+    )

@@ -16,10 +16,8 @@ the row. Seeding the bundled sets, ``mosaic load`` and ``mosaic validate`` all r
 from __future__ import annotations
 
 import datetime
-import hashlib
 import io
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 import curies
 import pyoxigraph as ox
@@ -27,9 +25,11 @@ import sssom_pydantic
 from curies import Reference
 from sssom_pydantic.io import ParseError, read_unprocessed_iterable, record_to_semantic_mapping
 
+from mosaic.curation.models import STATUSES, ReviewStatus
+from mosaic.curation.record import MappingRecord, record_triples
 from mosaic.errors import LoadIssue
 from mosaic.rdf.source import LoadResult
-from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SSSOM, XSD
+from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SSSOM
 
 MEDIA_TYPE = "text/tab-separated-values"
 
@@ -168,143 +168,25 @@ def _iri(converter: curies.Converter, reference: Reference) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-#: Review statuses a row may carry in its ``mosaic:reviewStatus`` extension slot.
-REVIEW_STATUSES = ("proposed", "accepted", "rejected")
-NO_TERM_FOUND = SSSOM["NoTermFound"]
-
-
-@dataclass(frozen=True)
-class MappingRecord:
-    """One mapping with its SSSOM metadata, its terms already IRIs.
-
-    SSSOM files (:func:`parse_sssom`), the crosswalks an upstream declares
-    (:mod:`mosaic.dataset.declared`) and reviews (:mod:`mosaic.curation.rdf`) all become records,
-    written by :func:`record_triples`, so a mapping reads the same whichever way it came in.
-    """
-
-    subject: ox.NamedNode
-    predicate: ox.NamedNode
-    object: ox.NamedNode
-    justification: ox.NamedNode
-    subject_label: str | None = None
-    object_label: str | None = None
-    confidence: float | None = None
-    authors: tuple[ox.NamedNode, ...] = ()
-    author_labels: tuple[str, ...] = ()
-    reviewers: tuple[ox.NamedNode, ...] = ()
-    reviewer_labels: tuple[str, ...] = ()
-    creators: tuple[ox.NamedNode, ...] = ()
-    creator_labels: tuple[str, ...] = ()
-    mapping_date: str | None = None
-    publication_date: str | None = None
-    review_date: str | None = None
-    comment: str | None = None
-    #: ``"Not"`` for a negative mapping (a reviewed rejection).
-    predicate_modifier: str | None = None
-    #: ``proposed``, ``accepted`` or ``rejected`` (``mosaic:reviewStatus``); None: accepted.
-    review_status: str | None = None
-    subject_source: ox.NamedNode | None = None
-    object_source: ox.NamedNode | None = None
-    #: Extension slots, and any further annotation: ``(property, plain string value)``.
-    extensions: tuple[tuple[ox.NamedNode, str], ...] = ()
-    #: Where the mapping is stated (``dcterms:source``), when known.
-    source: ox.NamedNode | None = None
-
-    @property
-    def is_asserted(self) -> bool:
-        """Whether the plain SKOS triple holds.
-
-        It does not for a negative mapping, one awaiting review or rejected, and the "no
-        counterpart" of a confirmed gap.
-        """
-        return (
-            self.predicate_modifier != "Not"
-            and self.review_status not in ("proposed", "rejected")
-            and self.object != NO_TERM_FOUND
-        )
-
-
-def record_iri(record: MappingRecord, base_iri: str, set_id: str) -> ox.NamedNode:
-    """The IRI of a mapping record: stable for one subject, predicate and object in one set."""
-    key = f"{record.subject.value} {record.predicate.value} {record.object.value}".encode()
-    return ox.NamedNode(f"{base_iri}mapping/{set_id}/{hashlib.sha256(key).hexdigest()[:20]}")
-
-
-def _date(value: str) -> ox.Literal:
-    return ox.Literal(value, datatype=XSD["date"])
-
-
-def record_triples(
-    record: MappingRecord, set_iri: ox.NamedNode, base_iri: str, set_id: str
-) -> Iterator[ox.Triple]:
-    """The ``sssom:Mapping`` record of a mapping, part of the set, and its SKOS triple.
-
-    The plain SKOS triple is written only when the mapping holds
-    (:attr:`MappingRecord.is_asserted`).
-    """
-    subject, predicate, obj = record.subject, record.predicate, record.object
-    iri = record_iri(record, base_iri, set_id)
-    if record.is_asserted:
-        yield ox.Triple(subject, predicate, obj)
-    yield ox.Triple(iri, RDF_TYPE, SSSOM["Mapping"])
-    yield ox.Triple(iri, DCTERMS["isPartOf"], set_iri)
-    yield ox.Triple(iri, OWL["annotatedSource"], subject)
-    yield ox.Triple(iri, OWL["annotatedProperty"], predicate)
-    yield ox.Triple(iri, OWL["annotatedTarget"], obj)
-    yield ox.Triple(iri, SSSOM["mapping_justification"], record.justification)
-    if record.predicate_modifier:
-        yield ox.Triple(iri, SSSOM["predicate_modifier"], ox.Literal(record.predicate_modifier))
-    if record.review_status:
-        yield ox.Triple(iri, MOSAIC["reviewStatus"], ox.Literal(record.review_status))
-    if record.subject_label:
-        yield ox.Triple(iri, SSSOM["subject_label"], ox.Literal(record.subject_label))
-    if record.object_label:
-        yield ox.Triple(iri, SSSOM["object_label"], ox.Literal(record.object_label))
-    if record.subject_source is not None:
-        yield ox.Triple(iri, SSSOM["subject_source"], record.subject_source)
-    if record.object_source is not None:
-        yield ox.Triple(iri, SSSOM["object_source"], record.object_source)
-    if record.confidence is not None:
-        confidence = ox.Literal(repr(float(record.confidence)), datatype=XSD["double"])
-        yield ox.Triple(iri, SSSOM["confidence"], confidence)
-    people = (
-        ("author", record.authors, record.author_labels),
-        ("reviewer", record.reviewers, record.reviewer_labels),
-        ("creator", record.creators, record.creator_labels),
-    )
-    for role, ids, labels in people:
-        for person in ids:
-            yield ox.Triple(iri, SSSOM[f"{role}_id"], person)
-        for label in labels:
-            yield ox.Triple(iri, SSSOM[f"{role}_label"], ox.Literal(label))
-    for name in ("mapping_date", "publication_date", "review_date"):
-        value = getattr(record, name)
-        if value is not None:
-            yield ox.Triple(iri, SSSOM[name], _date(value))
-    if record.comment:
-        yield ox.Triple(iri, SSSOM["comment"], ox.Literal(record.comment))
-    for prop, value in record.extensions:
-        yield ox.Triple(iri, prop, ox.Literal(value))
-    if record.source is not None:
-        yield ox.Triple(iri, DCTERMS["source"], record.source)
-
-
 def _isoformat(value: datetime.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
 def _review_status(
     extensions: list[tuple[ox.NamedNode, str]], modifier: str | None
-) -> tuple[str | None, list[tuple[ox.NamedNode, str]]]:
+) -> tuple[ReviewStatus | None, list[tuple[ox.NamedNode, str]]]:
     """The row's review status (taken out of its extension slots) and the other extensions.
+
+    The statuses are those a row may carry in its ``mosaic:reviewStatus`` extension slot.
 
     :raises ValueError: for an unknown status, or one the predicate modifier contradicts.
     """
     statuses = [value for prop, value in extensions if prop == MOSAIC["reviewStatus"]]
     others = [(prop, value) for prop, value in extensions if prop != MOSAIC["reviewStatus"]]
-    status = statuses[0] if statuses else None
-    if status is not None and status not in REVIEW_STATUSES:
-        raise ValueError(f"review_status {status!r} is none of {', '.join(REVIEW_STATUSES)}")
+    stated = statuses[0] if statuses else None
+    status = next((s for s in STATUSES if s == stated), None)
+    if stated is not None and status is None:
+        raise ValueError(f"review_status {stated!r} is none of {', '.join(STATUSES)}")
     if status == "rejected" and modifier != "Not":
         raise ValueError("review_status rejected needs predicate_modifier Not")
     if status in ("proposed", "accepted") and modifier == "Not":

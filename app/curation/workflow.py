@@ -1,9 +1,9 @@
 """The mapping review workflow: list curated mappings, propose, accept, reject, export as SSSOM.
 
-A mapping lives as an ``sssom:Mapping`` record in a mapping-set graph (see
-:mod:`mosaic.curation.sssom`). A review rewrites the record of one (subject, object) pair in one
-SPARQL update, together with an event in the curation log graph, so the record and its audit
-trail never disagree:
+A mapping lives as an ``sssom:Mapping`` record in a mapping-set graph (one
+:class:`mosaic.curation.record.MappingRecord`, read and written as SSSOM files are). A review
+rewrites the record of one (subject, object) pair in one SPARQL update, together with an event in
+the curation log graph, so the record and its audit trail never disagree:
 
 * **proposed**: the record only; no SKOS triple, so senses, coverage and gaps ignore it.
 * **accepted**: the record and its plain SKOS triple (what SPARQL users and pages read).
@@ -21,6 +21,7 @@ import datetime
 import threading
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pyoxigraph as ox
 
@@ -28,24 +29,16 @@ from mosaic.access.tokens import Identity
 from mosaic.cache import DerivedCache
 from mosaic.curation.models import (
     MAX_LIMIT,
-    STATUSES,
     MappingFilter,
     MappingList,
-    MappingRecord,
+    MappingRecordOut,
     ReviewEvent,
     ReviewHistory,
     ReviewOutcome,
     ReviewRequest,
-    ReviewStatus,
 )
-from mosaic.curation.rdf import (
-    MANUAL_CURATION,
-    NO_TERM_FOUND,
-    Pair,
-    StoredRecord,
-    record_iri_for,
-    review_update,
-)
+from mosaic.curation.rdf import MANUAL_CURATION, NO_TERM_FOUND, Pair, review_update
+from mosaic.curation.record import IR8477_RELATION, MappingRecord, record_from_row, record_iri
 from mosaic.curation.review import (
     ORCID_PREFIX,
     curie_of,
@@ -53,18 +46,17 @@ from mosaic.curation.review import (
     kept_author_labels,
     kept_authors,
     mapping_predicate,
+    mapping_view,
     person_iri,
     plan_review,
     resolve_pair,
-    reviewed_on,
-    source_curie,
     source_initiative,
 )
 from mosaic.errors import ConflictError, ForbiddenError, ParameterError
 from mosaic.rdf.identifiers import validate_id
-from mosaic.rdf.terms import Row, term_text
+from mosaic.rdf.terms import optional_text, term_text
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.label_index import LabelIndex
 from mosaic.terms.relations import contradicting_mappings, relation_of
 
@@ -72,24 +64,15 @@ from mosaic.terms.relations import contradicting_mappings, relation_of
 DECLARED_SET_SUFFIX = "-declared"
 
 
-# --- records as read from the store ------------------------------------------------------------
+def _iri(node: ox.NamedNode | None) -> str | None:
+    return None if node is None else node.value
 
 
-def _split(row: Row, name: str) -> tuple[str, ...]:
-    value = row.get(name)
-    text = "" if value is None else term_text(value)
-    return tuple(sorted(part for part in text.split("\t") if part))
-
-
-def _optional(row: Row, name: str) -> str | None:
-    value = row.get(name)
-    return None if value is None else term_text(value)
-
-
-def _status(raw: str | None, negated: bool) -> ReviewStatus:
-    if raw in STATUSES:
-        return raw
-    return "rejected" if negated else "accepted"
+def _graph(record: MappingRecord) -> str:
+    """The graph of a record read from, or bound for, the store."""
+    if record.graph is None:
+        raise ValueError("a record of the store names its mapping-set graph")
+    return record.graph.value
 
 
 class Curation:
@@ -104,7 +87,7 @@ class Curation:
         self._store = store
         self._catalog = catalog
         self._review_lock = threading.Lock()
-        self._records: DerivedCache[list[StoredRecord]] = DerivedCache(
+        self._records: DerivedCache[list[MappingRecord]] = DerivedCache(
             "curated mappings", self._read_records
         )
         self.log_graph = ox.NamedNode(f"{store.names.base}graph/curation-log")
@@ -117,90 +100,53 @@ class Curation:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def _all(self) -> list[StoredRecord]:
+    def _all(self) -> list[MappingRecord]:
         return self._records.get()
 
-    def _read_records(self) -> list[StoredRecord]:
-        records = []
-        for row in self._store.select(self._catalog["mapping-records"].sparql):
-            graph = term_text(row["graph"])
-            if not graph.startswith(self._set_prefix):
-                continue
-            modifier = _optional(row, "modifier")
-            negated = modifier is not None and modifier.endswith("Not")
-            confidence = _optional(row, "confidence")
-            try:
-                score = None if confidence is None else float(confidence)
-            except ValueError:
-                score = None
-            records.append(
-                StoredRecord(
-                    graph=graph,
-                    record=term_text(row["record"]),
-                    subject=term_text(row["subject"]),
-                    predicate=term_text(row["predicate"]),
-                    object=term_text(row["object"]),
-                    status=_status(_optional(row, "status"), negated),
-                    negated=negated,
-                    justification=_optional(row, "justification"),
-                    confidence=score,
-                    comment=_optional(row, "comment"),
-                    date=_optional(row, "date"),
-                    modified=_optional(row, "modified"),
-                    relation=_optional(row, "relation"),
-                    object_source=_optional(row, "object_source"),
-                    authors=_split(row, "authors"),
-                    author_labels=_split(row, "author_labels"),
-                    reviewers=_split(row, "reviewers"),
-                    reviewer_labels=_split(row, "reviewer_labels"),
-                    creators=_split(row, "creators") or _split(row, "set_creators"),
-                    creator_labels=(
-                        _split(row, "creator_labels") or _split(row, "set_creator_labels")
-                    ),
-                    publication_date=_optional(row, "publication_date"),
-                    review_date=_optional(row, "review_date"),
-                    subject_label=_optional(row, "subject_label"),
-                    object_label=_optional(row, "object_label"),
-                    subject_source=_optional(row, "subject_source"),
-                )
-            )
-        records.sort(key=lambda r: (r.graph, r.subject, r.object, r.predicate))
+    def _read_records(self) -> list[MappingRecord]:
+        records = [
+            record_from_row(row)
+            for row in self._store.select(self._catalog["mapping-records"].sparql)
+            if term_text(row["graph"]).startswith(self._set_prefix)
+        ]
+        records.sort(key=lambda r: (_graph(r), r.subject.value, r.object.value, r.predicate.value))
         return records
 
     def _set_id(self, graph: str) -> str:
         return graph.removeprefix(self._set_prefix)
 
-    def _matches(self, index: LabelIndex, record: StoredRecord, flt: MappingFilter) -> bool:
-        if flt.subject is not None and record.subject != flt.subject:
+    def _matches(self, index: LabelIndex, record: MappingRecord, flt: MappingFilter) -> bool:
+        if flt.subject is not None and record.subject.value != flt.subject:
             return False
-        if flt.object is not None and record.object != flt.object:
+        if flt.object is not None and record.object.value != flt.object:
             return False
-        if flt.predicate is not None and record.predicate != flt.predicate:
+        if flt.predicate is not None and record.predicate.value != flt.predicate:
             return False
         if flt.status is not None and record.status != flt.status:
             return False
-        if flt.mapping_set is not None and self._set_id(record.graph) != flt.mapping_set:
+        if flt.mapping_set is not None and self._set_id(_graph(record)) != flt.mapping_set:
             return False
         if flt.initiative is not None and flt.initiative not in (
-            initiative_of(index, record.subject),
-            initiative_of(index, record.object) or source_initiative(record.object_source),
+            initiative_of(index, record.subject.value),
+            initiative_of(index, record.object.value)
+            or source_initiative(_iri(record.object_source)),
         ):
             return False
         if flt.author is not None:
             wanted = flt.author.casefold()
-            people = (*record.authors, *record.author_labels, *record.reviewers)
-            people += record.reviewer_labels
+            people = (*(a.value for a in record.authors), *record.author_labels)
+            people += (*(r.value for r in record.reviewers), *record.reviewer_labels)
             if not any(wanted in (p.casefold(), p.removeprefix(ORCID_PREFIX)) for p in people):
                 return False
         return True
 
-    def records(self, index: LabelIndex, flt: MappingFilter) -> list[MappingRecord]:
-        """Every curated mapping that passes the filters, in a stable order."""
-        return [
-            self._model(index, record)
-            for record in self._all()
-            if self._matches(index, record, flt)
-        ]
+    def stored(self, index: LabelIndex, flt: MappingFilter) -> list[MappingRecord]:
+        """Every curated mapping record that passes the filters, in a stable order."""
+        return [record for record in self._all() if self._matches(index, record, flt)]
+
+    def records(self, index: LabelIndex, flt: MappingFilter) -> list[MappingRecordOut]:
+        """:meth:`stored`, as the API shows them."""
+        return [self.view(index, record) for record in self.stored(index, flt)]
 
     def page(self, index: LabelIndex, flt: MappingFilter, offset: int, limit: int) -> MappingList:
         """One page of :meth:`records`.
@@ -216,42 +162,9 @@ class Curation:
             total=len(items), offset=offset, limit=limit, items=items[offset : offset + limit]
         )
 
-    def _model(self, index: LabelIndex, record: StoredRecord) -> MappingRecord:
-        subject = index.concept(record.subject)
-        obj = index.concept(record.object)
-        return MappingRecord(
-            id=record.record,
-            subject_id=curie_of(index, record.subject),
-            subject_label=subject.label if subject else record.subject_label,
-            subject_initiative=(
-                subject.initiative if subject else source_initiative(record.subject_source)
-            ),
-            subject_source=source_curie(index, record.subject_source),
-            predicate_id=curie_of(index, record.predicate),
-            predicate_modifier="Not" if record.negated else None,
-            object_id=curie_of(index, record.object),
-            object_label=obj.label if obj else record.object_label,
-            object_initiative=(obj.initiative if obj else source_initiative(record.object_source)),
-            object_source=source_curie(index, record.object_source),
-            status=record.status,
-            mapping_set=self._set_id(record.graph),
-            mapping_justification=(
-                None if record.justification is None else curie_of(index, record.justification)
-            ),
-            confidence=record.confidence,
-            ir8477_relation=record.relation,
-            author_id=[curie_of(index, a) for a in record.authors],
-            author_label=list(record.author_labels),
-            reviewer_id=[curie_of(index, r) for r in record.reviewers],
-            reviewer_label=list(record.reviewer_labels),
-            creator_id=[curie_of(index, c) for c in record.creators],
-            creator_label=list(record.creator_labels),
-            mapping_date=record.date,
-            publication_date=record.publication_date,
-            review_date=record.review_date or reviewed_on(record),
-            modified=record.modified,
-            comment=record.comment,
-        )
+    def view(self, index: LabelIndex, record: MappingRecord) -> MappingRecordOut:
+        """How the API shows a record of this store (see :func:`mapping_view`)."""
+        return mapping_view(index, record, self._set_id(_graph(record)))
 
     def history(
         self,
@@ -270,9 +183,9 @@ class Curation:
                 continue
             if object is not None and term_text(row["object"]) != object:
                 continue
-            previous_predicate = _optional(row, "previous_predicate")
-            previous_status = _optional(row, "previous_status")
-            reviewer = _optional(row, "reviewer")
+            previous_predicate = optional_text(row, "previous_predicate")
+            previous_status = optional_text(row, "previous_status")
+            reviewer = optional_text(row, "reviewer")
             events.append(
                 ReviewEvent(
                     id=term_text(row["event"]),
@@ -287,10 +200,10 @@ class Curation:
                     previous_status=previous_status,
                     time=term_text(row["time"]),
                     reviewer_id=None if reviewer is None else curie_of(index, reviewer),
-                    reviewer_label=_optional(row, "reviewer_label"),
-                    comment=_optional(row, "comment"),
+                    reviewer_label=optional_text(row, "reviewer_label"),
+                    comment=optional_text(row, "comment"),
                     mapping_set=self._set_id(term_text(row["mapping_set"])),
-                    request_id=_optional(row, "request_id"),
+                    request_id=optional_text(row, "request_id"),
                 )
             )
         return ReviewHistory(total=len(events), items=events[:limit])
@@ -321,35 +234,43 @@ class Curation:
         moment = now or datetime.datetime.now(datetime.UTC)
         person = person_iri(identity, self._store.names.base)
         with self._review_lock:
-            held = [r for r in self._all() if r.subject == pair.subject and r.object == pair.object]
-            reviewable = [r for r in held if not self._is_declared(r.graph)]
+            held = [
+                r
+                for r in self._all()
+                if r.subject.value == pair.subject and r.object.value == pair.object
+            ]
+            reviewable = [r for r in held if not self._is_declared(_graph(r))]
             current = reviewable[0] if reviewable else None
-            target = current.graph if current else self._graph_for(index, pair)
+            target = _graph(current) if current else self._graph_for(index, pair)
             plan = plan_review(request, mapping_predicate(index, request.predicate), current)
-            demoted: list[StoredRecord] = []
+            demoted: list[MappingRecord] = []
             if plan.status == "accepted" and pair.object != NO_TERM_FOUND:
                 demoted = self._contradicted(pair, plan.predicate, target)
             if not plan.changed:
                 if current is None:  # a no-op needs a record to answer with
                     raise RuntimeError("an unchanged review has no stored record")
                 return ReviewOutcome(
-                    mapping=self._model(index, current), event=None, created=False, changed=False
+                    mapping=self.view(index, current), event=None, created=False, changed=False
                 )
-            record = StoredRecord(
-                graph=target,
-                record=record_iri_for(
-                    self._store.names.base, self._set_id(target), pair, plan.predicate
-                ),
-                subject=pair.subject,
-                predicate=plan.predicate,
-                object=pair.object,
-                status=plan.status,
-                negated=plan.status == "rejected",
+            reviewed = request.action != "propose"
+            relation = request.ir8477_relation or relation_of(
+                plan.predicate, is_negated=plan.status == "rejected"
+            )
+            subject, obj = index.concept(pair.subject), index.concept(pair.object)
+            record = MappingRecord(
+                graph=ox.NamedNode(target),
+                subject=ox.NamedNode(pair.subject),
+                predicate=ox.NamedNode(plan.predicate),
+                object=ox.NamedNode(pair.object),
+                review_status=plan.status,
+                predicate_modifier="Not" if plan.status == "rejected" else None,
                 justification=(
                     current.justification
                     if current and current.justification and request.action == "propose"
-                    else MANUAL_CURATION
+                    else ox.NamedNode(MANUAL_CURATION)
                 ),
+                subject_label=subject.label if subject else None,
+                object_label=obj.label if obj else None,
                 confidence=(
                     request.confidence
                     if request.confidence is not None
@@ -358,20 +279,24 @@ class Curation:
                     else None
                 ),
                 comment=request.comment if request.comment is not None else None,
-                date=moment.date().isoformat(),
+                mapping_date=moment.date().isoformat(),
                 modified=moment.isoformat(),
-                relation=request.ir8477_relation
-                or relation_of(plan.predicate, is_negated=plan.status == "rejected"),
-                object_source=pair.object_source,
+                extensions=((IR8477_RELATION, relation),) if relation else (),
+                object_source=None
+                if pair.object_source is None
+                else ox.NamedNode(pair.object_source),
                 authors=kept_authors(current, person),
                 author_labels=kept_author_labels(current, identity),
-                reviewers=(person,) if request.action != "propose" else (),
-                reviewer_labels=(identity.name,) if request.action != "propose" else (),
+                reviewers=(ox.NamedNode(person),) if reviewed else (),
+                reviewer_labels=(identity.name,) if reviewed else (),
                 creators=current.creators if current else (),
                 creator_labels=current.creator_labels if current else (),
                 publication_date=current.publication_date if current else None,
-                review_date=moment.date().isoformat() if request.action != "propose" else None,
+                review_date=moment.date().isoformat() if reviewed else None,
                 subject_source=current.subject_source if current else None,
+            )
+            record = replace(
+                record, iri=record_iri(record, self._store.names.base, self._set_id(target))
             )
             event = ReviewEvent(
                 id=f"{self._store.names.base}review/{uuid.uuid4()}",
@@ -380,7 +305,7 @@ class Curation:
                 predicate_id=plan.predicate,
                 object_id=pair.object,
                 status=plan.status,
-                previous_predicate_id=current.predicate if current else None,
+                previous_predicate_id=current.predicate.value if current else None,
                 previous_status=current.status if current else None,
                 time=moment.isoformat(),
                 reviewer_id=person,
@@ -389,7 +314,7 @@ class Curation:
                 mapping_set=target,
                 request_id=request_id,
             )
-            self._store.update(self._update_text(index, pair, target, record, event, demoted))
+            self._store.update(self._update_text(pair, target, record, event, demoted))
         event_out = event.model_copy(
             update={
                 "subject_id": curie_of(index, event.subject_id),
@@ -407,13 +332,13 @@ class Curation:
             }
         )
         return ReviewOutcome(
-            mapping=self._model(index, record),
+            mapping=self.view(index, record),
             event=event_out,
             created=current is None,
             changed=True,
         )
 
-    def _contradicted(self, pair: Pair, predicate: str, target: str) -> list[StoredRecord]:
+    def _contradicted(self, pair: Pair, predicate: str, target: str) -> list[MappingRecord]:
         """The declared records that asserting ``predicate`` contradicts (SKOS S46).
 
         What an initiative declares yields to a review: those records go back to "proposed"
@@ -422,7 +347,7 @@ class Curation:
         :raises ConflictError: when another curated set holds exactMatch for the pair and this
             is broad/narrow/related, or the other way round.
         """
-        demoted: list[StoredRecord] = []
+        demoted: list[MappingRecord] = []
         subject, obj = ox.NamedNode(pair.subject), ox.NamedNode(pair.object)
         for graph, held in contradicting_mappings(
             self._store, self._catalog, subject, obj, predicate
@@ -433,9 +358,9 @@ class Curation:
                 demoted += [
                     r
                     for r in self._all()
-                    if r.graph == graph
-                    and r.predicate == held
-                    and {r.subject, r.object} == {pair.subject, pair.object}
+                    if _graph(r) == graph
+                    and r.predicate.value == held
+                    and {r.subject.value, r.object.value} == {pair.subject, pair.object}
                 ]
                 continue
             raise ConflictError(
@@ -455,14 +380,18 @@ class Curation:
         """
         counts: dict[str, int] = {}
         for record in self._all():
-            if self._is_declared(record.graph):
+            graph = _graph(record)
+            if self._is_declared(graph):
                 continue
             if (
-                initiative_of(index, record.subject) == pair.subject_initiative
-                and (initiative_of(index, record.object) or source_initiative(record.object_source))
+                initiative_of(index, record.subject.value) == pair.subject_initiative
+                and (
+                    initiative_of(index, record.object.value)
+                    or source_initiative(_iri(record.object_source))
+                )
                 == pair.other
             ):
-                counts[record.graph] = counts.get(record.graph, 0) + 1
+                counts[graph] = counts.get(graph, 0) + 1
         if counts:
             return max(sorted(counts), key=lambda graph: counts[graph])
         prefixes = [
@@ -475,16 +404,14 @@ class Curation:
 
     def _update_text(
         self,
-        index: LabelIndex,
         pair: Pair,
         graph: str,
-        record: StoredRecord,
+        record: MappingRecord,
         event: ReviewEvent,
-        demoted: Sequence[StoredRecord] = (),
+        demoted: Sequence[MappingRecord] = (),
     ) -> str:
         """One SPARQL update that rewrites the pair's record in ``graph`` with its audit event."""
         return review_update(
-            index,
             pair,
             graph,
             record,
@@ -493,5 +420,5 @@ class Curation:
             base=self._store.names.base,
             set_id=self._set_id(graph),
             log_graph=self.log_graph,
-            new_set=not any(r.graph == graph for r in self._all()),
+            new_set=not any(_graph(r) == graph for r in self._all()),
         )

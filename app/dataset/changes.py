@@ -14,14 +14,25 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from mosaic.dataset.models import ConceptChanges
+from mosaic.rdf.terms import Term
 from mosaic.rdf.vocab import KINDS, RDF_TYPE, SKOS
 
 _CONCEPT_TYPES = frozenset({SKOS["Concept"], *KINDS.values()})
 
 
-def _descriptions(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, set[str]]:
+def _concepts(triples: Iterable[ox.Triple | ox.Quad]) -> set[str]:
+    return {
+        t.subject.value
+        for t in triples
+        if t.predicate == RDF_TYPE
+        and t.object in _CONCEPT_TYPES
+        and isinstance(t.subject, ox.NamedNode)
+    }
+
+
+def _descriptions(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, set[tuple[Term, Term]]]:
     concepts: set[str] = set()
-    described: dict[str, set[str]] = defaultdict(set)
+    described: dict[str, set[tuple[Term, Term]]] = defaultdict(set)
     for triple in triples:
         subject = triple.subject
         if not isinstance(subject, ox.NamedNode):
@@ -29,7 +40,7 @@ def _descriptions(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, set[str]]
         if triple.predicate == RDF_TYPE and triple.object in _CONCEPT_TYPES:
             concepts.add(subject.value)
         if not isinstance(triple.object, ox.BlankNode):
-            described[subject.value].add(f"{triple.predicate} {triple.object}")
+            described[subject.value].add((triple.predicate, triple.object))
     return {iri: described[iri] for iri in concepts}
 
 
@@ -43,7 +54,12 @@ def concept_changes(
     >>> concept_changes([], [typed]).added
     ['https://example.org/a']
     """
-    before = _descriptions(old)
+    previous = list(old)
+    if not previous:
+        # A first load: every concept is new, and describing them would cost as much as the
+        # rest of the comparison for nothing.
+        return ConceptChanges(added=sorted(_concepts(new)), removed=[], changed=[])
+    before = _descriptions(previous)
     after = _descriptions(new)
     return ConceptChanges(
         added=sorted(after.keys() - before.keys()),

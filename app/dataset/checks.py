@@ -18,8 +18,9 @@ from mosaic.errors import NotFoundError, ParameterError
 from mosaic.rdf.identifiers import load_converter, validate_id
 from mosaic.rdf.io import parse_rdf, syntax_for_name
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.embedded import EmbeddedGraphStore
 from mosaic.store.graphs import GraphNames
+from mosaic.store.protocol import GraphStore
 from mosaic.validation.engine import validate, validate_replacement
 from mosaic.validation.models import ValidationReport
 from mosaic.validation.rules import load_shapes
@@ -89,7 +90,7 @@ def validate_documents(
         )
         result.raise_for_issues()
         replacements[names.mapping_set(set_id)] = result.triples
-    context = store if store is not None else GraphStore(ox.Store(), names)
+    context = store if store is not None else EmbeddedGraphStore(ox.Store(), names)
     return validate_replacement(context, load_shapes(settings.shapes_dir), replacements)
 
 

@@ -14,7 +14,7 @@ from mosaic.rdf.identifiers import compress_iri, expand_curie
 from mosaic.rdf.terms import Row, term_text
 from mosaic.rdf.vocab import DCTERMS, KINDS, RDF_TYPE, SKOS
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 _SKOS_CONCEPT = SKOS["Concept"].value
 _LABEL_PROPERTIES = {

@@ -5,7 +5,7 @@ initiatives' concepts (CoSAI's ``mappings``, the LLM Top 10's ATLAS links, the A
 OpenCRE blocks...) as :class:`mosaic.rdf.vocab.DeclaredMapping`, apart from the vocabulary. They
 are that initiative's claims, not ours and not part of its vocabulary, so they go into a mapping
 set of their own, ``{initiative-id}-declared``, written like a bundled SSSOM set
-(:func:`mosaic.curation.sssom.record_triples`): the plain SKOS triple plus a ``sssom:Mapping``
+(:func:`mosaic.curation.record.record_triples`): the plain SKOS triple plus a ``sssom:Mapping``
 record whose author is the initiative and whose justification is
 ``semapv:ManualMappingCuration`` (the initiative's editors wrote the link by hand).
 
@@ -19,12 +19,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from mosaic.curation.sssom import (
-    MappingRecord,
-    mapping_set_iri,
-    mapping_set_triples,
-    record_triples,
-)
+from mosaic.curation.record import MappingRecord, record_triples
+from mosaic.curation.sssom import mapping_set_iri, mapping_set_triples
 from mosaic.rdf.source import DeclaredMapping, LoadResult
 from mosaic.rdf.terms import term_text
 from mosaic.rdf.vocab import DCTERMS, OWL, RDF_TYPE, SEMAPV, SKOS, initiative_iri
@@ -115,8 +111,10 @@ def declared_mapping_set(result: LoadResult, initiative_id: str, base_iri: str) 
         set_iri.value,
         title=f"Crosswalks declared by {name}",
         description=(
-            f"The links to other initiatives' concepts that {name} states in its own "
-            "published files, converted by mosaic load --from; the initiative is their author."
+            f"The links {name} states in its own published files: to other initiatives' "
+            "concepts, and from its controls to the threats they address (mosaic:mitigates). "
+            "Converted from those files (mosaic load --from, or the bundle build); the "
+            "initiative is their author."
         ),
         version=version,
         license=license,
@@ -131,7 +129,7 @@ def declared_mapping_set(result: LoadResult, initiative_id: str, base_iri: str) 
             object=mapping.object,
             justification=JUSTIFICATION,
             subject_label=labels.get(mapping.subject),
-            object_label=mapping.object_label,
+            object_label=mapping.object_label or labels.get(mapping.object),
             authors=(author,),
             mapping_date=mapping.date,
             comment=mapping.comment,

@@ -11,7 +11,8 @@ alt_labels    no        synonyms and abbreviations, separated by ``|``
 definition    no        the definition, in the row's language
 broader       no        the notation of the parent concept (a row of the same file)
 kind          no        threat, attack-technique, tactic, vulnerability, control,
-                        requirement, asset, lifecycle-stage, principle or term (default)
+                        requirement, asset, lifecycle-stage, principle,
+                        application-area or term (default)
 source_url    no        the http(s) page the concept comes from
 language      no        BCP 47 tag of the labels and definition (default ``en``)
 ============  ========  ==============================================================

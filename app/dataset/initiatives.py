@@ -16,10 +16,10 @@ from mosaic.dataset.models import (
 )
 from mosaic.errors import NotFoundError
 from mosaic.rdf.identifiers import validate_id
-from mosaic.rdf.terms import Row, term_text
+from mosaic.rdf.terms import Row, optional_count, optional_text, term_text
 from mosaic.rdf.vocab import KINDS
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 KIND_NAMES = {iri.value: name for name, iri in KINDS.items()}
 
@@ -29,32 +29,22 @@ def kind_name(iri: str) -> str:
     return KIND_NAMES.get(iri, iri)
 
 
-def _text(row: Row, key: str) -> str | None:
-    term = row.get(key)
-    return None if term is None else term_text(term)
-
-
-def _count(row: Row, key: str) -> int:
-    term = row.get(key)
-    return int(term_text(term)) if term is not None else 0
-
-
 def _initiative(row: Row) -> Initiative:
     return Initiative(
         id=term_text(row["id"]),
         iri=term_text(row["initiative"]),
         curie_prefix=term_text(row["prefix"]),
         graph=term_text(row["graph"]),
-        title=_text(row, "title"),
-        description=_text(row, "description"),
-        publisher=_text(row, "publisher"),
-        version=_text(row, "version"),
-        issued=_text(row, "issued"),
-        license=_text(row, "license"),
-        homepage=_text(row, "homepage"),
-        source=_text(row, "source"),
+        title=optional_text(row, "title"),
+        description=optional_text(row, "description"),
+        publisher=optional_text(row, "publisher"),
+        version=optional_text(row, "version"),
+        issued=optional_text(row, "issued"),
+        license=optional_text(row, "license"),
+        homepage=optional_text(row, "homepage"),
+        source=optional_text(row, "source"),
         redistribution=term_text(row["redistribution"]),
-        concepts=_count(row, "concepts"),
+        concepts=optional_count(row, "concepts"),
     )
 
 
@@ -79,15 +69,15 @@ def read_initiative(store: GraphStore, catalog: Catalog, initiative_id: str) -> 
     base = _initiative(rows[0])
     graph = ox.NamedNode(base.graph)
     kinds = [
-        KindCount(kind=kind_name(term_text(r["kind"])), concepts=_count(r, "concepts"))
+        KindCount(kind=kind_name(term_text(r["kind"])), concepts=optional_count(r, "concepts"))
         for r in store.select(catalog["initiative-kinds"].sparql, {"graph": graph})
     ]
     schemes = [
         SchemeSummary(
             iri=term_text(r["scheme"]),
-            title=_text(r, "title"),
-            version=_text(r, "version"),
-            concepts=_count(r, "concepts"),
+            title=optional_text(r, "title"),
+            version=optional_text(r, "version"),
+            concepts=optional_count(r, "concepts"),
         )
         for r in store.select(catalog["initiative-schemes"].sparql, {"graph": graph})
     ]
@@ -121,8 +111,8 @@ def health(store: GraphStore, catalog: Catalog) -> Health:
     row = store.select(catalog["store-figures"].sparql)[0]
     figures = StoreFigures(
         triples=len(store),
-        concepts=_count(row, "concepts"),
-        schemes=_count(row, "schemes"),
+        concepts=optional_count(row, "concepts"),
+        schemes=optional_count(row, "schemes"),
         graphs=len(store.named_graphs()),
     )
     return Health(status="ok", version=__version__, store=figures)

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from mosaic.curation.sssom import mapping_set_id_from_name
 from mosaic.dataset.changes import concept_changes
 from mosaic.dataset.declared import DeclaredSet, declared_mapping_set
+from mosaic.dataset.editions import EditionPlan, LoadOrigin, plan_load
 from mosaic.dataset.models import ConceptChanges
 from mosaic.dataset.sources import Progress, in_graph, prefixes_file, read_source
 from mosaic.errors import LoadError, LoadIssue, NoConceptError, ShapeViolationError
@@ -25,8 +26,8 @@ from mosaic.rdf.terms import Term, term_text
 from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
 from mosaic.store.graphs import ReplaceSummary
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.relations import contradicting_mappings
 from mosaic.validation.engine import validate_replacement
 from mosaic.validation.models import ValidationReport
@@ -54,6 +55,8 @@ class ReadSources:
     triples: list[ox.Triple]
     warnings: list[LoadIssue]
     declared: DeclaredSet | None = None
+    #: Who loaded what, for the load's provenance (``None``: recorded as unknown).
+    origin: LoadOrigin | None = None
 
 
 #: Why an upload without concepts is refused (one line per source file).
@@ -171,6 +174,8 @@ class GraphReplacement:
     created: bool
     #: The declared-mapping set's replacement, when the sources declared crosswalks.
     declared: ReplaceSummary | None = None
+    #: The edition bookkeeping of the load (:mod:`mosaic.dataset.editions`).
+    edition: EditionPlan | None = None
 
 
 def _contradiction(
@@ -264,14 +269,21 @@ def replace_initiative(
             contents[declared] = declared_triples
     if progress:
         progress("validating", 0, 1)
-    report = validate_replacement(store, load_shapes(settings.shapes_dir), contents)
-    if not report.conforms:
-        raise ShapeViolationError(report, source=graph.value)
-    if progress:
-        progress("writing the store", 0, 1)
-    before = store.graph_quads(graph)
-    summary, *declared_summary = store.replace_graphs(contents)
-    _register_if_new(store, settings, read.initiative_id)
+    # Validation and replacement are one critical section: no other write can land between
+    # the gate's check of the store and the write it allowed.
+    with store.writing():
+        before = store.graph_quads(graph)
+        # A new edition keeps the old one and its removed concepts (deprecated): editions.py.
+        plan = plan_load(store, read.initiative_id, before, read.triples, read.origin, contents)
+        contents[graph] = plan.current
+        report = validate_replacement(store, load_shapes(settings.shapes_dir), contents)
+        if not report.conforms:
+            raise ShapeViolationError(report, source=graph.value)
+        if progress:
+            progress("writing the store", 0, 1)
+        summary, *others = store.replace_graphs({**contents, **plan.graphs})
+        declared_summary = others[: len(contents) - 1]
+        _register_if_new(store, settings, read.initiative_id)
     if progress:
         progress("writing the store", 1, 1)
     return GraphReplacement(
@@ -281,6 +293,7 @@ def replace_initiative(
         concept_changes(before, read.triples),
         created=not before,
         declared=declared_summary[0] if declared_summary else None,
+        edition=plan,
     )
 
 
@@ -331,10 +344,11 @@ def load_mapping_set(
     )
     result.raise_for_issues()
     graph = store.names.mapping_set(set_id)
-    report = check_graph(store, settings, graph, result.triples)
-    if not report.conforms:
-        raise ShapeViolationError(report, source=source.name)
-    summary = store.replace_graph(graph, result.triples)
+    with store.writing():
+        report = check_graph(store, settings, graph, result.triples)
+        if not report.conforms:
+            raise ShapeViolationError(report, source=source.name)
+        summary = store.replace_graph(graph, result.triples)
     return summary, result.warnings + validation_warnings(report, source.name)
 
 

@@ -153,3 +153,10 @@ class GraphReplaced(BaseModel):
     infos: int = Field(description="How many Info results the validation found.")
     load_warnings: list[str] = Field(description="Warnings of reading the upload.")
     uploaded_by: str
+    edition: str | None = Field(None, description="The edition uploaded (owl:versionInfo).")
+    previous_edition: str | None = Field(
+        None,
+        description="The edition it replaced, now archived, when the upload was a new edition "
+        "(then see `GET /initiatives/{id}/changes`).",
+    )
+    mappings_flagged: int = Field(0, description="Mappings the new edition flagged for re-review.")

@@ -60,6 +60,12 @@ def bundled_vocabulary(data_dir: Path, initiative_id: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def bundled_declared_set(data_dir: Path, initiative_id: str) -> Path | None:
+    """The bundled declared-mapping set of an initiative (its threat → control links), if any."""
+    path = data_dir / initiative_id / f"{initiative_id}-declared.ttl"
+    return path if path.is_file() else None
+
+
 def bundled_mapping_sets(data_dir: Path) -> list[Path]:
     """The bundled SSSOM mapping sets, sorted by name."""
     folder = data_dir / MAPPINGS_FOLDER

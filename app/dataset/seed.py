@@ -17,6 +17,7 @@ from mosaic import __version__
 from mosaic.curation.sssom import mapping_set_id_from_name
 from mosaic.dataset.registry import (
     ONTOLOGY_FILE,
+    bundled_declared_set,
     bundled_mapping_sets,
     bundled_vocabulary,
     read_registry,
@@ -27,8 +28,8 @@ from mosaic.errors import ConflictError, LoadError, LoadIssue
 from mosaic.rdf.identifiers import load_converter
 from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, XSD, Namespace
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
 from mosaic.store.graphs import GraphNames
+from mosaic.store.protocol import GraphStore
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 
@@ -96,6 +97,10 @@ def bundled_quads(settings: Settings, progress: Progress | None = None) -> dict[
         path = bundled_vocabulary(settings.data_dir, entry.id)
         if path is not None:
             sources.append((entry.id, path, "turtle"))
+        # The initiative's own threat -> control statements: a mapping set (docs/data-model.md).
+        declared = bundled_declared_set(settings.data_dir, entry.id)
+        if declared is not None:
+            sources.append((f"{entry.id}-declared", declared, "declared"))
     for path in bundled_mapping_sets(settings.data_dir):
         sources.append((mapping_set_id_from_name(path.name), path, "sssom"))
 
@@ -103,10 +108,10 @@ def bundled_quads(settings: Settings, progress: Progress | None = None) -> dict[
     for done, (graph_id, path, fmt) in enumerate(sources, start=1):
         if progress:
             progress(f"reading {path.name}", done, len(sources))
-        is_mapping = fmt == "sssom"
+        is_mapping = fmt in ("sssom", "declared")
         result = read_source(
             path.read_bytes(),
-            format=fmt,
+            format="turtle" if fmt == "declared" else fmt,
             source=str(path),
             initiative_id=None if is_mapping else graph_id,
             base_iri=settings.base_iri,

@@ -26,12 +26,13 @@ from mosaic.errors import StoreError, StoreInUseError
 from mosaic.rdf.identifiers import load_converter
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.sparql.pool import QueryExecutor
+from mosaic.sparql.protocol import QueryRunner
 from mosaic.sparql.runner import query_executor
 from mosaic.sparql.screen import QueryLimits
-from mosaic.store.embedded import GraphStore
+from mosaic.store.embedded import EmbeddedGraphStore
 from mosaic.store.graphs import GraphNames
 from mosaic.store.open import open_configured_store
+from mosaic.store.protocol import GraphStore
 from mosaic.store.remote import RemoteGraphStore
 from mosaic.store.sharing import open_held_store
 from mosaic.terms.index_file import index_folder
@@ -93,7 +94,7 @@ class AppServices:
 class _Gate:
     """The query gate of the stdio server, shaped like the app state's."""
 
-    def __init__(self, executor: QueryExecutor, size: int) -> None:
+    def __init__(self, executor: QueryRunner, size: int) -> None:
         self.executor = executor
         self._size = size
         self._slots: anyio.Semaphore | None = None
@@ -153,17 +154,11 @@ class StandaloneServices:
         shutil.rmtree(self._scratch, ignore_errors=True)
 
 
-class _SnapshotStore(GraphStore):
+def _snapshot_store(store: ox.Store, names: GraphNames, folder: Path) -> GraphStore:
     """A read-only store over a private copy of the store (in ``folder``), removed when closed."""
-
-    def __init__(self, store: ox.Store, names: GraphNames, folder: Path) -> None:
-        super().__init__(store, names, folder / "store")
-        self._folder = folder
-
-    def close(self) -> None:
-        """Close the copy and remove its folder."""
-        super().close()
-        shutil.rmtree(self._folder, ignore_errors=True)
+    return EmbeddedGraphStore(
+        store, names, folder / "store", on_close=lambda: shutil.rmtree(folder, ignore_errors=True)
+    )
 
 
 def open_mcp_store(settings: Settings) -> GraphStore:
@@ -198,4 +193,4 @@ def open_mcp_store(settings: Settings) -> GraphStore:
     except OSError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise StoreError(f"cannot read the snapshot of {settings.store_path}: {exc}") from exc
-    return _SnapshotStore(snapshot, GraphNames(settings.base_iri), folder)
+    return _snapshot_store(snapshot, GraphNames(settings.base_iri), folder)

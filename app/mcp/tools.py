@@ -76,7 +76,7 @@ InitiativeId = Annotated[
         max_length=ID_MAX_LENGTH,
     ),
 ]
-Term = Annotated[
+TermText = Annotated[
     str,
     Field(
         description="A term, label, notation (AML.T0051), CURIE (atlas:AML.T0051) or IRI.",
@@ -94,7 +94,7 @@ Curie = Annotated[
 
 @mosaic_tool
 def resolve_term(
-    q: Term,
+    q: TermText,
     ctx: Context[Any, Any],
     initiative: InitiativeId | None = None,
     kind: Annotated[
@@ -162,8 +162,8 @@ def list_alignments(
 ) -> AlignmentSet:
     """Candidate mappings from one initiative's concepts to another's, computed, not curated.
 
-    Each row has both concepts, a SKOS predicate, a confidence from lexical, semantic and
-    structural signals, its justification, and whether the graph already holds the mapping
+    Each row has both concepts, a SKOS predicate, the learned ranker's confidence and reasons,
+    its justification, and whether the graph already holds the mapping
     (curated) or a rejection of it.
     """
     index = services(ctx).label_index(fresh=True)

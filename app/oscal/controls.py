@@ -20,7 +20,7 @@ from mosaic.dataset.models import Initiative
 from mosaic.oscal.ids import assign_ids, local_name
 from mosaic.rdf.terms import Row, term_text
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 
 @dataclass(frozen=True)

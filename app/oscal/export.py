@@ -17,7 +17,7 @@ from mosaic.oscal.catalog import Json, catalog_document
 from mosaic.oscal.controls import read_controls
 from mosaic.oscal.mapping import mapping_document
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.label_index import LabelIndex
 
 #: The media type the documents are served with (OSCAL JSON is JSON).

@@ -25,7 +25,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 
-from mosaic.curation.models import MappingRecord
+from mosaic.curation.models import MappingRecordOut
 from mosaic.errors import NotFoundError
 from mosaic.oscal import OSCAL_VERSION
 from mosaic.oscal.catalog import UUID_NAMESPACE, Json, content_uuid, last_modified, prop
@@ -66,7 +66,7 @@ def _predicate_iri(predicate: str) -> str:
     return predicate
 
 
-def _map(record: MappingRecord, source: Control, target: Control, *, turned: bool) -> Json:
+def _map(record: MappingRecordOut, source: Control, target: Control, *, turned: bool) -> Json:
     predicate = _predicate_iri(record.predicate_id)
     relation = record.ir8477_relation or relation_of(predicate)
     if turned:
@@ -99,9 +99,9 @@ def _map(record: MappingRecord, source: Control, target: Control, *, turned: boo
 def crosswalk_maps(
     source: ControlSet,
     target: ControlSet,
-    records: Iterable[MappingRecord],
+    records: Iterable[MappingRecordOut],
     compress: Callable[[str], str | None] = lambda _iri: None,
-) -> list[tuple[MappingRecord, Json]]:
+) -> list[tuple[MappingRecordOut, Json]]:
     """The maps of the accepted records between a control of ``source`` and one of ``target``.
 
     :param compress: the CURIE the records name a concept IRI by (the label index's), when
@@ -109,7 +109,7 @@ def crosswalk_maps(
     :returns: each record kept with its map, in the order of the controls' ids.
     """
     sources, targets = _lookup(source, compress), _lookup(target, compress)
-    maps: list[tuple[str, str, MappingRecord, Json]] = []
+    maps: list[tuple[str, str, MappingRecordOut, Json]] = []
     for record in records:
         if record.status != "accepted" or record.predicate_modifier == "Not":
             continue
@@ -126,7 +126,7 @@ def crosswalk_maps(
     return [(record, entry) for _, _, record, entry in maps]
 
 
-def _dated(records: Iterable[MappingRecord]) -> str | None:
+def _dated(records: Iterable[MappingRecordOut]) -> str | None:
     dates = [r.modified or r.review_date or r.mapping_date or r.publication_date for r in records]
     known = sorted(d for d in dates if d)
     return known[-1] if known else None
@@ -135,7 +135,7 @@ def _dated(records: Iterable[MappingRecord]) -> str | None:
 def mapping_document(
     source: ControlSet,
     target: ControlSet,
-    records: Iterable[MappingRecord],
+    records: Iterable[MappingRecordOut],
     catalog_href: Callable[[str], str],
     compress: Callable[[str], str | None] = lambda _iri: None,
 ) -> Json:

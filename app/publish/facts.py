@@ -9,19 +9,18 @@ the next write (:class:`FactsCache`).
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from mosaic.cache import DerivedCache
 from mosaic.errors import NotFoundError
 from mosaic.publish.resources import describe_resource
-from mosaic.rdf.terms import term_text
+from mosaic.rdf.terms import optional_text, term_text
 from mosaic.rdf.vocab import DCTERMS
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 
 @dataclass(frozen=True)
@@ -134,32 +133,27 @@ class DatasetFacts:
         return names[0] if names else None
 
 
-def _text(row: Mapping[str, object], name: str) -> str | None:
-    value = row.get(name)
-    return None if value is None else term_text(value)  # type: ignore[arg-type]
-
-
 def _initiatives(store: GraphStore, catalog: Catalog, graphs: set[str]) -> list[InitiativeFacts]:
     found = []
     for row in store.select(catalog["initiatives"].sparql):
-        graph = _text(row, "graph")
+        graph = optional_text(row, "graph")
         if graph is None or graph not in graphs:
             continue  # link-only (no graph): nothing of it is published here
         title = row.get("title")
         found.append(
             InitiativeFacts(
-                id=_text(row, "id") or "",
-                iri=_text(row, "initiative") or "",
+                id=optional_text(row, "id") or "",
+                iri=optional_text(row, "initiative") or "",
                 graph=graph,
-                title=_text(row, "title"),
+                title=optional_text(row, "title"),
                 title_language=title.language if isinstance(title, ox.Literal) else None,
-                description=_text(row, "description"),
-                publisher=_text(row, "publisher"),
-                version=_text(row, "version"),
-                issued=(_text(row, "issued") or "")[:10] or None,
-                license=_text(row, "license"),
-                homepage=_text(row, "homepage"),
-                source=_text(row, "source"),
+                description=optional_text(row, "description"),
+                publisher=optional_text(row, "publisher"),
+                version=optional_text(row, "version"),
+                issued=(optional_text(row, "issued") or "")[:10] or None,
+                license=optional_text(row, "license"),
+                homepage=optional_text(row, "homepage"),
+                source=optional_text(row, "source"),
             )
         )
     return found
@@ -184,10 +178,10 @@ def _mapping_sets(store: GraphStore, catalog: Catalog) -> list[MappingSetFacts]:
                 id=iri.rstrip("/").rsplit("/", 1)[-1],
                 iri=iri,
                 graph=graph,
-                title=_text(row, "title"),
-                description=_text(row, "description"),
-                version=_text(row, "version"),
-                license=_text(row, "license"),
+                title=optional_text(row, "title"),
+                description=optional_text(row, "description"),
+                version=optional_text(row, "version"),
+                license=optional_text(row, "license"),
                 creators=tuple(sorted(creators[graph])),
                 predicates=tuple(sorted(predicates)),
                 targets=tuple(sorted(targets)),
@@ -204,7 +198,7 @@ def read_facts(store: GraphStore, catalog: Catalog, dataset_iri: str) -> Dataset
     system = store.names.system.value
     concepts: dict[str | None, int] = {}
     for row in store.select(catalog["dataset-graph-concepts"].sparql):
-        graph = _text(row, "graph")
+        graph = optional_text(row, "graph")
         concepts[graph] = int(term_text(row["concepts"]))
     figures: dict[str, GraphFigures] = {}
     for row in store.select(catalog["dataset-graph-figures"].sparql):
@@ -214,7 +208,7 @@ def read_facts(store: GraphStore, catalog: Catalog, dataset_iri: str) -> Dataset
         figures[graph] = GraphFigures(
             triples=int(term_text(row["triples"])),
             concepts=concepts.get(graph, 0),
-            modified=_text(row, "modified") or None,
+            modified=optional_text(row, "modified") or None,
         )
     try:
         about = describe_resource(store, catalog, dataset_iri).triples
@@ -241,32 +235,23 @@ def read_facts(store: GraphStore, catalog: Catalog, dataset_iri: str) -> Dataset
 
 
 class FactsCache:
-    """The facts of one store, read on first use and forgotten after every write."""
+    """The facts of one store, read on first use and forgotten after every write.
+
+    A :class:`~mosaic.cache.DerivedCache`: facts whose queries a write overtook are returned
+    to the reader that asked but not kept.
+    """
 
     def __init__(self, store: GraphStore, catalog: Catalog, dataset_iri: str) -> None:
         self.store = store
-        self._catalog = catalog
-        self._iri = dataset_iri
-        self._lock = threading.Lock()
-        self._facts: DatasetFacts | None = None
-        self._generation = 0
+        self._cache: DerivedCache[DatasetFacts] = DerivedCache(
+            "dataset facts", lambda: read_facts(store, catalog, dataset_iri)
+        )
         store.add_listener(self.clear)
 
     def clear(self) -> None:
         """Forget the facts (the store changed)."""
-        self._generation += 1
-        self._facts = None
+        self._cache.invalidate()
 
     def get(self) -> DatasetFacts:
         """The facts of the store as it is now (read again after a write)."""
-        facts = self._facts
-        if facts is not None:
-            return facts
-        with self._lock:
-            if self._facts is not None:
-                return self._facts
-            generation = self._generation
-            facts = read_facts(self.store, self._catalog, self._iri)
-            if generation == self._generation:  # no write while reading: keep them
-                self._facts = facts
-            return facts
+        return self._cache.get()

@@ -188,7 +188,7 @@ def write_release(
             if progress:
                 progress(f"writing {name}", done, steps)
         for mapping_set in facts.mapping_sets:
-            records = curation.records(index, MappingFilter(mapping_set=mapping_set.id))
+            records = curation.stored(index, MappingFilter(mapping_set=mapping_set.id))
             title = mapping_set.title or mapping_set.id
             text = to_sssom_tsv(index, records, title=title)
             bundle.write(
@@ -200,7 +200,7 @@ def write_release(
             done += 1
             if progress:
                 progress(f"writing {mapping_set.id}.sssom.tsv", done, steps)
-        everything = to_sssom_tsv(index, curation.records(index, MappingFilter()))
+        everything = to_sssom_tsv(index, curation.stored(index, MappingFilter()))
         bundle.write(
             "mappings/all.sssom.tsv", everything.encode("utf-8"), "text/tab-separated-values"
         )

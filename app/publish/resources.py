@@ -40,7 +40,7 @@ from mosaic.errors import NotFoundError
 from mosaic.rdf.io import RdfSyntax, serialize_quads
 from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, TURTLE_PREFIXES, XSD, Namespace
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")

@@ -343,6 +343,8 @@ def parse_rdf(
 
 
 _SPARQL_POSITION = re.compile(r"\bat (\d+):(\d+)\b")
+#: Virtuoso's syntax errors name a line only: "SP030: SPARQL compiler, line 3: syntax error".
+_LINE_ONLY = re.compile(r"\bSPARQL compiler, line (\d+):")
 
 
 def sparql_error_position(message: str) -> tuple[int | None, int | None]:
@@ -353,10 +355,18 @@ def sparql_error_position(message: str) -> tuple[int | None, int | None]:
 
     >>> sparql_error_position("error at 1:25: expected one of LATERAL")
     (1, 25)
+
+    A remote Virtuoso names the line only (pyoxigraph cannot place the column in the API
+    process: a query deep enough would overflow its stack, which is why client queries are
+    parsed in worker processes):
+
+    >>> sparql_error_position("SP030: SPARQL compiler, line 3: syntax error at 'x'")
+    (3, None)
     """
     match = _SPARQL_POSITION.search(message)
     if match is None:
-        return None, None
+        line_only = _LINE_ONLY.search(message)
+        return (int(line_only.group(1)), None) if line_only else (None, None)
     return int(match.group(1)), int(match.group(2))
 
 

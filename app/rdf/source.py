@@ -93,7 +93,7 @@ def read_rdf(
     """
     quads = parse_rdf(data, syntax, source=source, base_iri=base_iri, max_depth=max_depth)
     result = LoadResult(source=source, format=syntax.media_type)
-    result.triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    result.triples = [q.triple for q in quads]
     named = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
     if named:
         result.warnings.append(

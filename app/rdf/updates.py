@@ -17,9 +17,8 @@ from functools import cache
 import pyoxigraph as ox
 
 from mosaic.rdf.sparql_text import bind_values
+from mosaic.rdf.terms import PlainTerm
 from mosaic.resources import queries_dir
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 @cache
@@ -42,7 +41,7 @@ def bound(name: str, values: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
     return bind_values(internal_query(name), values)
 
 
-def term(value: Term) -> str:
+def term(value: PlainTerm) -> str:
     """One term as SPARQL/N-Triples text (pyoxigraph's serialisation of a parsed term)."""
     if not isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal):
         raise TypeError(f"not an RDF term: {value!r}")
@@ -58,6 +57,22 @@ def ntriples(triples: Iterable[ox.Triple]) -> str:
 def graph_block(graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> str:
     """``GRAPH <g> { triples }`` for ``INSERT DATA``/``DELETE DATA``."""
     return f"GRAPH {term(graph)} {{ {ntriples(triples)} }}"
+
+
+#: Triples per ``GRAPH`` block: Virtuoso's parser refuses a block of about 5,000 or more
+#: ("SP030: memory exhausted"); several blocks of one graph in one request are fine everywhere.
+BLOCK_TRIPLES = 2000
+
+
+def graph_blocks(
+    graph: ox.NamedNode | None, triples: Iterable[ox.Triple], size: int = BLOCK_TRIPLES
+) -> list[str]:
+    """The triples as blocks of at most ``size`` (``GRAPH <g> {…}``, or bare for ``None``)."""
+    items = list(triples)
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    if graph is None:
+        return [ntriples(chunk) for chunk in chunks]
+    return [graph_block(graph, chunk) for chunk in chunks]
 
 
 def insert_data(blocks: Iterable[str]) -> str:

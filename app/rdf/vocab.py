@@ -65,6 +65,7 @@ KINDS: dict[str, ox.NamedNode] = {
     "asset": MOSAIC["Asset"],
     "lifecycle-stage": MOSAIC["LifecycleStage"],
     "principle": MOSAIC["Principle"],
+    "application-area": MOSAIC["ApplicationArea"],
     "term": MOSAIC["Term"],
 }
 

@@ -13,7 +13,6 @@ import logging
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 
 import httpx2
 import pyoxigraph as ox
@@ -22,9 +21,18 @@ from mosaic.errors import NotAcceptableError, QueryTimeoutError, SparqlSyntaxErr
 from mosaic.rdf.io import sparql_error_position
 from mosaic.rdf.sparql_text import bind_values
 from mosaic.rdf.terms import Term
-from mosaic.sparql.pool import QueryExecutor, QueryOutcome
+from mosaic.rdf.updates import term
+from mosaic.sparql.pool import names_dataset
+from mosaic.sparql.protocol import QueryOutcome
 from mosaic.sparql.results import serialize_boolean, serialize_solutions, serialize_triples
-from mosaic.store.endpoints import ACCEPT, cancelled, forget_results, response_media_type
+from mosaic.store.endpoints import (
+    accept_for,
+    cancelled,
+    forget_results,
+    response_media_type,
+    timed_out,
+    truncated,
+)
 from mosaic.store.remote import RemoteGraphStore
 
 log = logging.getLogger(__name__)
@@ -63,8 +71,11 @@ class _Body(io.RawIOBase):
         return size
 
 
-class RemoteQueryExecutor(QueryExecutor):
+class RemoteQueryExecutor:
     """Client queries forwarded to the remote store, within the query budget.
+
+    A :class:`~mosaic.sparql.protocol.QueryRunner` of its own: it holds no worker processes
+    and no snapshots (so no snapshot folder), only a count of the queries in flight.
 
     The query is screened by the route first, as for the embedded store; here it is sent
     with the requested dataset and a ``BASE`` of the endpoint URL, and its result is read as
@@ -83,17 +94,15 @@ class RemoteQueryExecutor(QueryExecutor):
         max_rows: int,
         max_bytes: int,
     ) -> None:
-        super().__init__(
-            store,
-            Path(),
-            workers=workers,
-            timeout=timeout,
-            queue_wait=queue_wait,
-            max_rows=max_rows,
-            max_bytes=max_bytes,
-        )
         self._remote = store
+        self._size = workers
+        self.timeout = timeout
+        self.queue_wait = queue_wait
+        self.max_rows = max_rows
+        self.max_bytes = max_bytes
         self._running = 0
+        self._killed = 0
+        self._closed = False
         self._count_lock = threading.Lock()
 
     def start(self) -> None:
@@ -102,6 +111,16 @@ class RemoteQueryExecutor(QueryExecutor):
     def close(self) -> None:
         """Nothing to stop: the store owns the connections."""
         self._closed = True
+
+    @property
+    def size(self) -> int:
+        """How many queries may be forwarded at once (the route's slots)."""
+        return self._size
+
+    @property
+    def killed(self) -> int:
+        """How many queries were given up at their budget."""
+        return self._killed
 
     @property
     def idle_workers(self) -> int:
@@ -129,12 +148,20 @@ class RemoteQueryExecutor(QueryExecutor):
         """
         budget = self.timeout if timeout is None else min(timeout, self.timeout)
         text = bind_values(sparql, substitutions) if substitutions else sparql  # type: ignore[arg-type]
-        prefix = f"BASE <{base_iri}> " if base_iri else ""
+        # The client's text is the query: a base can only be its prologue (docs/architecture.md,
+        # "SPARQL text in Python"), the IRI serialised by pyoxigraph, never pasted.
+        prefix = f"BASE {term(ox.NamedNode(base_iri))} " if base_iri else ""
         form: dict[str, str | list[str]] = {"query": prefix + text}
         if default_graphs is not None:
             form["default-graph-uri"] = default_graphs
         if named_graphs is not None:
             form["named-graph-uri"] = named_graphs
+        if not names_dataset(sparql, default_graphs, named_graphs):
+            # The current graphs as default, every graph by name (archived editions included),
+            # as the embedded store's workers answer.
+            dataset = self._remote.query_dataset()
+            if dataset is not None:
+                form.update(dataset.client_form())
         with self._count_lock:
             self._running += 1
         try:
@@ -164,12 +191,17 @@ class RemoteQueryExecutor(QueryExecutor):
                 "POST",
                 self._remote.endpoints.query,
                 data=form,
-                headers={"accept": ACCEPT},
+                headers={"accept": accept_for(str(form["query"]))},
                 timeout=httpx2.Timeout(budget, connect=min(budget, 10.0)),
             ) as response:
                 if response.status_code != 200:
                     response.read()
                     return self._refused(response, budget, shift)
+                if timed_out(response):
+                    raise self._timeout(budget)
+                if truncated(response):
+                    log.error("the remote store cut a result at its own row limit")
+                    raise StoreError("the remote store cut the result at its own row limit")
                 body = _Body(response.iter_bytes(), deadline)
                 try:
                     return self._serialize(
@@ -192,7 +224,7 @@ class RemoteQueryExecutor(QueryExecutor):
 
     def _refused(self, response: httpx2.Response, budget: float, shift: int) -> QueryOutcome:
         body = response.content
-        if cancelled(body[-200:]):
+        if cancelled(body[-200:]) or timed_out(response, body):
             raise self._timeout(budget)
         if response.status_code == 400:
             message = body.decode("utf-8", errors="replace").strip()

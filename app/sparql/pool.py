@@ -32,10 +32,11 @@ from mosaic.errors import (
     StoreError,
 )
 from mosaic.rdf.io import sparql_error_position
+from mosaic.rdf.sparql_text import keywords
 from mosaic.rdf.terms import Term
-from mosaic.sparql.results import Serialized
+from mosaic.sparql.protocol import QueryOutcome
 from mosaic.sparql.worker import QueryAnswer, QueryTask, serve
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +53,34 @@ class _Worker:
     connection: Connection
 
 
-@dataclass(frozen=True)
-class QueryOutcome:
-    """A query's serialised result and its kind (``solutions``, ``boolean``, ``triples``)."""
+def names_dataset(
+    sparql: str, default_graphs: list[str] | None, named_graphs: list[str] | None
+) -> bool:
+    """Whether a client query names its dataset (``FROM``, ``FROM NAMED`` or the protocol's)."""
+    return default_graphs is not None or named_graphs is not None or "FROM" in keywords(sparql)
 
-    result: Serialized
-    kind: str
+
+def current_default_graphs(
+    store: GraphStore, sparql: str, default_graphs: list[str] | None, named_graphs: list[str] | None
+) -> list[str] | None:
+    """The default graph a client query runs on when it names none: without archived editions.
+
+    A query that names its dataset (``FROM``, ``FROM NAMED``, or the protocol's
+    ``default-graph-uri``/``named-graph-uri``) keeps it; any other sees every named graph but
+    the archived editions, as the app's own queries do (``GraphStore.default_graphs``).
+    """
+    if names_dataset(sparql, default_graphs, named_graphs):
+        return default_graphs
+    current = store.default_graphs()
+    return None if current is None else [g.value for g in current]
 
 
 class QueryExecutor:
-    """Runs client queries in killable worker processes over snapshots of ``store``."""
+    """Runs client queries in killable worker processes over snapshots of ``store``.
+
+    A :class:`~mosaic.sparql.protocol.QueryRunner`; ``store`` must be able to back itself up
+    (the embedded store), since every worker reads a snapshot under ``snapshot_root``.
+    """
 
     def __init__(
         self,
@@ -167,6 +186,7 @@ class QueryExecutor:
         :raises StoreError: when evaluation fails or the worker dies.
         """
         self.start()
+        default_graphs = current_default_graphs(self._store, sparql, default_graphs, named_graphs)
         budget = self.timeout if timeout is None else min(timeout, self.timeout)
         snapshot, generation = self._ensure_snapshot()
         try:

@@ -18,6 +18,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from mosaic.rdf.terms import Term
+
 TRUNCATED_LINK = "urn:mosaic:result-truncated"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -52,7 +54,7 @@ _BOOLEAN_FORMATS = {
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
 }
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+#: One solution, its terms in the order of the variables (``None``: unbound).
 Row = Sequence[Term | None]
 
 

@@ -11,12 +11,13 @@ from pathlib import Path
 from mosaic.settings import Settings
 from mosaic.sparql.forwarding import RemoteQueryExecutor
 from mosaic.sparql.pool import QueryExecutor
-from mosaic.store.embedded import GraphStore
+from mosaic.sparql.protocol import QueryRunner
+from mosaic.store.protocol import GraphStore
 from mosaic.store.remote import RemoteGraphStore
 
 
-def query_executor(store: GraphStore, settings: Settings, snapshot_root: Path) -> QueryExecutor:
-    """The executor of client queries that fits ``store``."""
+def query_executor(store: GraphStore, settings: Settings, snapshot_root: Path) -> QueryRunner:
+    """The runner of client queries that fits ``store`` (``snapshot_root``: the pool's only)."""
     if isinstance(store, RemoteGraphStore):
         return RemoteQueryExecutor(
             store,

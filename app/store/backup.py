@@ -14,7 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mosaic.errors import ParameterError, StoreError, StoreInUseError
-from mosaic.store.embedded import GraphStore, is_lock_error
+from mosaic.store.embedded import is_lock_error
+from mosaic.store.protocol import GraphStore
 
 
 def backup_store(store: GraphStore, target: Path) -> int:

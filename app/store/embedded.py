@@ -1,12 +1,14 @@
 """The embedded (on-disk pyoxigraph) store: atomic graph replacement, queries and counts.
 
-Every read of the store goes through :meth:`GraphStore.select`, :meth:`GraphStore.ask`,
-:meth:`GraphStore.construct` or :meth:`GraphStore.graph_quads`, so that a later change can move
-query execution into killable worker processes without touching the routes.
+:class:`EmbeddedGraphStore` implements :class:`mosaic.store.protocol.GraphStore`. Every
+read goes through its ``select``, ``ask``, ``run`` or ``graph_quads``, so that query execution
+could move into killable worker processes without touching the routes.
 
-Replacing a graph is one transaction: an empty graph is filled with ``Store.extend`` (all or
-nothing), a non-empty one is changed by one SPARQL update that deletes what goes and inserts
-what comes, so concurrent readers see the old or the new graph and a failure changes nothing.
+Replacing a graph is all or nothing: an empty graph is filled by one transactional
+``Store.extend``, a non-empty one is changed by one SPARQL update that deletes what goes and
+inserts what comes, so concurrent readers see the old or the new graph and a failure or a kill
+changes nothing (docs/performance.md says what this rests on, and why pyoxigraph's faster
+``bulk_extend`` is not used: it crashed a test process with a segmentation fault).
 
 Every write also replaces the *write stamp*, one triple in the graph ``{base}graph/system``
 holding a fresh random value, in the same transaction as the data (as the remote store does, so
@@ -23,6 +25,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import cast
 
@@ -33,37 +36,59 @@ from mosaic.rdf.io import sparql_error_position
 from mosaic.rdf.terms import Row, Term, term_text
 from mosaic.rdf.updates import bound, delete_data, graph_block, insert_data
 from mosaic.store.graphs import WRITE_STAMP, GraphNames, ReplaceSummary
+from mosaic.store.protocol import has_blank, solution_rows
 
 log = logging.getLogger(__name__)
 
-
-def _has_blank(triple: ox.Triple) -> bool:
-    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+#: The type of a re-entrant lock (``threading.RLock`` is a factory function).
+_RLOCK = type(threading.RLock())
 
 
 class _ClosedStore:
-    """Stands in for the pyoxigraph store after :meth:`GraphStore.close`: every use fails."""
+    """Stands in for the pyoxigraph store after :meth:`EmbeddedGraphStore.close`: any use fails."""
 
     def __getattr__(self, name: str) -> object:
         raise StoreError("the store is closed")
 
 
-class GraphStore:
-    """An opened pyoxigraph store with MOSAIC's graph layout.
+class EmbeddedGraphStore:
+    """An opened pyoxigraph store with MOSAIC's graph layout (a :class:`GraphStore`).
 
     Writes are serialised by a lock: RocksDB allows one writing process, and inside it one
     writer at a time keeps "read the old graph, compute the change, apply it" consistent. The
     lock is re-entrant so that a listener may take a snapshot of exactly the state its write
     left (:mod:`mosaic.store.sharing` publishes one for command-line readers).
+
+    ``on_close`` runs after the store is let go: a reader's private copy of a snapshot
+    removes its folder there (composition, where a subclass used to override ``close``).
     """
 
-    def __init__(self, store: ox.Store, names: GraphNames, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        store: ox.Store,
+        names: GraphNames,
+        path: Path | None = None,
+        *,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
         self._store = store
         self.names = names
         self.path = path
-        self._write_lock: threading.Lock | threading.RLock = threading.RLock()
+        self._on_close = on_close
+        self._write_lock = threading.RLock()
         self._listeners: list[Callable[[], None]] = []
         self._system = names.system
+        self._default: list[ox.NamedNode] | None = self._current_graphs()
+
+    def writing(self) -> AbstractContextManager[object]:
+        """Hold the store's write lock across a check and the write that depends on it.
+
+        The upload gate validates a graph against the store as it is, then replaces it; both
+        must be one critical section, or two loads of related graphs could each pass the gate
+        against the old state and land together. Re-entrant, so the write inside may take it
+        again.
+        """
+        return self._write_lock
 
     def add_listener(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` after every successful write (the executor refreshes snapshots)."""
@@ -74,12 +99,15 @@ class GraphStore:
 
         RocksDB closes when the pyoxigraph object is freed; this wrapper may outlive the
         command that used it (a traceback or a cache can hold it), so it drops its reference
-        here and any later use fails as a closed store. A remote store stops its threads and
-        closes its connections.
+        here and any later use fails as a closed store; then ``on_close`` runs (once).
         """
         self._store = cast("ox.Store", _ClosedStore())
+        on_close, self._on_close = self._on_close, None
+        if on_close is not None:
+            on_close()
 
     def _changed(self) -> None:
+        self._default = self._current_graphs()
         for callback in self._listeners:
             callback()
 
@@ -111,6 +139,16 @@ class GraphStore:
             self._store.remove(quad)
         self._store.extend(itertools.chain(quads, [self._new_stamp()]))
 
+    def _fill_stamped(self, quads: list[ox.Quad]) -> None:
+        """Write the quads of graphs that are empty now, and a new write stamp, all or nothing.
+
+        One transactional ``Store.extend``. pyoxigraph's ``bulk_extend`` (a RocksDB ingestion of
+        sorted files, about four times faster) was used here until it killed a CI test process
+        with a segmentation fault inside the call: a native crash takes the whole server down,
+        which no speed-up is worth (docs/performance.md).
+        """
+        self._extend_stamped(quads)
+
     def change_stamp(self) -> str | None:
         """The write stamp: a value that changes with every write, kept in the store itself.
 
@@ -140,13 +178,44 @@ class GraphStore:
 
     # --- reading -------------------------------------------------------------------------
 
+    def default_graphs(self) -> list[ox.NamedNode] | None:
+        """The named graphs MOSAIC's own queries see: ``None`` for every one of them.
+
+        Archived editions (``{base}graph/{id}/edition/{version}``) are left out of the default
+        graph and of ``GRAPH ?g``, so a concept is not counted, labelled or validated once per
+        edition held; clients read them by name through ``/sparql`` (the query pool keeps every
+        named graph). Computed at opening and after each write, when the list of graphs can change.
+        """
+        return self._default
+
+    def _current_graphs(self) -> list[ox.NamedNode] | None:
+        """Every named graph but the archived editions (with the system graph); ``None`` if all.
+
+        Computed when the store is opened and after each write, never while answering a query.
+        """
+        store = getattr(self, "_store", None)  # a remote store keeps none: its own list
+        if not isinstance(store, ox.Store):
+            return None
+        graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+        if not any(self.names.is_archived_edition(g) for g in graphs):
+            return None
+        return [g for g in graphs if not self.names.is_archived_edition(g)]
+
     def _query(
         self, sparql: str, substitutions: Mapping[str, Term] | None
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         subs: dict[ox.Variable, Term] = {
             ox.Variable(name): value for name, value in (substitutions or {}).items()
         }
+        current = self.default_graphs()
         try:
+            if current is not None:
+                default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [*current]
+                default.append(ox.DefaultGraph())
+                named: list[ox.NamedNode | ox.BlankNode] = [*current]
+                return self._store.query(
+                    sparql, default_graph=default, named_graphs=named, substitutions=subs or None
+                )
             return self._store.query(
                 sparql, use_default_graph_as_union=True, substitutions=subs or None
             )
@@ -167,12 +236,8 @@ class GraphStore:
         result = self._query(sparql, substitutions)
         if not isinstance(result, ox.QuerySolutions):
             raise TypeError("select() needs a SELECT query")
-        names = [v.value for v in result.variables]
         try:
-            return [
-                {name: value for name in names if (value := solution[name]) is not None}
-                for solution in result
-            ]
+            return solution_rows(result)
         except (OSError, RuntimeError) as exc:
             log.exception("query evaluation failed")
             raise StoreError("the store failed while answering the query") from exc
@@ -266,18 +331,17 @@ class GraphStore:
         names = ", ".join(graph.value for graph in new)
         with self._write_lock:
             old = {
-                graph: {
-                    ox.Triple(q.subject, q.predicate, q.object)
-                    for q in self._store.quads_for_pattern(None, None, None, graph)
-                }
+                graph: {q.triple for q in self._store.quads_for_pattern(None, None, None, graph)}
                 for graph in new
             }
             try:
                 if not any(old.values()):
-                    self._extend_stamped(
-                        ox.Quad(t.subject, t.predicate, t.object, graph)
-                        for graph, triples in new.items()
-                        for t in triples
+                    self._fill_stamped(
+                        [
+                            ox.Quad(t.subject, t.predicate, t.object, graph)
+                            for graph, triples in new.items()
+                            for t in triples
+                        ]
                     )
                     counts = {graph: (len(triples), 0) for graph, triples in new.items()}
                 else:
@@ -309,9 +373,9 @@ class GraphStore:
         Triples with blank nodes cannot be named in ``DELETE DATA``; they are removed by
         pattern and re-inserted, since two documents' blank nodes are never the same nodes.
         """
-        to_remove = {t for t in old - new if not _has_blank(t)}
-        blank_old = any(_has_blank(t) for t in old)
-        to_add = {t for t in new - old if not _has_blank(t)} | {t for t in new if _has_blank(t)}
+        to_remove = {t for t in old - new if not has_blank(t)}
+        blank_old = any(has_blank(t) for t in old)
+        to_add = {t for t in new - old if not has_blank(t)} | {t for t in new if has_blank(t)}
         operations: list[str] = []
         if blank_old:
             operations.append(bound("store-delete-blank-triples", {"g": graph}))
@@ -319,7 +383,7 @@ class GraphStore:
             operations.append(delete_data([graph_block(graph, to_remove)]))
         if to_add:
             operations.append(insert_data([graph_block(graph, to_add)]))
-        removed = len(to_remove) + sum(1 for t in old if _has_blank(t))
+        removed = len(to_remove) + sum(1 for t in old if has_blank(t))
         return operations, len(to_add), removed
 
     def add_all(self, quads: Iterable[ox.Quad]) -> None:
@@ -363,7 +427,7 @@ class GraphStore:
                 raise StoreError(f"cannot snapshot the store: {exc}") from exc
 
 
-def open_store(path: Path | None, base_iri: str, *, read_only: bool = False) -> GraphStore:
+def open_store(path: Path | None, base_iri: str, *, read_only: bool = False) -> EmbeddedGraphStore:
     """Open (creating if needed) the on-disk store at ``path``; ``None`` gives an in-memory one.
 
     :raises StoreInUseError: when another process holds the store (RocksDB's lock).
@@ -372,11 +436,11 @@ def open_store(path: Path | None, base_iri: str, *, read_only: bool = False) -> 
     names = GraphNames(base_iri)
     try:
         if path is None:
-            return GraphStore(ox.Store(), names)
+            return EmbeddedGraphStore(ox.Store(), names)
         if read_only:
-            return GraphStore(ox.Store.read_only(str(path)), names, path)
+            return EmbeddedGraphStore(ox.Store.read_only(str(path)), names, path)
         path.mkdir(parents=True, exist_ok=True)
-        return GraphStore(ox.Store(str(path)), names, path)
+        return EmbeddedGraphStore(ox.Store(str(path)), names, path)
     except OSError as exc:
         if path is not None and is_lock_error(exc):
             raise StoreInUseError(

@@ -7,9 +7,10 @@ route at once (the query runner follows the store: :mod:`mosaic.sparql.runner`).
 from __future__ import annotations
 
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore, open_store
+from mosaic.store.embedded import open_store
 from mosaic.store.endpoints import Endpoints
 from mosaic.store.graphs import GraphNames
+from mosaic.store.protocol import GraphStore
 from mosaic.store.remote import RemoteGraphStore
 
 

@@ -55,9 +55,10 @@ import pyoxigraph as ox
 
 from mosaic.errors import StoreError, StoreInUseError
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore, open_store
+from mosaic.store.embedded import EmbeddedGraphStore, open_store
 from mosaic.store.graphs import GraphNames
 from mosaic.store.open import open_remote_store
+from mosaic.store.protocol import GraphStore
 
 log = logging.getLogger(__name__)
 
@@ -282,16 +283,14 @@ def refuse_if_held(store_path: Path, base_iri: str, todo: str) -> None:
 # --- the reader side ------------------------------------------------------------------------
 
 
-class _PrivateCopy(GraphStore):
-    """A read-only store over a reader's own hard-linked copy of a published snapshot."""
+def _private_copy(store: ox.Store, names: GraphNames, folder: Path) -> GraphStore:
+    """A read-only store over a reader's own hard-linked copy of a published snapshot.
 
-    def __init__(self, store: ox.Store, names: GraphNames, folder: Path) -> None:
-        super().__init__(store, names, folder)
-        self._folder = folder
-
-    def close(self) -> None:
-        """Remove the private copy (its files are links: the snapshot's data stays)."""
-        shutil.rmtree(self._folder, ignore_errors=True)
+    Closing it removes the copy (its files are links: the snapshot's data stays).
+    """
+    return EmbeddedGraphStore(
+        store, names, folder, on_close=lambda: shutil.rmtree(folder, ignore_errors=True)
+    )
 
 
 def _link_copy(snapshot: Path, target: Path) -> None:
@@ -331,7 +330,7 @@ def _open_snapshot(settings: Settings, run: ServerRun) -> GraphStore | None:
         atexit.register(shutil.rmtree, folder, True)
         try:
             _link_copy(Path(current.snapshot), folder)
-            return _PrivateCopy(
+            return _private_copy(
                 ox.Store.read_only(str(folder)), GraphNames(settings.base_iri), folder
             )
         except OSError:
@@ -345,17 +344,21 @@ def _open_snapshot(settings: Settings, run: ServerRun) -> GraphStore | None:
 def _open_live_read_only(settings: Settings) -> GraphStore:
     """The last resort: the live folder, read-only, retried (a writer may be mid-write).
 
+    RocksDB reports a read-only open that races the holder's rewrite of its MANIFEST as
+    "Corruption" (a ``RuntimeError`` from pyoxigraph, not an ``OSError``): the files it named a
+    moment ago are gone. The holder's next state is whole again, so that is retried too.
+
     :raises StoreError: when every attempt fails.
     """
-    last: OSError | None = None
+    last: OSError | RuntimeError | None = None
     for _ in range(READ_ATTEMPTS):
         try:
             store = ox.Store.read_only(str(settings.store_path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             last = exc
             time.sleep(RETRY_SECONDS)
             continue
-        return GraphStore(store, GraphNames(settings.base_iri), settings.store_path)
+        return EmbeddedGraphStore(store, GraphNames(settings.base_iri), settings.store_path)
     raise StoreError(f"cannot read the store at {settings.store_path}: {last}") from last
 
 

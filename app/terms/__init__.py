@@ -15,7 +15,9 @@ annotator and lint answer "which terms does this text use, and does it use them 
 The learned aligner's modules, in the order the data flows::
 
     signals      TF-IDF word and character n-grams, wordllama: texts -> L2-normalised rows
+    char_ngrams  the character n-gram TF-IDF, counted once per distinct word
     sides        the texts of a query's sources and of a target initiative (links, parents)
+    cosines      products, pairwise and grouped cosines of dense or sparse rows
     features     the 45 features of (source, target) pairs, in batches, with blocking
     nomatch      the logistic "no match" model on six numbers per source
     model        the shipped files (booster text, no-match JSON): load, save, fail loudly

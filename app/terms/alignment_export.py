@@ -61,6 +61,7 @@ def _prefixes_used(index: LabelIndex, alignment: AlignmentSet) -> dict[str, str]
         {
             "skos": "http://www.w3.org/2004/02/skos/core#",
             "semapv": "https://w3id.org/semapv/vocab/",
+            "sssom": "https://w3id.org/sssom/",
             "mosaic": _MOSAIC,
             "initiative": f"{index.base_iri}initiative/",
         }
@@ -89,9 +90,10 @@ def to_sssom_tsv(
         "mapping_set_id": f"{index.base_iri}mapping-set/candidates/{source}-{target}",
         "mapping_set_title": f"Candidate mappings from {source} to {target} (MOSAIC align)",
         "mapping_set_description": (
-            "Computed, unreviewed candidates: lexical, semantic "
-            f"({alignment.semantic_model}) and structural signals combined; "
-            f"confidence is the combined score, at least {alignment.min_score}."
+            "Computed, unreviewed candidates of the learned ranker (TF-IDF and "
+            f"{alignment.semantic_model} features, trained on reviewed mappings); confidence "
+            f"is its match probability times the candidate's share, at least "
+            f"{alignment.min_score}; sssom:NoTermFound rows: no counterpart found."
         ),
         "license": "https://w3id.org/sssom/license/unspecified",
         "mapping_tool": "MOSAIC align",
@@ -116,6 +118,7 @@ def to_sssom_tsv(
             f"lexical {signals.lexical:.2f}, semantic {signals.semantic:.2f}, structural "
             f"{structural[:4] or 'n/a'}; {item.status}"
             + (f" as {item.curated_predicate}" if item.curated_predicate else "")
+            + "".join(f"; {reason}" for reason in item.reasons)
         )
         cells = [
             item.subject_id,

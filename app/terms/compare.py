@@ -16,18 +16,22 @@ SKOS predicate (:mod:`mosaic.terms.relations`).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from mosaic.errors import NotFoundError, ParameterError
+from mosaic.terms.compare_ranker import ranker_views
+from mosaic.terms.held import HeldMapping
 from mosaic.terms.label_index import IndexedConcept, LabelIndex
+from mosaic.terms.model import AlignmentModel
 from mosaic.terms.models import (
     ComparedConcept,
     Comparison,
     ConceptPair,
-    HeldMapping,
     SuggestedRelation,
 )
-from mosaic.terms.relations import relation_of, skos_curie, suggest_relation
+from mosaic.terms.relations import skos_curie, suggest_relation
 from mosaic.terms.resolve import check_query, find_hits
 from mosaic.terms.text import content_words
 
@@ -84,37 +88,45 @@ def _positions_for_term(index: LabelIndex, q: str) -> list[int]:
 
 
 def _held(index: LabelIndex, a: int, b: int) -> list[HeldMapping]:
-    held = []
-    for mapping in index.held_between(a, b):
-        held.append(
-            HeldMapping(
-                subject=index.compress(mapping.subject) or mapping.subject,
-                predicate=skos_curie(mapping.predicate),
-                object=index.compress(mapping.object) or mapping.object,
-                relation=relation_of(mapping.predicate, is_negated=mapping.is_negated),
-                negated=mapping.is_negated,
-                proposed=mapping.is_proposed,
-                graph=mapping.graph,
-                justification=None
-                if mapping.justification is None
-                else index.compress(mapping.justification) or mapping.justification,
-                confidence=mapping.confidence,
-            )
+    """The held mappings between two concepts, their IRIs written as CURIEs for the answer."""
+    return [
+        dataclasses.replace(
+            mapping,
+            subject=index.compress(mapping.subject) or mapping.subject,
+            predicate=skos_curie(mapping.predicate),
+            object=index.compress(mapping.object) or mapping.object,
+            justification=None
+            if mapping.justification is None
+            else index.compress(mapping.justification) or mapping.justification,
         )
-    return held
+        for mapping in index.held_between(a, b)
+    ]
 
 
-def compare(index: LabelIndex, *, q: str | None = None, concept: str | None = None) -> Comparison:
+def compare(
+    index: LabelIndex,
+    *,
+    q: str | None = None,
+    concept: str | None = None,
+    ranker: bool = False,
+    model: AlignmentModel | None = None,
+) -> Comparison:
     """Definitions of the concepts of one sense (or one term) side by side, with differences.
 
     :param index: the current label index.
     :param q: a term; compares every concept it names (see the module docstring).
     :param concept: a CURIE; compares the concepts of its sense.
+    :param ranker: add the learned ranker's view of each pair, both ways (the aligner's
+        judgement; it costs one ranking per initiative compared, seconds rather than
+        milliseconds, so type-ahead tools leave it off).
+    :param model: the aligner's ranker (default: the shipped one).
     :returns: the concepts, shared and distinctive terms, the similarity matrix and, for
-        each pair, the held mappings or a suggested IR 8477 relation.
+        each pair, the held mappings or a suggested IR 8477 relation, and on request the
+        learned ranker's view of the pair.
     :raises ParameterError: when neither or both of ``q`` and ``concept`` are given, for an
         empty or overlong ``q``, or a malformed CURIE or unknown prefix.
     :raises NotFoundError: when the CURIE names no concept, or nothing matches the term.
+    :raises ModelUnavailableError: when the trained model or wordllama is missing.
     """
     if (q is None) == (concept is None):
         raise ParameterError("give either q (a term) or concept (a CURIE)", parameter="q")
@@ -151,6 +163,7 @@ def compare(index: LabelIndex, *, q: str | None = None, concept: str | None = No
         )
     with_definition = [t for c, t in zip(concepts, terms, strict=True) if c.definition]
     shared = set.intersection(*with_definition) if len(with_definition) > 1 else set()
+    views = ranker_views(index, concepts, model) if ranker else {}
     pairs = []
     for i, a in enumerate(concepts):
         for j in range(i + 1, len(concepts)):
@@ -175,6 +188,8 @@ def compare(index: LabelIndex, *, q: str | None = None, concept: str | None = No
                         predicate=suggestion.predicate,
                         basis=suggestion.basis,
                     ),
+                    ranker=views.get((a.iri, b.iri)),
+                    ranker_reverse=views.get((b.iri, a.iri)),
                 )
             )
     return Comparison(

@@ -12,16 +12,23 @@ gold against just its rejected targets, so the ranker learns to put the gold abo
 **Sources with no counterpart** (:func:`no_counterpart_sources`), the negatives of the "no
 match" model, chosen by two rules:
 
-1. *in scope, unmapped*: a curated set from initiative I into T shows which kinds of I's
-   concepts were reviewed against T (the kinds of its subjects); a concept of I of such a kind
-   with no mapping into T at all (related ones included; a rejection counts as none) was
-   reviewed and found to have no counterpart;
+1. *in scope, unmapped, among the kinds reviewed*: a curated set from initiative I into T
+   shows which kinds of I's concepts were reviewed against which kinds of T's concepts (for
+   each kind of its subjects, the kinds of their objects). A concept of I of such a kind with
+   no mapping into T at all (related ones included; a rejection counts as none) was reviewed
+   and found to have no counterpart *among those kinds of T* only: the query carries them
+   (:attr:`Query.kinds`) and is scored against a pool of just them. A review of AISVS
+   requirements against ATLAS mitigations says that no mitigation fits an unmapped
+   requirement, not that nothing in ATLAS does (its techniques were never looked at);
 2. *general glossaries*: the terms of :data:`GLOSSARIES` (legal and general AI vocabulary,
    EU AI Act Article 3 and ISO/IEC 22989 term names) against a target they have no mapping to:
    roles, procedures and general notions, not threats or techniques.
 
-**Variants** of a source: ``full`` (label and definition), ``definition-only`` (label removed)
-and ``paraphrase`` (:func:`paraphrase_label`).
+**Variants** of a source: ``full`` (label and definition), ``definition-only`` (label removed),
+``paraphrase`` (:func:`paraphrase_label`) and ``untyped`` (label and definition, the kind
+unknown: ``term``, as every concept of an uploaded glossary is). Without the untyped variant
+the only ``term`` sources a model sees are the negatives of rule 2, and it learns to abstain
+on any glossary a user uploads.
 """
 
 from __future__ import annotations
@@ -45,7 +52,8 @@ DECLARED_SUFFIX = "-declared"
 FULL = "full"
 DEFINITION_ONLY = "definition-only"
 PARAPHRASE = "paraphrase"
-VARIANTS = (FULL, DEFINITION_ONLY, PARAPHRASE)
+UNTYPED = "untyped"
+VARIANTS = (FULL, DEFINITION_ONLY, PARAPHRASE, UNTYPED)
 #: Words of a paraphrase and of its label are "the same" when their first letters agree.
 STEM = 5
 
@@ -56,13 +64,16 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 class Query:
     """One evaluation or training item: a source, a target initiative and the gold targets.
 
-    An empty ``gold`` marks a source with no counterpart in ``target``.
+    An empty ``gold`` marks a source with no counterpart in ``target``; among the target's
+    concepts of ``kinds`` only, when given (the kinds its source was reviewed against; None:
+    every concept of the target).
     """
 
     source: SourceTerm
     target: str
     gold: frozenset[str]
     variant: str = FULL
+    kinds: frozenset[str] | None = None
 
     @property
     def fold(self) -> str:
@@ -93,7 +104,7 @@ def _curated_sets(index: LabelIndex) -> Iterable[_Held]:
                 continue
             subject = index.concept(mapping.subject)
             obj = index.concept(mapping.object)
-            if subject is None or obj is None or mapping.is_proposed:
+            if subject is None or obj is None or mapping.proposed:
                 continue
             source, target = subject.initiative, obj.initiative
             if source is None or target is None or source == target:
@@ -138,22 +149,31 @@ def no_counterpart_sources(
 ) -> list[Query]:
     """Sources taken as having no counterpart in a target, by the two rules of the module.
 
-    :returns: queries with an empty gold, sorted by target, then source IRI.
+    :returns: queries with an empty gold, sorted by target, then source IRI; a rule-1 query
+        carries the kinds of the target it was reviewed against, unless they are all the
+        target's kinds.
     """
     mapped: dict[str, set[str]] = defaultdict(set)  # target -> sources with any asserted link
-    scope: dict[tuple[str, str], set[str]] = defaultdict(set)  # (source initiative, T) -> kinds
+    # (source initiative, T) -> subject kind -> the kinds of T's concepts it was reviewed against
+    scope: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for held in _curated_sets(index):
         if held.target in targets and held.is_asserted:
             mapped[held.target].add(held.subject.iri)
-            scope[(held.source, held.target)].add(held.subject.kind)
+            scope[(held.source, held.target)][held.subject.kind].add(held.object.kind)
     found: list[Query] = []
     for target in targets:
-        for (initiative, scoped_target), kinds in sorted(scope.items()):
+        target_kinds = {c.kind for c in index.concepts_of(target)}
+        for (initiative, scoped_target), reviewed in sorted(scope.items()):
             if scoped_target != target:
                 continue
             for concept in index.concepts_of(initiative):
-                if concept.kind in kinds and concept.iri not in mapped[target]:
-                    found.append(Query(SourceTerm.from_concept(concept), target, frozenset()))
+                if concept.kind not in reviewed or concept.iri in mapped[target]:
+                    continue
+                kinds = frozenset(reviewed[concept.kind])
+                pool = None if kinds >= target_kinds else kinds
+                found.append(
+                    Query(SourceTerm.from_concept(concept), target, frozenset(), kinds=pool)
+                )
         for glossary in glossaries:
             if any(key == (glossary, target) for key in scope) or glossary == target:
                 continue
@@ -209,6 +229,8 @@ def with_variant(index: LabelIndex, query: Query, variant: str) -> Query:
         return replace(query, variant=FULL)
     if variant == DEFINITION_ONLY:
         return replace(query, source=replace(source, label=None), variant=DEFINITION_ONLY)
+    if variant == UNTYPED:
+        return replace(query, source=replace(source, kind="term"), variant=UNTYPED)
     label = paraphrase_label(index, source.label or "", source.definition)
     return replace(query, source=replace(source, label=label), variant=PARAPHRASE)
 

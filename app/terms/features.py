@@ -32,20 +32,29 @@ in full. A larger pool is *blocked*: only the union of each source's top
 :data:`CANDIDATES_PER_RANKER` targets by the cheap rankers (word TF-IDF and wordllama, full and
 enriched) is scored. Character n-gram products are the expensive ones (about 300 n-grams per
 text): past :data:`EXACT_CHAR_PAIRS` pairs their pool statistics are taken over the candidates
-only, which keeps 10,000 x 10,000 within seconds and well under a gigabyte.
+only. The products are the exact nearest neighbours of each cheap ranker (BLAS for wordllama,
+scipy's sparse product for TF-IDF), chunk by chunk, two chunks at a time (:data:`THREADS`), so
+no source-by-pool matrix outlives its chunk.
+
+Blocking keeps the pairs the ranker would see otherwise, with the same features, and where it
+keeps every pair the ranking is the exhaustive one (``tests/terms/test_blocking.py``). What it
+loses is measured by ``python -m bench.align_blocking``: the share of the dev sets' gold pairs
+among the candidates when every pool is blocked, for each k (how k is chosen is there).
 """
 
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
+from mosaic.terms.cosines import owned_max, pair_values, product
 from mosaic.terms.sides import KIND_CODES, SourceSide, TargetSide
-from mosaic.terms.signals import CHAR, SIGNALS, WORD, WORDLLAMA, Dense, Matrix
+from mosaic.terms.signals import CHAR, SIGNALS, WORD, WORDLLAMA, Dense
 
 PER_SIGNAL = (
     "full_full",
@@ -80,18 +89,19 @@ CATEGORICAL = ("target_kind",)
 
 #: Pools up to this size are scored in full; larger ones are blocked.
 EXHAUSTIVE_POOL = 400
-#: Per cheap ranker, how many of a source's best targets become candidates when blocking.
-CANDIDATES_PER_RANKER = 15
+#: Per cheap ranker, how many of a source's best targets become candidates when blocking:
+#: the smallest k that keeps 95 % of dev set 1's gold pairs (``python -m bench.align_blocking``).
+CANDIDATES_PER_RANKER = 20
 #: Ranks past this count carry no signal; they are all ``RANK_CAP + 1``.
 RANK_CAP = 100
 #: Above this many (source, target) pairs, character statistics use the candidates only.
 EXACT_CHAR_PAIRS = 4_000_000
 #: Cells of one chunk's source-by-pool matrices.
 CHUNK_CELLS = 4_000_000
-#: Pairs per step of a pairwise cosine.
-PAIR_STEP = 20_000
 #: Decimals kept: features identical across runs, whatever the BLAS summation order.
 DECIMALS = 5
+#: Chunks computed at once (threads): the results do not depend on it.
+THREADS = max(1, min(2, os.cpu_count() or 1))
 
 _OFFENSIVE = {"threat", "attack-technique", "vulnerability"}
 _DEFENSIVE = {"control", "requirement"}
@@ -145,58 +155,20 @@ class FeatureBlock:
         return len(self.rows)
 
 
-def _product(a: Matrix, b: Matrix) -> Dense:
-    """``a @ b.T`` as a dense ``float32`` array."""
-    if isinstance(a, np.ndarray):
-        return np.asarray(a @ np.asarray(b).T, dtype=np.float32)
-    product = a @ b.T
-    return np.asarray(product.toarray(), dtype=np.float32)
-
-
-def _pairwise(a: Matrix, b: Matrix, rows: Ints, cols: Ints) -> Floats:
-    """The dot products of rows ``a[rows[i]]`` and ``b[cols[i]]``, in steps."""
-    out = np.empty(len(rows), dtype=np.float32)
-    for start in range(0, len(rows), PAIR_STEP):
-        r, c = rows[start : start + PAIR_STEP], cols[start : start + PAIR_STEP]
-        if isinstance(a, np.ndarray):
-            out[start : start + len(r)] = np.einsum("ij,ij->i", a[r], np.asarray(b)[c])
-        else:
-            assert isinstance(b, sp.csr_matrix)  # noqa: S101 - both sides share a signal
-            sums = a[r].multiply(b[c]).sum(axis=1)
-            out[start : start + len(r)] = np.asarray(sums, dtype=np.float32).ravel()
-    return out
-
-
-def _values(a: Matrix, b: Matrix, rows: Ints, cols: Ints, dense: bool) -> Floats:
-    """Cosines of the pairs of one chunk (``rows`` local to ``a``): by product or pairwise."""
-    if len(rows) == 0:
-        return np.zeros(0, dtype=np.float32)
-    if dense:
-        return _product(a, b)[rows, cols]
-    return _pairwise(a, b, rows, cols)
-
-
-def _grouped_max(scores: Dense, owner: Ints, count: int) -> Floats:
-    """Per target, the best of the columns it owns (``owner`` sorted); -inf for none."""
-    result = np.full((scores.shape[0], count), -np.inf, dtype=np.float32)
-    if len(owner):
-        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-        result[:, owner[starts]] = np.maximum.reduceat(scores, starts, axis=1)
-    return result
-
-
 Top = tuple[Ints, Dense]
 
 
 def _top(matrix: Dense) -> Top:
     """Each row's best :data:`RANK_CAP` columns and their values, in no order.
 
-    One partition serves both the ranks and the candidates.
+    One partition serves both the ranks and the candidates. It partitions the negated
+    scores at ``keep``: TF-IDF rows are mostly tied zeros, and selecting the few best from the
+    front is several times faster than selecting all but them from the back.
     """
     pool = matrix.shape[1]
     keep = min(RANK_CAP, pool)
     if pool > keep:
-        columns = np.argpartition(matrix, pool - keep, axis=1)[:, pool - keep :]
+        columns = np.argpartition(-matrix, keep - 1, axis=1)[:, :keep]
     else:
         columns = np.broadcast_to(np.arange(pool, dtype=np.int64), matrix.shape).copy()
     return columns.astype(np.int64), np.take_along_axis(matrix, columns, axis=1)
@@ -219,20 +191,45 @@ def _ranks(top: Dense, rows: Ints, values: Floats) -> Floats:
     return ranks
 
 
+@dataclass(frozen=True)
+class Blocking:
+    """When a pool is blocked, and how many candidates each cheap ranker gives then.
+
+    The defaults are :data:`EXHAUSTIVE_POOL` and :data:`CANDIDATES_PER_RANKER`;
+    ``exhaustive_pool=0`` blocks every pool, which is how ``bench.align_blocking`` measures
+    the recall of blocking on the dev sets (whose pools are small enough to be exhaustive).
+    """
+
+    exhaustive_pool: int | None = None
+    per_ranker: int | None = None
+
+    @property
+    def pool_limit(self) -> int:
+        """Pools up to this size are scored in full."""
+        return EXHAUSTIVE_POOL if self.exhaustive_pool is None else self.exhaustive_pool
+
+    @property
+    def k(self) -> int:
+        """Candidates per cheap ranker when blocking."""
+        return CANDIDATES_PER_RANKER if self.per_ranker is None else self.per_ranker
+
+
 @dataclass
 class _Plan:
     exhaustive: bool
     exact_char: bool
     chunk: int
     self_column: Ints
+    k: int
 
 
-def _plan(sources: SourceSide, targets: TargetSide) -> _Plan:
+def _plan(sources: SourceSide, targets: TargetSide, blocking: Blocking) -> _Plan:
     pool = len(targets)
     n = len(sources.terms)
     column = {c.iri: i for i, c in enumerate(targets.concepts)}
     return _Plan(
-        exhaustive=pool <= EXHAUSTIVE_POOL,
+        k=blocking.k,
+        exhaustive=pool <= blocking.pool_limit,
         exact_char=n * pool <= EXACT_CHAR_PAIRS,
         chunk=max(1, min(n, CHUNK_CELLS // max(pool, 1))),
         self_column=np.asarray([column.get(t.key, -1) for t in sources.terms], dtype=np.int64),
@@ -242,11 +239,11 @@ def _plan(sources: SourceSide, targets: TargetSide) -> _Plan:
 def _candidates(chunk: slice, rankers: list[Top], plan: _Plan, pool: int) -> tuple[Ints, Ints]:
     """Local rows and columns of a chunk's candidate pairs, sorted, self pairs left out."""
     size = chunk.stop - chunk.start
-    if plan.exhaustive or pool <= CANDIDATES_PER_RANKER:
+    if plan.exhaustive or pool <= plan.k:
         rows = np.repeat(np.arange(size, dtype=np.int64), pool)
         cols = np.tile(np.arange(pool, dtype=np.int64), size)
     else:
-        k = CANDIDATES_PER_RANKER
+        k = plan.k
         picked = np.concatenate(
             [
                 np.take_along_axis(columns, np.argpartition(-values, k - 1, axis=1)[:, :k], 1)
@@ -265,24 +262,27 @@ def _candidates(chunk: slice, rankers: list[Top], plan: _Plan, pool: int) -> tup
     return rows[mask], cols[mask]
 
 
-def compute_features(sources: SourceSide, targets: TargetSide) -> FeatureBlock:
+def compute_features(
+    sources: SourceSide, targets: TargetSide, blocking: Blocking | None = None
+) -> FeatureBlock:
     """The features of every candidate pair of ``sources`` x ``targets``.
 
     :param sources: the encoded sources.
     :param targets: the encoded target side (links of excluded initiatives already left out).
+    :param blocking: when to block and how many candidates per cheap ranker (the defaults).
     :returns: the pairs, source by source, with their features.
     """
-    plan = _plan(sources, targets)
+    plan = _plan(sources, targets, blocking or Blocking())
     pool = len(targets)
     n = len(sources.terms)
-    parts: list[tuple[Ints, Ints, Floats]] = []
     best_enriched = {s: np.zeros(n, dtype=np.float32) for s in SIGNALS}
     best_linked = np.zeros(n, dtype=np.float32)
-    for start in range(0, n, plan.chunk):
+
+    def one_chunk(start: int) -> tuple[Ints, Ints, Floats]:
         chunk = slice(start, min(n, start + plan.chunk))
         exact = [WORD, WORDLLAMA, *([CHAR] if plan.exact_char else [])]
-        full = {s: _product(sources.full[s][chunk], targets.full[s]) for s in exact}
-        enriched = {s: _product(sources.full[s][chunk], targets.enriched[s]) for s in exact}
+        full = {s: product(sources.full[s][chunk], targets.full[s]) for s in exact}
+        enriched = {s: product(sources.full[s][chunk], targets.enriched[s]) for s in exact}
         for s in exact:
             _mask_self(full[s], plan, chunk)
             _mask_self(enriched[s], plan, chunk)
@@ -305,7 +305,16 @@ def compute_features(sources: SourceSide, targets: TargetSide) -> FeatureBlock:
             x[:, COLUMN[f"{WORDLLAMA}_linked_max"]], rows, chunk.stop - chunk.start
         )
         _pair_facts(x, sources, targets, chunk, rows, cols)
-        parts.append((rows + start, cols, x))
+        return rows + start, cols, x
+
+    starts = range(0, n, plan.chunk)
+    if len(starts) > 1 and THREADS > 1:
+        # Chunks are independent (each writes its own slice of the per-source arrays) and
+        # numpy, BLAS and scipy's sparse kernels release the GIL: two chunks at a time.
+        with ThreadPoolExecutor(max_workers=THREADS) as pool_of_threads:
+            parts = list(pool_of_threads.map(one_chunk, starts))
+    else:
+        parts = [one_chunk(start) for start in starts]
     rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
     cols = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
     features = (
@@ -368,19 +377,20 @@ def _pair_columns(
         "label_enriched": (label, targets.enriched[signal], has_label),
     }
     for name, (a, b, present) in pairs.items():
-        values = _values(a, b, rows, cols, dense)
+        values = pair_values(a, b, rows, cols, dense)
         x[:, COLUMN[f"{signal}_{name}"]] = np.where(present, values, np.nan)
     if not pool_done:
-        x[:, COLUMN[f"{signal}_full_full"]] = _values(full, targets.full[signal], rows, cols, dense)
-        x[:, COLUMN[f"{signal}_full_enriched"]] = _values(
+        x[:, COLUMN[f"{signal}_full_full"]] = pair_values(
+            full, targets.full[signal], rows, cols, dense
+        )
+        x[:, COLUMN[f"{signal}_full_enriched"]] = pair_values(
             full, targets.enriched[signal], rows, cols, dense
         )
-    x[:, COLUMN[f"{signal}_linked_max"]] = _owned_max(
+    x[:, COLUMN[f"{signal}_linked_max"]] = owned_max(
         full, targets.linked[signal], targets.link_of, (rows, cols), dense
     )
-    parent_texts = targets.full[signal][targets.parent_row]
-    x[:, COLUMN[f"{signal}_full_parent"]] = _owned_max(
-        full, parent_texts, targets.parent_of, (rows, cols), dense
+    x[:, COLUMN[f"{signal}_full_parent"]] = owned_max(
+        full, targets.parents[signal], targets.parent_of, (rows, cols), dense
     )
 
 
@@ -390,38 +400,6 @@ def _best_per_source(values: Floats, rows: Ints, size: int) -> Floats:
     finite = ~np.isnan(values)
     np.maximum.at(best, rows[finite], values[finite])
     return np.where(np.isfinite(best), best, 0.0).astype(np.float32)
-
-
-def _owned_max(
-    full: Matrix, owned: Matrix, owner: Ints, pairs: tuple[Ints, Ints], dense: bool
-) -> Floats:
-    """Per pair, the best cosine of the source to a row ``owned`` by the target (NaN: none).
-
-    ``owner`` (sorted) names the target of each row of ``owned`` (its linked concepts, or its
-    parents). A small pool takes one product; a blocked one only the pairs' own rows.
-    """
-    rows, cols = pairs
-    result = np.full(len(rows), np.nan, dtype=np.float32)
-    if len(owner) == 0 or len(rows) == 0:
-        return result
-    count = max(int(cols.max()) + 1, int(owner.max()) + 1)
-    if dense:
-        best = _grouped_max(_product(full, owned), owner, count)
-        values = best[rows, cols]
-        return np.where(np.isfinite(values), values, np.nan).astype(np.float32)
-    counts = np.bincount(owner, minlength=count)
-    starts = np.r_[0, np.cumsum(counts)[:-1]]
-    per_pair = counts[cols]
-    has = np.flatnonzero(per_pair)
-    if len(has) == 0:
-        return result
-    repeat = np.repeat(has, per_pair[has])
-    first = np.repeat(np.cumsum(per_pair[has]) - per_pair[has], per_pair[has])
-    members = np.repeat(starts[cols[has]], per_pair[has]) + np.arange(len(repeat)) - first
-    values = _pairwise(full, owned, rows[repeat], members)
-    group_starts = np.flatnonzero(np.r_[True, repeat[1:] != repeat[:-1]])
-    result[has] = np.maximum.reduceat(values, group_starts)
-    return result
 
 
 def _pair_facts(

@@ -21,18 +21,19 @@ import pyoxigraph as ox
 from mosaic.rdf.terms import term_text
 from mosaic.rdf.vocab import DCTERMS, KINDS, OWL, RDF_TYPE, SKOS
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.embedding import CachedEmbedder, Embedder
+from mosaic.terms.held import HeldMapping
 from mosaic.terms.label_index import (
     LABEL_PROPERTIES,
     SENSE_PREDICATES,
-    HeldMapping,
     IndexedConcept,
     InitiativeInfo,
     LabelEntry,
     LabelIndex,
     Posting,
 )
+from mosaic.terms.relations import relation_of
 from mosaic.terms.text import (
     acronym_variants,
     fold,
@@ -136,6 +137,7 @@ def _read_mappings(store: GraphStore, catalog: Catalog) -> list[HeldMapping]:
         justification = row.get("justification")
         modifier = row.get("modifier")
         status = row.get("status")
+        negated = modifier is not None and term_text(modifier).endswith("Not")
         try:
             score = None if confidence is None else float(term_text(confidence))
         except ValueError:
@@ -148,8 +150,9 @@ def _read_mappings(store: GraphStore, catalog: Catalog) -> list[HeldMapping]:
                 graph=term_text(row["graph"]),
                 justification=None if justification is None else term_text(justification),
                 confidence=score,
-                is_negated=modifier is not None and term_text(modifier).endswith("Not"),
-                is_proposed=status is not None and term_text(status) == "proposed",
+                relation=relation_of(term_text(row["predicate"]), is_negated=negated),
+                negated=negated,
+                proposed=status is not None and term_text(status) == "proposed",
             )
         )
     return held
@@ -312,7 +315,7 @@ def _fill_senses(index: LabelIndex, held: Sequence[HeldMapping]) -> None:
     negated = {
         frozenset((index.by_iri[m.subject], index.by_iri[m.object]))
         for m in held
-        if m.is_negated and m.subject in index.by_iri and m.object in index.by_iri
+        if m.negated and m.subject in index.by_iri and m.object in index.by_iri
     }
     for mapping in held:
         a = index.by_iri.get(mapping.subject)

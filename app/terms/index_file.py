@@ -41,9 +41,9 @@ from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
 from mosaic.terms import index_builder, label_index, text
 from mosaic.terms.embedding import CachedEmbedder
+from mosaic.terms.held import HeldMapping
 from mosaic.terms.index_builder import label_texts
 from mosaic.terms.label_index import (
-    HeldMapping,
     IndexedConcept,
     InitiativeInfo,
     LabelEntry,
@@ -53,7 +53,7 @@ from mosaic.terms.label_index import (
 log = logging.getLogger(__name__)
 
 #: Bump when the saved layout changes (the code digest covers changes to how it is built).
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 FILE_NAME = "label-index.npz"
 #: The queries the index is built from (their text is part of the key).
 INDEX_QUERIES = ("initiatives", "label-index", "mapping-index")

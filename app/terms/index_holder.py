@@ -25,7 +25,7 @@ import curies
 
 from mosaic.cache import DerivedCache
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.embedding import CachedEmbedder, Embedder, load_embedder
 from mosaic.terms.index_builder import build_label_index
 from mosaic.terms.index_file import index_key, load_index, save_index

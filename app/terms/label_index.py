@@ -38,6 +38,7 @@ from mosaic.errors import NotFoundError, ParameterError
 from mosaic.rdf.identifiers import CURIE_LOCAL, expand_curie, validate_id
 from mosaic.rdf.vocab import SKOS
 from mosaic.terms.embedding import CachedEmbedder, Vectors
+from mosaic.terms.held import HeldMapping
 from mosaic.terms.text import is_identifier
 
 SKOS_NS = SKOS.iri
@@ -101,25 +102,6 @@ class IndexedConcept:
     def text(self) -> str:
         """Label and definition as one text, for embeddings and word comparisons."""
         return f"{self.label}. {self.definition}" if self.definition else self.label
-
-
-@dataclass(frozen=True, slots=True)
-class HeldMapping:
-    """A mapping the graph holds between two concepts, with its SSSOM metadata."""
-
-    subject: str
-    predicate: str
-    object: str
-    graph: str
-    justification: str | None = None
-    confidence: float | None = None
-    is_negated: bool = False
-    is_proposed: bool = False
-
-    @property
-    def is_asserted(self) -> bool:
-        """Whether the graph states this mapping (neither a rejection nor a mere proposal)."""
-        return not self.is_negated and not self.is_proposed
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from mosaic.errors import ParameterError
 from mosaic.rdf.terms import term_text
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.annotate import TermUse, concept_page
 from mosaic.terms.definitions import DraftDefinition, heading_spans
 from mosaic.terms.identifier_shapes import IdentifierShapes

@@ -14,12 +14,12 @@ same file on any machine.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 
@@ -28,10 +28,16 @@ from mosaic.resources import aligner_models_dir
 from mosaic.terms.features import CATEGORICAL, COLUMN, FEATURE_NAMES
 from mosaic.terms.nomatch import NoMatchModel
 
+if TYPE_CHECKING:
+    import lightgbm as lgb
+
 MODELS_DIR = aligner_models_dir()
 RANKER_FILE = "ranker.txt"
 NO_MATCH_FILE = "no-match.json"
 SEED = 8477
+#: Threads for predictions and SHAP values (rows are independent: the same numbers with any
+#: count); training stays on one thread, which keeps the model file byte for byte the same.
+PREDICT_THREADS = max(1, min(2, os.cpu_count() or 1))
 
 RANKER_PARAMS: dict[str, Any] = {
     "objective": "lambdarank",
@@ -62,7 +68,7 @@ class AlignmentModel:
         if len(features) == 0:
             return np.zeros(0)
         scores: npt.NDArray[np.float64] = np.asarray(
-            self.booster.predict(features, num_threads=1), dtype=np.float64
+            self.booster.predict(features, num_threads=PREDICT_THREADS), dtype=np.float64
         )
         return scores
 
@@ -71,7 +77,8 @@ class AlignmentModel:
         if len(features) == 0:
             return np.zeros((0, len(FEATURE_NAMES) + 1))
         values: npt.NDArray[np.float64] = np.asarray(
-            self.booster.predict(features, pred_contrib=True, num_threads=1), dtype=np.float64
+            self.booster.predict(features, pred_contrib=True, num_threads=PREDICT_THREADS),
+            dtype=np.float64,
         )
         return values
 
@@ -86,6 +93,8 @@ def fit_ranker(
     :param groups: the number of rows of each query, in order.
     :returns: the trained booster.
     """
+    import lightgbm as lgb  # with the first use: its import pulls in scikit-learn (a second)
+
     ranker = lgb.LGBMRanker(**RANKER_PARAMS)
     ranker.fit(
         features,
@@ -127,6 +136,8 @@ def load_model(folder: Path = MODELS_DIR) -> AlignmentModel:
     for path in (ranker, no_match):
         if not path.is_file():
             raise ModelUnavailableError(f"aligner model file {path} is missing; {retrain}")
+    import lightgbm as lgb  # with the first use: its import pulls in scikit-learn (a second)
+
     try:
         booster = lgb.Booster(model_str=ranker.read_text(encoding="utf-8"))
         model = NoMatchModel.from_json(no_match.read_text(encoding="utf-8"))
@@ -141,10 +152,31 @@ def load_model(folder: Path = MODELS_DIR) -> AlignmentModel:
     return AlignmentModel(booster=booster, no_match=model)
 
 
+#: The folder :func:`shipped_model` reads; ``None`` is the package's own files.
+_model_dir: Path | None = None
+
+
+def use_model_dir(folder: Path | None) -> None:
+    """Make ``folder`` (a model retrained on a live store) the one the aligner uses.
+
+    Called where settings are read (the app factory, every CLI command), so setting
+    ``aligner_model_dir`` switches every ranking in the process; ``None`` restores the shipped
+    model. The next :func:`shipped_model` call reads the files again.
+    """
+    global _model_dir
+    if folder != _model_dir:
+        _model_dir = folder
+        _cached_model.cache_clear()
+
+
 @lru_cache(maxsize=1)
+def _cached_model(folder: Path) -> AlignmentModel:
+    return load_model(folder)
+
+
 def shipped_model() -> AlignmentModel:
-    """The model shipped in the package, loaded once per process.
+    """The model in use, loaded once per process: the package's, or ``aligner_model_dir``'s.
 
     :raises ModelUnavailableError: see :func:`load_model`.
     """
-    return load_model()
+    return _cached_model(_model_dir or MODELS_DIR)

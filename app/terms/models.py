@@ -10,8 +10,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from mosaic.terms.held import HeldMapping
+from mosaic.terms.held import Ir8477Relation as Ir8477Relation
+
 MatchType = Literal["exact", "normalised", "fuzzy", "semantic"]
-Ir8477Relation = Literal["equal", "subset of", "superset of", "intersects with", "not related to"]
 CurationStatus = Literal["new", "proposed", "curated", "rejected"]
 
 
@@ -60,20 +62,6 @@ class TermResolution(BaseModel):
     senses: list[Sense]
 
 
-class HeldMapping(BaseModel):
-    """A mapping the graph holds between two compared concepts."""
-
-    subject: str
-    predicate: str = Field(examples=["skos:exactMatch"])
-    object: str
-    relation: Ir8477Relation
-    negated: bool = Field(description="A reviewed rejection (SSSOM predicate_modifier Not).")
-    proposed: bool = Field(default=False, description="Proposed, not yet reviewed.")
-    graph: str
-    justification: str | None = None
-    confidence: float | None = None
-
-
 class SuggestedRelation(BaseModel):
     """A NIST IR 8477 relation computed for a pair the graph holds no mapping for."""
 
@@ -82,6 +70,30 @@ class SuggestedRelation(BaseModel):
         description="The SKOS mapping predicate from subject to object; none for not related."
     )
     basis: str = Field(description="Why this relation was suggested.")
+
+
+class RankerView(BaseModel):
+    """The learned ranker's judgement of the object as a counterpart of the subject.
+
+    The same ranker and no-match model as ``mosaic align`` and the review queue, asked to rank
+    the object's initiative for the subject.
+    """
+
+    target_initiative: str = Field(description="The initiative ranked for the subject.")
+    rank: int | None = Field(
+        default=None,
+        ge=1,
+        description="The object's rank among the subject's candidates there; none when it is "
+        "not among the best five.",
+    )
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    match_probability: float = Field(
+        ge=0, le=1, description="How likely the subject has any counterpart in that initiative."
+    )
+    answered: bool = Field(
+        description="False when the no-match model judges the subject has no counterpart there."
+    )
+    reasons: list[str] = Field(default_factory=list, description="Why the ranker proposes it.")
 
 
 class ConceptPair(BaseModel):
@@ -97,6 +109,14 @@ class ConceptPair(BaseModel):
     held: list[HeldMapping]
     suggested: SuggestedRelation | None = Field(
         default=None, description="Present when the graph holds no mapping for the pair."
+    )
+    ranker: RankerView | None = Field(
+        default=None,
+        description="The learned ranker's view of the object for the subject (pairs of "
+        "different initiatives).",
+    )
+    ranker_reverse: RankerView | None = Field(
+        default=None, description="The same, of the subject for the object."
     )
 
 
@@ -171,6 +191,13 @@ class AlignmentCandidate(BaseModel):
     )
     curated_predicate: str | None = None
     mapping_set: str | None = Field(default=None, description="Graph of the held mapping.")
+    rank_score: float | None = Field(
+        default=None, description="The learned ranker's raw score (higher ranks first)."
+    )
+    reasons: list[str] = Field(
+        default_factory=list,
+        description="Why the ranker proposed the pair: its strongest feature contributions.",
+    )
 
 
 class AlignmentSet(BaseModel):
@@ -183,4 +210,9 @@ class AlignmentSet(BaseModel):
     per_concept: int
     total: int = Field(description="Candidates above min_score, before the limit.")
     semantic_model: str
+    no_match: int = Field(
+        default=0,
+        description="Source concepts judged to have no counterpart (listed as "
+        "sssom:NoTermFound rows when asked for).",
+    )
     items: list[AlignmentCandidate]

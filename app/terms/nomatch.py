@@ -23,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.linear_model import LogisticRegression
 
 INPUTS = (
     "best_word_enriched",
@@ -136,6 +135,10 @@ def fit_no_match(
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
     z = (x - mean) / scale
+    # Imported here, not with the module: only training fits it, and scikit-learn takes about
+    # a second to import.
+    from sklearn.linear_model import LogisticRegression
+
     regression = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
     regression.fit(z, has_match.astype(int))
     model = NoMatchModel(

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from mosaic.terms.explain import Explanation, SharedTerms, explain_rows
-from mosaic.terms.features import FEATURE_NAMES, compute_features
+from mosaic.terms.features import FEATURE_NAMES, Blocking, compute_features
 from mosaic.terms.label_index import IndexedConcept, LabelIndex
 from mosaic.terms.model import AlignmentModel, shipped_model
 from mosaic.terms.nomatch import INPUTS
@@ -54,12 +54,26 @@ class SourceRows:
 
 @dataclass(frozen=True)
 class RankedCandidate:
-    """One candidate target: its ranker score, its confidence and why it was proposed."""
+    """One candidate target: its ranker score, its confidence and why it was proposed.
+
+    ``explanation`` is None when the ranking was asked without reasons; they can be added
+    later, for the candidates actually shown only, by :func:`explain_candidates`.
+    """
 
     concept: IndexedConcept
     score: float
     confidence: float
     explanation: Explanation | None
+    #: The source's candidate pairs and this candidate's row in them (for late explanations).
+    rows: SourceRows | None = field(default=None, repr=False, compare=False)
+    row: int = -1
+
+    @property
+    def features(self) -> dict[str, float]:
+        """The pair's named feature values (cosines per signal), for per-signal scores."""
+        if self.rows is None:
+            return {}
+        return dict(zip(FEATURE_NAMES, self.rows.features[self.row].tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -83,11 +97,15 @@ def featurize(
     target: str,
     *,
     excluded: Iterable[str] = (),
+    kinds: frozenset[str] | None = None,
+    blocking: Blocking | None = None,
 ) -> list[SourceRows]:
     """The candidate pairs of every source, in the order of ``sources``.
 
     Sources are grouped by initiative; each group's target side leaves out the links of its
-    own initiative and of ``excluded``.
+    own initiative and of ``excluded``. With ``kinds``, the pool holds only the target's
+    concepts of those kinds (:meth:`mosaic.terms.sides.TargetSide.of_kinds`). ``blocking``: see
+    :class:`mosaic.terms.features.Blocking`.
 
     :raises ModelUnavailableError: when wordllama cannot be loaded.
     """
@@ -99,8 +117,10 @@ def featurize(
         members = groups[initiative]
         left_out = {*excluded, *([initiative] if initiative else [])}
         targets = prepare_targets(index, target, left_out)
+        if kinds is not None:
+            targets = targets.of_kinds(kinds)
         side = prepare_sources(index, [sources[i] for i in members])
-        block = compute_features(side, targets)
+        block = compute_features(side, targets, blocking)
         bounds = np.searchsorted(block.rows, np.arange(len(members) + 1))
         for local, i in enumerate(members):
             rows = slice(int(bounds[local]), int(bounds[local + 1]))
@@ -148,6 +168,7 @@ def rank_candidates(
     k: int = DEFAULT_K,
     abstain: bool = True,
     explain: bool = True,
+    blocking: Blocking | None = None,
 ) -> list[SourceResult]:
     """The best ``k`` concepts of initiative ``target`` for each source, or "no match".
 
@@ -158,6 +179,8 @@ def rank_candidates(
     :param k: at most this many candidates per source.
     :param abstain: leave out the candidates of a source judged to have no counterpart.
     :param explain: give each candidate its reasons (the ranker's feature contributions).
+    :param blocking: when to block the pool (default: past
+        :data:`mosaic.terms.features.EXHAUSTIVE_POOL` targets).
     :returns: one result per source, in order.
     :raises ParameterError: for a malformed initiative id.
     :raises NotFoundError: for an initiative the registry does not know.
@@ -165,7 +188,7 @@ def rank_candidates(
     """
     index.require_initiative(target, "target")
     model = model or shipped_model()
-    found = featurize(index, sources, target)
+    found = featurize(index, sources, target, blocking=blocking)
     sizes = [len(rows.cols) for rows in found]
     stacked = (
         np.concatenate([rows.features for rows in found])
@@ -194,6 +217,8 @@ def rank_candidates(
                 score=round(float(scores[i]), 6),
                 confidence=round(probability * float(shares[i]), 6),
                 explanation=reasons[n] if reasons else None,
+                rows=rows,
+                row=i,
             )
             for n, i in enumerate(order.tolist())
         ]
@@ -220,6 +245,24 @@ def _explanations(
     ]
     if not picked:
         return [None] * len(chosen)
+    flat = explain_pairs(index, model, picked)
+    explained = iter(flat)
+    return [
+        [next(explained) for _ in order] if want else None
+        for (_r, _s, order, _p), want in zip(chosen, wanted, strict=True)
+    ]
+
+
+def explain_pairs(
+    index: LabelIndex, model: AlignmentModel, picked: Sequence[tuple[SourceRows, Ints]]
+) -> list[Explanation]:
+    """The explanations of the given rows of each source's pairs, flat, in order.
+
+    The costly part is LightGBM's ``pred_contrib`` (SHAP values, about 70 times a plain
+    prediction), so it runs once, over the rows asked for only.
+    """
+    if not picked:
+        return []
     contributions = model.contributions(np.concatenate([rows.features[o] for rows, o in picked]))
     parts = np.split(contributions, np.cumsum([len(o) for _r, o in picked])[:-1])
     words = SharedTerms(index_signals(index).signals.word)
@@ -235,8 +278,38 @@ def _explanations(
                 full_text(concept.label, concept.definition),
             ]
     words.prime(texts)
-    explained = iter(
-        list(explain_rows(values, rows, order, words))
-        for (rows, order), values in zip(picked, parts, strict=True)
-    )
-    return [next(explained) if want else None for want in wanted]
+    found: list[Explanation] = []
+    for (rows, order), values in zip(picked, parts, strict=True):
+        found.extend(explain_rows(values, rows, order, words))
+    return found
+
+
+def explain_candidates(
+    index: LabelIndex,
+    candidates: Sequence[RankedCandidate],
+    model: AlignmentModel | None = None,
+) -> list[Explanation]:
+    """The reasons of candidates ranked without them (``explain=False``), in order.
+
+    ``align`` ranks every source, keeps the rows it returns (``limit``, ``min_score``,
+    ``per_concept``) and explains those only: the reasons cost more than the ranking.
+
+    :raises ValueError: for a candidate that does not carry its pairs (made elsewhere).
+    """
+    model = model or shipped_model()
+    groups: dict[int, tuple[SourceRows, list[int]]] = {}
+    for position, candidate in enumerate(candidates):
+        if candidate.rows is None:
+            raise ValueError(f"candidate {candidate.concept.iri} carries no feature rows")
+        groups.setdefault(id(candidate.rows), (candidate.rows, []))[1].append(position)
+    picked = [
+        (rows, np.asarray([candidates[p].row for p in positions], dtype=np.int64))
+        for rows, positions in groups.values()
+    ]
+    flat = explain_pairs(index, model, picked)
+    result: list[Explanation | None] = [None] * len(candidates)
+    for explanation, position in zip(
+        flat, (p for _rows, positions in groups.values() for p in positions), strict=True
+    ):
+        result[position] = explanation
+    return [e for e in result if e is not None]

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from mosaic.rdf.terms import term_text
 from mosaic.rdf.vocab import SKOS
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.label_index import IndexedConcept
 from mosaic.terms.models import Ir8477Relation
 from mosaic.terms.text import content_words, normalise, word_set_key

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -84,8 +84,9 @@ class SourceSide:
 class TargetSide:
     """One initiative's concepts as alignment targets, with links from excluded ones left out.
 
-    ``parent_of``/``parent_row``: pairs (target, row of a parent in ``full``); ``link_of``
-    (target of each row of ``linked``) with ``linked`` holding the linked concepts' full texts.
+    ``parent_of`` names the target of each row of ``parents`` (its parents' full texts, a
+    parent being any concept of the initiative, in the pool or not); ``link_of`` the target
+    of each row of ``linked`` (the linked concepts' full texts).
     """
 
     initiative: str
@@ -98,7 +99,7 @@ class TargetSide:
     linked: dict[str, Matrix]
     link_of: Ints
     parent_of: Ints
-    parent_row: Ints
+    parents: dict[str, Matrix]
     kind_codes: Ints
     is_sub: Bools
     linked_count: Ints
@@ -108,6 +109,43 @@ class TargetSide:
     def __len__(self) -> int:
         """Number of target concepts (the pool)."""
         return len(self.concepts)
+
+    def of_kinds(self, kinds: frozenset[str]) -> TargetSide:
+        """The side with a pool of just the concepts of ``kinds``, each as it was.
+
+        What a no-match negative is scored against when its review covered only some kinds of
+        the target (:attr:`mosaic.terms.devsets.Query.kinds`): every target keeps its texts,
+        links and parents, and pool statistics (best cosine, rank, pool size) are taken over
+        the kept concepts only.
+        """
+        keep = np.asarray([c.kind in kinds for c in self.concepts], dtype=np.bool_)
+        rows = np.flatnonzero(keep)
+        new_row = np.cumsum(keep) - 1
+        links = keep[self.link_of] if len(self.link_of) else np.zeros(0, dtype=np.bool_)
+        parents = keep[self.parent_of] if len(self.parent_of) else np.zeros(0, dtype=np.bool_)
+
+        def pick(matrices: dict[str, Matrix], chosen: npt.NDArray[np.int64]) -> dict[str, Matrix]:
+            return {s: m[chosen] for s, m in matrices.items()}
+
+        link_rows = np.flatnonzero(links)
+        parent_rows = np.flatnonzero(parents)
+        return replace(
+            self,
+            concepts=[self.concepts[i] for i in rows.tolist()],
+            label=pick(self.label, rows),
+            definition=pick(self.definition, rows),
+            full=pick(self.full, rows),
+            enriched=pick(self.enriched, rows),
+            linked=pick(self.linked, link_rows),
+            link_of=new_row[self.link_of[link_rows]].astype(np.int64),
+            parent_of=new_row[self.parent_of[parent_rows]].astype(np.int64),
+            parents=pick(self.parents, parent_rows),
+            kind_codes=self.kind_codes[rows],
+            is_sub=self.is_sub[rows],
+            linked_count=self.linked_count[rows],
+            linked_labels=[self.linked_labels[i] for i in rows.tolist()],
+            parent_labels=[self.parent_labels[i] for i in rows.tolist()],
+        )
 
 
 def curated_links(index: LabelIndex) -> dict[int, list[tuple[int, str]]]:
@@ -209,7 +247,7 @@ def prepare_targets(index: LabelIndex, initiative: str, excluded: Iterable[str] 
         linked={s: _stack(linked_rows[s], texts.full[s]) for s in SIGNALS},
         link_of=np.asarray(link_of, dtype=np.int64),
         parent_of=np.asarray(parent_of, dtype=np.int64),
-        parent_row=np.asarray(parent_row, dtype=np.int64),
+        parents={s: texts.full[s][np.asarray(parent_row, dtype=np.int64)] for s in SIGNALS},
         kind_codes=np.asarray(
             [KIND_CODES.get(c.kind, KIND_CODES["term"]) for c in concepts], dtype=np.int64
         ),

@@ -3,11 +3,13 @@
 - ``word``: TF-IDF of words (lowercase, English stop words dropped, 1- and 2-grams, sublinear
   term frequency);
 - ``char``: TF-IDF of character 3- to 5-grams inside word boundaries (``char_wb``), which meets
-  spelling variants, plurals and compounds;
+  spelling variants, plurals and compounds (counted once per distinct word by
+  :mod:`mosaic.terms.char_ngrams`, the same matrices as scikit-learn's, several times faster);
 - ``wordllama``: wordllama's ``l2_supercat`` 256-dimension static embeddings (NFKC and
   case-folded first), which meet synonyms.
 
-Both vectorizers are scikit-learn's ``TfidfVectorizer``, fitted on the full texts (label and
+Both vectorizers (scikit-learn's ``TfidfVectorizer`` for words, its equal in
+:mod:`mosaic.terms.char_ngrams` for characters) are fitted on the full texts (label and
 definition) of every concept of the label index: for the seeded store, every bundled concept;
 an uploaded vocabulary joins the corpus, so its own words get document frequencies.
 
@@ -32,9 +34,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from mosaic.errors import ModelUnavailableError
+from mosaic.terms.char_ngrams import CharNgramTfidf
 from mosaic.terms.embedding import (
     WORDLLAMA_CONFIG,
     WORDLLAMA_DIM,
@@ -44,6 +46,8 @@ from mosaic.terms.embedding import (
 )
 
 if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     from mosaic.terms.label_index import IndexedConcept, LabelIndex
 
 WORD = "word"
@@ -87,6 +91,10 @@ def load_wordllama() -> CachedEmbedder:
 
 
 def _word_vectorizer() -> TfidfVectorizer:
+    # scikit-learn is imported when a vectorizer is first made: importing it takes about a
+    # second, which every `mosaic` command and server start would pay without ever aligning.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         lowercase=True,
         stop_words="english",
@@ -96,8 +104,9 @@ def _word_vectorizer() -> TfidfVectorizer:
     )
 
 
-def _char_vectorizer() -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), dtype=np.float32)
+def _char_vectorizer() -> CharNgramTfidf:
+    """``char_wb`` 3-5-grams; the same matrices as scikit-learn's, counted once per word."""
+    return CharNgramTfidf(dtype=np.float32)
 
 
 @dataclass
@@ -105,7 +114,7 @@ class Signals:
     """The fitted vectorizers and the embedder: what turns texts into each signal's rows."""
 
     word: TfidfVectorizer
-    char: TfidfVectorizer
+    char: CharNgramTfidf
     embedder: CachedEmbedder
 
     def encode(self, signal: str, texts: Sequence[str]) -> Matrix:
@@ -121,7 +130,7 @@ class Signals:
             if present:
                 rows[present] = self.embedder.embed([texts[i] for i in present])
             return rows
-        vectorizer = self.word if signal == WORD else self.char
+        vectorizer: TfidfVectorizer | CharNgramTfidf = self.word if signal == WORD else self.char
         matrix: sp.csr_matrix = vectorizer.transform(list(texts)).tocsr()
         matrix.sort_indices()
         return matrix

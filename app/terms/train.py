@@ -5,7 +5,8 @@ What it does, in order (about half a minute on the seeded bundle, on one core):
 1. builds dev set 1, the sources with no counterpart and the reviewed rejections
    (:mod:`mosaic.terms.devsets`), each source in the ``full`` and ``definition-only`` variants;
 2. computes every query's features once, with the links of the query's own initiative left out
-   (:func:`mosaic.terms.ranking.featurize`);
+   (:func:`mosaic.terms.ranking.featurize`), a source with no counterpart against just the kinds
+   of target concepts it was reviewed against (:attr:`mosaic.terms.devsets.Query.kinds`);
 3. leave one source initiative out: for each initiative, a ranker trained on the others scores
    its queries (all three variants) and its no-counterpart sources; these out-of-fold scores
    give the figures it prints, the softmax temperature and the "no match" model's training
@@ -27,8 +28,8 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import minimize_scalar
@@ -38,6 +39,7 @@ from mosaic.terms.devsets import (
     DEFINITION_ONLY,
     FULL,
     GLOSSARIES,
+    UNTYPED,
     VARIANTS,
     Query,
     curated_queries,
@@ -51,8 +53,11 @@ from mosaic.terms.model import AlignmentModel, fit_ranker
 from mosaic.terms.nomatch import NoMatchModel, fit_no_match
 from mosaic.terms.ranking import SourceRows, featurize, no_match_inputs, softmax
 
-#: The variants the ranker and the no-match model learn from.
-TRAINING_VARIANTS = (FULL, DEFINITION_ONLY)
+if TYPE_CHECKING:
+    import lightgbm as lgb
+
+#: The variants the ranker and the no-match model learn from (devsets: why ``untyped``).
+TRAINING_VARIANTS = (FULL, DEFINITION_ONLY, UNTYPED)
 
 Floats = npt.NDArray[np.float64]
 
@@ -125,11 +130,16 @@ class TrainingRun:
 
 
 def featurize_queries(index: LabelIndex, queries: Sequence[Query]) -> list[SourceRows]:
-    """The candidate pairs of every query, in order (one featurize pass per target)."""
+    """The candidate pairs of every query, in order (one featurize pass per target and pool).
+
+    A query with :attr:`~mosaic.terms.devsets.Query.kinds` is scored against just the target's
+    concepts of those kinds, the ones its source was reviewed against.
+    """
     found: list[SourceRows | None] = [None] * len(queries)
-    for target in sorted({q.target for q in queries}):
-        members = [i for i, q in enumerate(queries) if q.target == target]
-        rows = featurize(index, [queries[i].source for i in members], target)
+    pools = {(q.target, q.kinds) for q in queries}
+    for target, kinds in sorted(pools, key=lambda p: (p[0], p[1] is not None, sorted(p[1] or ()))):
+        members = [i for i, q in enumerate(queries) if (q.target, q.kinds) == (target, kinds)]
+        rows = featurize(index, [queries[i].source for i in members], target, kinds=kinds)
         for i, item in zip(members, rows, strict=True):
             found[i] = item
     return [item for item in found if item is not None]

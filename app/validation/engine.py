@@ -3,7 +3,7 @@
 The rules are read and compiled once by :mod:`mosaic.validation.rules`; here they are run against a
 store:
 
-* :func:`validate` checks what is in a :class:`~mosaic.store.embedded.GraphStore` (the live store,
+* :func:`validate` checks what is in a :class:`~mosaic.store.protocol.GraphStore` (the live store,
   for ``GET /validation`` and ``mosaic validate``), optionally only the results whose focus node is
   described in some graphs (one initiative);
 * :func:`validate_replacement` checks graphs as they would be after a load, together with the
@@ -21,6 +21,7 @@ rdflib graph built term by term from those quads, never by rdflib parsing an upl
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import warnings
@@ -31,9 +32,11 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from mosaic.rdf.terms import term_text
+from mosaic.rdf.updates import internal_query
 from mosaic.rdf.vocab import XSD
-from mosaic.store.embedded import GraphStore
+from mosaic.store.embedded import EmbeddedGraphStore
 from mosaic.store.graphs import GraphNames
+from mosaic.store.protocol import GraphStore
 from mosaic.validation.models import ValidationReport, ValidationResult
 from mosaic.validation.rules import SEVERITIES, SH, Check, Node, Rule, Severity, Shapes
 
@@ -66,15 +69,23 @@ def _fill(template: str, row: dict[str, Any]) -> str:
 class _Collector:
     """Gathers results, drops duplicates and those outside the focus graphs."""
 
-    def __init__(self, store: GraphStore, focus_graphs: Sequence[ox.NamedNode] | None) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        focus_graphs: Sequence[ox.NamedNode] | None,
+        focus_terms: frozenset[object] | None = None,
+    ) -> None:
         self.store = store
         self.focus_graphs = focus_graphs
+        self.focus_terms = focus_terms
         self.results: dict[tuple[str, ...], ValidationResult] = {}
         self._in_scope: dict[str, bool] = {}
 
     def in_scope(self, focus: ResultTerm) -> bool:
         if self.focus_graphs is None:
             return True
+        if self.focus_terms is not None:
+            return focus in self.focus_terms
         key = str(focus)
         known = self._in_scope.get(key)
         if known is None:
@@ -133,6 +144,13 @@ def _rows(store: GraphStore, query: str) -> list[dict[str, Any]]:
     return list(store.select(query))
 
 
+def _subclasses(store: GraphStore, cls: ox.NamedNode) -> list[ox.NamedNode]:
+    """The subclasses of ``cls`` in the store, itself included (for ``sh:class`` checks)."""
+    rows = store.select(internal_query("class-and-subclasses"), {"class": cls})
+    found = (row.get("type") for row in rows)
+    return [cls, *(term for term in found if isinstance(term, ox.NamedNode))]
+
+
 def _collect(
     store: GraphStore,
     rule: Rule,
@@ -184,6 +202,7 @@ def validate(
     *,
     focus_graphs: Sequence[ox.NamedNode] | None = None,
     core_engine: CoreEngine = "sparql",
+    focus_terms: frozenset[object] | None = None,
 ) -> ValidationReport:
     """Validate the store's content (the union of its graphs) against our rules.
 
@@ -193,10 +212,12 @@ def validate(
         graphs (the rest of the store is context); ``None`` keeps every result.
     :param core_engine: ``"pyshacl"`` runs the Core rules with pyshacl instead of the compiled
         queries (the reference the tests compare against).
+    :param focus_terms: with ``focus_graphs``, the subjects and literal objects of those graphs
+        when the caller has them at hand: a set lookup instead of a store lookup per result.
     :returns: the report with every result.
     :raises mosaic.errors.StoreError: when the store fails.
     """
-    collector = _Collector(store, focus_graphs)
+    collector = _Collector(store, focus_graphs, focus_terms)
     by_pyshacl: set[str] = set()
     checks: list[tuple[Rule, Check]] = []
     for rule in shapes.rules.values():
@@ -207,9 +228,16 @@ def validate(
                 by_pyshacl.add(rule.id)
             else:
                 checks.append((rule, check))
+    subclasses = {
+        check.cls: _subclasses(store, check.cls) for _, check in checks if check.cls is not None
+    }
+    queries = [
+        check.runnable(subclasses[check.cls]) if check.cls is not None else check.query
+        for _, check in checks
+    ]
     # pyoxigraph releases the GIL while it evaluates, so the queries run side by side.
     with ThreadPoolExecutor(max_workers=QUERY_THREADS) as pool:
-        answers = list(pool.map(lambda item: _rows(store, item[1].query), checks))
+        answers = list(pool.map(lambda query: _rows(store, query), queries))
     targets: dict[str, set[str]] = {}
     for (rule, check), rows in zip(checks, answers, strict=True):
         _collect(store, rule, check, rows, collector, targets)
@@ -235,14 +263,24 @@ def validate_replacement(
     scratch.extend(q for q in store.all_quads() if q.graph_name not in replacements)
     for graph, triples in replacements.items():
         scratch.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-    return validate(GraphStore(scratch, store.names), shapes, focus_graphs=list(replacements))
+    # What "described in the new graphs" means (see _Collector.in_scope): a subject there, or a
+    # literal object there.
+    new = [t for triples in replacements.values() for t in triples]
+    literals = (o for t in new if isinstance(o := t.object, ox.Literal))
+    focus_terms = frozenset(itertools.chain((t.subject for t in new), literals))
+    return validate(
+        EmbeddedGraphStore(scratch, store.names),
+        shapes,
+        focus_graphs=list(replacements),
+        focus_terms=focus_terms,
+    )
 
 
 def validate_quads(quads: Iterable[ox.Quad], shapes: Shapes, names: GraphNames) -> ValidationReport:
     """Validate parsed documents on their own, with no store as context."""
     scratch = ox.Store()
     scratch.extend(quads)
-    return validate(GraphStore(scratch, names), shapes)
+    return validate(EmbeddedGraphStore(scratch, names), shapes)
 
 
 # --- pyshacl ---------------------------------------------------------------------------------

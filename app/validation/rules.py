@@ -31,6 +31,7 @@ from typing import Literal
 
 import pyoxigraph as ox
 
+from mosaic.rdf.terms import PlainTerm
 from mosaic.rdf.updates import term
 from mosaic.rdf.vocab import Namespace
 from mosaic.validation.compiler import (
@@ -44,7 +45,6 @@ from mosaic.validation.compiler import (
     Severity,
     ShapesError,
     ShapesGraph,
-    Term,
     UnsupportedShapeError,
     compile_property_shape,
     severity_of,
@@ -75,7 +75,7 @@ class Target:
     """One SHACL target declaration of a rule."""
 
     kind: ox.NamedNode
-    node: Term
+    node: PlainTerm
 
     def pattern(self, index: int) -> str:
         """A SPARQL group binding ``?this`` to the target's focus nodes."""

@@ -16,8 +16,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from mosaic.analysis.models import SenseCoverage
-from mosaic.api.deps import AnalysisDep, LabelIndexDep
+from mosaic.api.deps import AnalysisDep, GuidanceDep, LabelIndexDep
 from mosaic.errors import ParameterError
+from mosaic.guidance.coverage import with_control_gaps, with_controls
 from mosaic.terms.label_index import IndexedConcept, LabelIndex
 from mosaic.terms.text import content_words, is_identifier
 from mosaic.web.render import render
@@ -87,9 +88,11 @@ def sense_row(index: LabelIndex, sense: SenseCoverage) -> SenseRow:
 
 
 @router.get("/ui/coverage", response_class=HTMLResponse)
-def coverage_page(request: Request, analysis: AnalysisDep, index: LabelIndexDep) -> HTMLResponse:
-    """The senses x initiatives heatmap, the pairwise table and the conflicts."""
-    coverage = analysis.coverage()
+def coverage_page(
+    request: Request, analysis: AnalysisDep, index: LabelIndexDep, guidance: GuidanceDep
+) -> HTMLResponse:
+    """The senses x initiatives heatmap, the pairwise table, the controls and the conflicts."""
+    coverage = with_controls(analysis.coverage(), index, guidance.facts())
     return render(
         request,
         "coverage.html",
@@ -153,7 +156,13 @@ def sense_page(
 
 @router.get("/ui/gaps", response_class=HTMLResponse)
 def gaps_page(
-    request: Request, analysis: AnalysisDep, initiative: str, reference: str
+    request: Request,
+    analysis: AnalysisDep,
+    index: LabelIndexDep,
+    guidance: GuidanceDep,
+    initiative: str,
+    reference: str,
 ) -> HTMLResponse:
-    """The concepts of one initiative without a counterpart in another."""
-    return render(request, "gaps.html", gaps=analysis.gaps(initiative, reference))
+    """The concepts of one initiative without a counterpart in another, and the control side."""
+    gaps = with_control_gaps(analysis.gaps(initiative, reference), index, guidance.facts())
+    return render(request, "gaps.html", gaps=gaps)

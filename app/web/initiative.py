@@ -7,18 +7,21 @@ each initiative's report (and its concepts) until the next write to the store.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import curies
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from mosaic.cache import DerivedCache
 from mosaic.dataset.checks import validate_store
 from mosaic.dataset.models import InitiativeDetail
 from mosaic.errors import NotFoundError
 from mosaic.rdf.vocab import KINDS
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.validation.models import ValidationReport
 from mosaic.web.render import render
 from mosaic.web.tree import Concept, a_to_z, build_tree, kind_counts, read_concepts, scheme_titles
@@ -29,42 +32,53 @@ FINDINGS_SHOWN = 20
 VIEWS = ("tree", "az")
 
 _CACHE_LOCK = threading.Lock()
+T = TypeVar("T")
 
 
 class PageCache:
     """What an initiative's page reads, per initiative, forgotten after every write.
 
     The SHACL report (most of a second for a large initiative) and the concepts with their
-    parents (two queries) change only when the store does.
+    parents (two queries) change only when the store does. Each is a
+    :class:`~mosaic.cache.DerivedCache` per initiative: what a write overtook is shown to the
+    reader that asked but not kept.
     """
 
     def __init__(self, store: GraphStore) -> None:
-        self._reports: dict[str, ValidationReport | None] = {}
-        self._concepts: dict[str, tuple[dict[str, Concept], dict[str, list[str]]]] = {}
-        self._generation = 0
+        self._lock = threading.Lock()
+        self._reports: dict[str, DerivedCache[tuple[ValidationReport | None]]] = {}
+        self._concepts: dict[str, DerivedCache[tuple[dict[str, Concept], dict[str, list[str]]]]]
+        self._concepts = {}
         store.add_listener(self.clear)
 
     def clear(self) -> None:
-        """Forget everything (a write happened)."""
-        self._generation += 1
-        self._reports = {}
-        self._concepts = {}
+        """Every value is stale (a write happened)."""
+        with self._lock:
+            reports, concepts = list(self._reports.values()), list(self._concepts.values())
+        for report in reports:
+            report.invalidate()
+        for concept in concepts:
+            concept.invalidate()
+
+    def _cache(self, caches: dict[str, DerivedCache[T]], key: str, build: Callable[[], T]) -> T:
+        with self._lock:
+            cache = caches.get(key)
+            if cache is None:
+                cache = caches[key] = DerivedCache(f"initiative page of {key}", build)
+        return cache.get()
 
     def report(
         self, store: GraphStore, settings: Settings, initiative_id: str
     ) -> ValidationReport | None:
         """The initiative's report, or ``None`` when it has no graph to validate."""
-        reports = self._reports
-        if initiative_id in reports:
-            return reports[initiative_id]
-        generation = self._generation
-        try:
-            report: ValidationReport | None = validate_store(store, settings, initiative_id)
-        except NotFoundError:
-            report = None
-        if generation == self._generation:  # no write while it ran: still the store's report
-            reports[initiative_id] = report
-        return report
+
+        def build() -> tuple[ValidationReport | None]:
+            try:
+                return (validate_store(store, settings, initiative_id),)
+            except NotFoundError:
+                return (None,)
+
+        return self._cache(self._reports, initiative_id, build)[0]
 
     def concepts(
         self,
@@ -74,14 +88,11 @@ class PageCache:
         initiative: InitiativeDetail,
     ) -> tuple[dict[str, Concept], dict[str, list[str]]]:
         """The initiative's concepts and the parents of each (see :func:`read_concepts`)."""
-        cached = self._concepts
-        if initiative.id in cached:
-            return cached[initiative.id]
-        generation = self._generation
-        read = read_concepts(store, catalog, converter, initiative.graph)
-        if generation == self._generation:
-            cached[initiative.id] = read
-        return read
+        return self._cache(
+            self._concepts,
+            initiative.id,
+            lambda: read_concepts(store, catalog, converter, initiative.graph),
+        )
 
 
 def page_cache(request: Request) -> PageCache:

@@ -19,7 +19,7 @@ from starlette.datastructures import UploadFile
 from mosaic.api.deps import CatalogDep, LabelIndexDep, StoreDep
 from mosaic.errors import LoadError, MosaicError
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.label_index import LabelIndex
 from mosaic.terms.lint import lint_report, lint_text
 from mosaic.terms.lint_context import lint_context

@@ -14,12 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from mosaic import resources
 from mosaic.api.deps import CatalogDep, ConverterDep, LabelIndexDep, StoreDep
 from mosaic.dataset.initiatives import list_initiatives
-from mosaic.errors import NotAcceptableError, NotFoundError, ParameterError
+from mosaic.errors import ModelUnavailableError, NotAcceptableError, NotFoundError, ParameterError
 from mosaic.rdf.identifiers import compress_iri
 from mosaic.rdf.negotiation import negotiate
 from mosaic.sparql.description import EXAMPLES
 from mosaic.terms.compare import compare
-from mosaic.web import coverage, review, search
+from mosaic.web import changes, coverage, crosswalk, guidance, review, scorecard, search
 from mosaic.web.concept import concept_page as concept_page  # served by the API route
 from mosaic.web.initiative import initiative_page as initiative_page  # served by the API route
 from mosaic.web.render import render
@@ -30,6 +30,10 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 router.include_router(search.router)
 router.include_router(review.router)
 router.include_router(coverage.router)
+router.include_router(crosswalk.router)
+router.include_router(guidance.router)
+router.include_router(scorecard.router)
+router.include_router(changes.router)
 
 #: JSON first: a client that accepts anything (curl, tools) gets the API's JSON.
 _PAGE_OR_JSON = [("application/json", "json"), ("text/html", "html")]
@@ -65,22 +69,25 @@ def compare_page(
     comparison = None
     missing = False
     error = None
+    status = 400
     try:
         if concept:
-            comparison = compare(index, concept=concept)
+            comparison = compare(index, concept=concept, ranker=True)
         elif q and q.strip():
-            comparison = compare(index, q=q)
+            comparison = compare(index, q=q, ranker=True)
     except NotFoundError:
         missing = True
     except ParameterError as exc:
         error = exc.detail
+    except ModelUnavailableError as exc:
+        error, status = exc.detail, 503
     labels = {}
     if comparison is not None:
         labels = {c.iri: c.curie or c.iri for c in comparison.concepts}
     return render(
         request,
         "compare.html",
-        status_code=400 if error else 200,
+        status_code=status if error else 200,
         comparison=comparison,
         query=q,
         labels=labels,

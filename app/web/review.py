@@ -18,9 +18,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from mosaic.analysis.coverage import Analysis
-from mosaic.api.deps import CurrentLabelIndexDep
+from mosaic.api.deps import CatalogDep, CurrentLabelIndexDep, StoreDep
 from mosaic.curation.models import MappingFilter
 from mosaic.curation.workflow import Curation
+from mosaic.dataset.edition_views import open_flags
 from mosaic.errors import MosaicError, NotFoundError, ParameterError
 from mosaic.terms.align import DEFAULT_MIN_SCORE, align
 from mosaic.terms.label_index import LabelIndex
@@ -172,6 +173,8 @@ def _queue(
 def review_page(
     request: Request,
     index: CurrentLabelIndexDep,
+    store: StoreDep,
+    catalog: CatalogDep,
     source: str | None = None,
     target: str | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
@@ -226,4 +229,27 @@ def review_page(
         opened_on=opened_on,
         suggestions=suggestions,
         predicates=REVIEW_PREDICATES,
+        rereview=_rereview(index, open_flags(store, catalog), source, target),
     )
+
+
+def _rereview(
+    index: LabelIndex, flags: list[Any], source: str | None, target: str | None
+) -> list[dict[str, Any]]:
+    """The mappings a new edition flagged for a new review (of the pair, when one is chosen)."""
+    rows = []
+    for flag in flags:
+        subject, obj = index.concept(flag.subject), index.concept(flag.object)
+        sides = {c.initiative for c in (subject, obj) if c is not None}
+        if source and target and sides != {source, target}:
+            continue
+        rows.append(
+            {
+                "subject_id": index.compress(flag.subject) or flag.subject,
+                "object_id": index.compress(flag.object) or flag.object,
+                "predicate": index.compress(flag.predicate) or flag.predicate,
+                "reason": flag.reason,
+                "edition": flag.edition,
+            }
+        )
+    return rows

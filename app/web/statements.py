@@ -18,9 +18,9 @@ import curies
 import pyoxigraph as ox
 
 from mosaic.rdf.identifiers import compress_iri
-from mosaic.rdf.terms import Row, term_text
+from mosaic.rdf.terms import Row, optional_text, term_text
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.label_index import LabelIndex
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -268,7 +268,7 @@ def concept_statements(
         identity = (label, _identity(term))
         value = values.get(identity)
         if value is None:
-            value = values[identity] = _value(term, _optional(row, key), index, names, schemes)
+            value = values[identity] = _value(term, optional_text(row, key), index, names, schemes)
             statement.values.append(value)
         graph = graph_name(term_text(row["graph"]), base)
         if graph not in value.graphs:
@@ -285,11 +285,6 @@ def _identity(term: ox.NamedNode | ox.Literal) -> str:
     if isinstance(term, ox.Literal):
         return f"{term.value}@{term.language or ''}^{term.datatype.value}"
     return term.value
-
-
-def _optional(row: Row, key: str) -> str | None:
-    value = row.get(key)
-    return None if value is None else term_text(value)
 
 
 def _ordered(statements: Iterable[Statement]) -> list[Statement]:

@@ -21,10 +21,10 @@ import pyoxigraph as ox
 from mosaic.dataset.initiatives import kind_name
 from mosaic.dataset.models import InitiativeDetail
 from mosaic.rdf.identifiers import compress_iri
-from mosaic.rdf.terms import Row, term_text
+from mosaic.rdf.terms import optional_text, term_text
 from mosaic.rdf.vocab import KINDS
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.text import is_identifier, normalise
 
 #: Kinds in the order their root groups are shown (the ontology's order: tactics first).
@@ -122,11 +122,6 @@ def _sort_key(concept: Concept) -> tuple[object, ...]:
     return (natural_key(concept.notation or concept.label), natural_key(concept.label), concept.iri)
 
 
-def _text(row: Row, key: str) -> str | None:
-    value = row.get(key)
-    return None if value is None else term_text(value)
-
-
 def read_concepts(
     store: GraphStore, catalog: Catalog, converter: curies.Converter, graph: str
 ) -> tuple[dict[str, Concept], dict[str, list[str]]]:
@@ -135,15 +130,15 @@ def read_concepts(
     concepts: dict[str, Concept] = {}
     for row in store.select(catalog["initiative-concepts"].sparql, {"graph": node}):
         iri = term_text(row["concept"])
-        kind = _text(row, "kind")
+        kind = optional_text(row, "kind")
         concepts[iri] = Concept(
             iri=iri,
             curie=compress_iri(converter, iri) or iri,
-            notation=_text(row, "notation"),
-            label=_text(row, "label"),
+            notation=optional_text(row, "notation"),
+            label=optional_text(row, "label"),
             kind=kind_name(kind) if kind else "term",
-            scheme=_text(row, "scheme"),
-            definition=_text(row, "definition"),
+            scheme=optional_text(row, "scheme"),
+            definition=optional_text(row, "definition"),
         )
     broader: dict[str, list[str]] = defaultdict(list)
     tactics: dict[str, list[str]] = defaultdict(list)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from mosaic.api import create_app
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 
 @pytest.fixture

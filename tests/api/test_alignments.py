@@ -8,7 +8,7 @@ import sssom_pydantic
 from fastapi.testclient import TestClient
 
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.terms_data import load_vocabulary
 
 PROBLEM = "application/problem+json"
@@ -29,14 +29,17 @@ def test_alignment_as_json_has_signals_and_status(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert (body["source"], body["target"], body["min_score"]) == ("alpha", "beta", 0.7)
-    first = body["items"][0]
-    assert (first["subject_id"], first["object_id"]) == ("al:A1", "be:B7")
-    assert first["status"] == "curated"
-    assert first["curated_predicate"] == "skos:exactMatch"
-    assert set(first["signals"]) == {"lexical", "semantic", "structural"}
-    assert first["mapping_justification"].startswith("semapv:")
-    assert 0.7 <= first["confidence"] <= 1
+    assert (body["source"], body["target"], body["per_concept"]) == ("alpha", "beta", 5)
+    curated = row_of(body, "al:A1", "be:B7")
+    assert curated["status"] == "curated"
+    assert curated["curated_predicate"] == "skos:exactMatch"
+    for item in body["items"]:
+        assert set(item["signals"]) == {"lexical", "semantic", "structural"}
+        assert item["mapping_justification"] == "semapv:CompositeMatching"
+        assert item["reasons"] and item["rank_score"] is not None
+        assert body["min_score"] <= item["confidence"] <= 1
+    confidences = [item["confidence"] for item in body["items"]]
+    assert confidences == sorted(confidences, reverse=True)
     assert body["total"] == len(body["items"])
     assert body["semantic_model"].startswith("wordllama/")
 
@@ -81,8 +84,44 @@ def test_alignment_of_an_uploaded_vocabulary(
     client: TestClient, store: GraphStore, settings: Settings
 ) -> None:
     load_vocabulary(store, settings, "gamma")
-    body = client.get("/alignments", params={"source": "gamma", "target": "alpha"}).json()
-    assert ("gamma:G3", "al:A1") in {(i["subject_id"], i["object_id"]) for i in body["items"]}
+    params = {"source": "gamma", "target": "alpha"}
+    plain = client.get("/alignments", params=params).json()
+    listed = client.get("/alignments", params={**params, "no_match": "true"}).json()
+    answered = {i["subject_id"] for i in plain["items"]}
+    gaps = {i["subject_id"] for i in listed["items"] if i["object_id"] == "sssom:NoTermFound"}
+    # Every concept of the new vocabulary is answered by the ranker or listed as a gap.
+    assert answered | gaps == {f"gamma:G{n}" for n in range(1, 7)}
+    assert not answered & gaps
+    assert listed["no_match"] == plain["no_match"] == len(gaps)
+    assert all(i["object_id"] != "sssom:NoTermFound" for i in plain["items"])
+
+
+def test_no_match_rows_are_valid_sssom(client: TestClient) -> None:
+    params = {"source": "alpha", "target": "beta", "no_match": "true", "format": "sssom"}
+    text = client.get("/alignments", params=params).text
+    mappings, _converter, _set, errors = sssom_pydantic.read(io.StringIO(text), return_errors=True)
+    assert errors == []
+    gaps = [m for m in mappings if m.object.curie == "sssom:NoTermFound"]
+    assert gaps and all(m.justification.curie == "semapv:CompositeMatching" for m in gaps)
+
+
+def test_missing_model_is_503(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mosaic.errors import ModelUnavailableError
+    from mosaic.terms import ranking
+
+    def missing() -> None:
+        raise ModelUnavailableError("the trained ranker is missing")
+
+    monkeypatch.setattr(ranking, "shipped_model", missing)
+    body = problem(client, "/alignments?source=alpha&target=beta", 503)
+    assert body["type"].endswith("/model-unavailable")
+
+
+def row_of(body: dict[str, Any], subject: str, obj: str) -> dict[str, Any]:
+    for item in body["items"]:
+        if (item["subject_id"], item["object_id"]) == (subject, obj):
+            return dict(item)
+    raise AssertionError(f"no candidate {subject} -> {obj}")
 
 
 def test_nothing_acceptable_is_406_listing_the_offers(client: TestClient) -> None:

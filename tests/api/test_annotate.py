@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from mosaic.api import create_app
 from mosaic.api.rate_limit import request_kind
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms import annotate as annotate_module
 
 PROBLEM = "application/problem+json"

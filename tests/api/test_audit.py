@@ -17,7 +17,7 @@ from mosaic.access import audit
 from mosaic.access.tokens import Identity, add_token, hash_token
 from mosaic.api import create_app
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.conftest import DATA
 
 ALPHA = (DATA / "bundle/alpha/alpha.ttl").read_bytes()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 
 @pytest.mark.embedded_only(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 
 def test_health_reports_store_figures(client: TestClient, store: GraphStore) -> None:

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from mosaic.access.tokens import add_token
 from mosaic.api import create_app
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.index_builder import build_label_index
 from mosaic.terms.index_file import FILE_NAME, index_folder
 from mosaic.terms.index_holder import LabelIndexHolder
@@ -190,3 +190,22 @@ def test_recording_a_review_waits_for_the_index_of_the_put_it_names(
             gate.open()
             response = posted.result(timeout=WAIT)
         assert response.status_code == 201, response.text
+
+
+def test_a_start_without_a_persisted_index_builds_one_before_any_request(
+    settings: Settings, store: GraphStore
+) -> None:
+    """Start-up begins the first build in the background: an index is there with no request
+    having asked for one, so type-ahead after a fresh start does not pay for the build."""
+    with TestClient(create_app(settings, store=store)) as client:
+        holder = holder_of(client)
+        assert holder.loaded == 0  # nothing persisted for this store state: built, not loaded
+        deadline = threading.Event()
+        for _ in range(int(WAIT * 10)):
+            if holder.has_index:
+                break
+            deadline.wait(0.1)
+        assert holder.has_index, "no index was built at start-up"
+        assert holder.built == 1
+        assert "al:A1" in resolved(client, "prompt injection")
+        assert holder.built == 1  # the request used the start-up build

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.annotate_data import DRAFTS, load_lexicons
 from tests.terms_data import caught_up
 

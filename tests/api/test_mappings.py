@@ -18,7 +18,7 @@ from httpx2 import Response
 from mosaic.access.tokens import add_token
 from mosaic.api import create_app
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 PROBLEM = "application/problem+json"
 ORCID = "0000-0002-1825-0097"
@@ -411,7 +411,8 @@ def _add_set(store: GraphStore, set_id: str, subject: str, predicate: str, obj: 
     """Write a one-mapping set straight into the store, as the SSSOM loader shapes it."""
     import pyoxigraph as ox
 
-    from mosaic.curation.sssom import MappingRecord, mapping_set_iri, record_triples
+    from mosaic.curation.record import MappingRecord, record_triples
+    from mosaic.curation.sssom import mapping_set_iri
     from mosaic.rdf.vocab import SEMAPV, SKOS
 
     base = store.names.base

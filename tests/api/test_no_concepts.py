@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from mosaic.access.tokens import add_token
 from mosaic.cli import cli
 from mosaic.settings import Settings, get_settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.conftest import DATA
 from tests.paths import PROJECT_ROOT
 

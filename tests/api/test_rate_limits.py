@@ -14,7 +14,7 @@ from mosaic.access.tokens import add_token
 from mosaic.api import create_app
 from mosaic.api.rate_limit import request_kind
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.conftest import DATA
 
 ALPHA = (DATA / "bundle/alpha/alpha.ttl").read_bytes()
@@ -87,7 +87,7 @@ def put(client: TestClient, token: str | None = None) -> Response:
         ("GET", "/concepts/al:A1", None),
         ("GET", "/initiatives/alpha/graph", None),
         ("GET", "/", None),
-        ("GET", "/ui/compare", None),
+        ("GET", "/ui/compare", "expensive"),
         ("GET", "/static/app.css", None),
         ("OPTIONS", "/sparql", None),
     ],

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.terms_data import caught_up, load_vocabulary
 
 PROBLEM = "application/problem+json"
@@ -119,6 +119,18 @@ def test_compare_concept_shows_definitions_and_the_held_mapping(client: TestClie
     assert pair["held"][0]["predicate"] == "skos:exactMatch"
     assert pair["held"][0]["relation"] == "equal"
     assert pair["suggested"] is None
+    assert pair["ranker"] is None  # the aligner's view only on request
+
+
+def test_compare_with_the_ranker_gives_the_aligners_view_both_ways(client: TestClient) -> None:
+    body = client.get("/terms/compare", params={"concept": "al:A1", "ranker": "true"}).json()
+    [pair] = body["pairs"]
+    # beta holds one concept: whatever the scores, it is alpha's first candidate there.
+    assert pair["ranker"]["target_initiative"] == "beta"
+    assert pair["ranker"]["rank"] == 1
+    assert 0 < pair["ranker"]["confidence"] <= 1
+    assert pair["ranker"]["reasons"]
+    assert pair["ranker_reverse"]["target_initiative"] == "alpha"
 
 
 def test_compare_term_suggests_a_relation_for_unmapped_pairs(

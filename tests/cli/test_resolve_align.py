@@ -105,12 +105,34 @@ def test_align_writes_valid_sssom_tsv(runner: CliRunner) -> None:
     assert (mappings[0].subject.curie, mappings[0].object.curie) == ("al:A1", "be:B7")
 
 
-def test_align_below_default_min_score_writes_no_rows(runner: CliRunner) -> None:
-    code, out, _ = run(runner, "align", "beta", "alpha", "--format", "json")
+def test_align_defaults_to_the_ranker_and_lists_gaps_on_request(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "align", "alpha", "beta", "--format", "json")
     assert code == 0
     body = json.loads(out)
-    assert all(item["confidence"] >= 0.7 for item in body["items"])
-    assert "al:A2" not in {item["object_id"] for item in body["items"]}
+    assert body["per_concept"] == 5 and body["items"]
+    for item in body["items"]:
+        assert item["mapping_justification"] == "semapv:CompositeMatching"
+        assert item["reasons"]
+        assert item["object_id"] != "sssom:NoTermFound"
+    code, out, _ = run(runner, "align", "alpha", "beta", "--format", "json", "--include-no-match")
+    assert code == 0
+    listed = json.loads(out)
+    gaps = [i for i in listed["items"] if i["object_id"] == "sssom:NoTermFound"]
+    assert len(gaps) == listed["no_match"] == body["no_match"] >= 1
+    assert not {i["subject_id"] for i in gaps} & {i["subject_id"] for i in body["items"]}
+
+
+def test_align_min_score_drops_weaker_rows(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "align", "alpha", "beta", "--format", "json")
+    every = json.loads(out)["items"]
+    cut = max(item["confidence"] for item in every)
+    code, out, _ = run(
+        runner, "align", "alpha", "beta", "--format", "json", "--min-score", str(cut)
+    )
+    assert code == 0
+    kept = json.loads(out)["items"]
+    assert kept and all(item["confidence"] >= cut for item in kept)
+    assert len(kept) < len(every)
 
 
 def test_align_json_honours_per_concept_and_limit(runner: CliRunner) -> None:
@@ -131,4 +153,22 @@ def test_align_json_honours_per_concept_and_limit(runner: CliRunner) -> None:
     assert code == 0
     body = json.loads(out)
     assert (body["per_concept"], body["limit"], len(body["items"])) == (1, 2, 2)
-    assert body["total"] == 3
+    subjects = [item["subject_id"] for item in body["items"]]
+    assert len(subjects) == len(set(subjects))
+    assert body["total"] >= 2
+
+
+def test_align_without_the_trained_model_exits_2(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mosaic.errors import ModelUnavailableError
+    from mosaic.terms import ranking
+
+    def missing() -> None:
+        raise ModelUnavailableError("ranker.txt is missing; run mosaic train")
+
+    monkeypatch.setattr(ranking, "shipped_model", missing)
+    code, out, err = run(runner, "align", "alpha", "beta", "--format", "json")
+    assert code == 2
+    assert out == ""
+    assert "ranker.txt is missing" in err

@@ -185,15 +185,26 @@ def test_a_stale_run_file_is_ignored(
     assert concepts(runner) == 5
 
 
-def test_a_store_another_process_holds_without_a_server_is_read_live_and_not_written(
+def seeded_for_commands(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
-) -> None:
-    store = tmp_path / "store"
+) -> Settings:
+    """The commands' settings over a new store of the test bundle, seeded by a first read."""
     settings = Settings(
-        store_path=store, ontology_dir=DATA / "ontology", data_dir=DATA / "bundle", _env_file=None
+        store_path=tmp_path / "store",
+        ontology_dir=DATA / "ontology",
+        data_dir=DATA / "bundle",
+        _env_file=None,
     )
     monkeypatch.setattr("mosaic.cli.context.get_settings", lambda: settings)
     assert concepts(runner) == 4
+    return settings
+
+
+def test_a_store_another_process_holds_without_a_server_is_read_live_and_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
+    settings = seeded_for_commands(tmp_path, monkeypatch, runner)
+    store = settings.store_path
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -217,3 +228,40 @@ def test_a_store_another_process_holds_without_a_server_is_read_live_and_not_wri
         )
     finally:
         holder.communicate(b"", timeout=10)
+
+
+class _RacingReadOnly:
+    """``pyoxigraph`` as the sharing module sees it, whose first read-only opens fail as RocksDB
+    fails when the holder rewrites its MANIFEST meanwhile ("Corruption", a RuntimeError)."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.calls = 0
+        self.Store = self  # sharing calls ox.Store.read_only(path)
+
+    def read_only(self, path: str) -> ox.Store:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise RuntimeError(f"Corruption: IO error: No such file: {path}/MANIFEST-000023")
+        return ox.Store.read_only(path)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(ox, name)
+
+
+def test_a_live_read_that_races_the_holders_manifest_is_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
+    from mosaic.store import sharing
+
+    settings = seeded_for_commands(tmp_path, monkeypatch, runner)
+    store = settings.store_path
+    racing = _RacingReadOnly(failures=2)
+    monkeypatch.setattr(sharing, "ox", racing)
+    monkeypatch.setattr(sharing, "RETRY_SECONDS", 0.0)
+    held = open_store(store, settings.base_iri)
+    try:
+        assert concepts(runner) == 4
+    finally:
+        held.close()
+    assert racing.calls > racing.failures  # failed twice, then read

@@ -106,6 +106,7 @@ schema = schemathesis.openapi.from_dict(fuzzable(OPENAPI))
 CROSS_PARAMETER_RULES: dict[str, Callable[[dict[str, Any]], bool]] = {
     "/terms/compare": lambda query: ("q" in query) != ("concept" in query),
     "/analysis/gaps": lambda query: query.get("initiative") != query.get("reference"),
+    "/guidance": lambda query: ("threat" in query) != ("control" in query),
 }
 
 

@@ -36,3 +36,20 @@ def shared_run(a: str, b: str, n: int) -> str | None:
         if tuple(wa[i : i + n]) in grams:
             return " ".join(wa[i : i + n])
     return None
+
+
+def mitigations(result: Any) -> set[tuple[str, str]]:
+    """(control, threat) IRIs of a converter's declared ``mosaic:mitigates`` statements."""
+    from mosaic.loaders.threat_controls import MITIGATES
+
+    return {(m.subject.value, m.object.value) for m in result.mappings if m.predicate == MITIGATES}
+
+
+def bundled_declared(initiative_id: str) -> ox.Store:
+    """The bundled declared set of an initiative (its threat -> control statements)."""
+    from mosaic import resources
+
+    path = resources.bundle_dir() / initiative_id / f"{initiative_id}-declared.ttl"
+    store = ox.Store()
+    store.load(path=path, format=ox.RdfFormat.TURTLE)
+    return store

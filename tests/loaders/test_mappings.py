@@ -24,7 +24,7 @@ import yaml
 
 from mosaic.curation.sssom import SKOS_MAPPING_PREDICATES, mapping_set_id_from_name, parse_sssom
 from mosaic.dataset.registry import bundled_mapping_sets
-from mosaic.loaders import avid, cosai_risk_map, owasp_llm_top10
+from mosaic.loaders import avid, cosai_risk_map, owasp_aiexchange, owasp_llm_top10
 from mosaic.rdf.identifiers import load_converter
 from mosaic.rdf.vocab import MOSAIC, RDF_TYPE, SKOS, SSSOM
 
@@ -39,6 +39,9 @@ MANUAL = "https://w3id.org/semapv/vocab/ManualMappingCuration"
 CURATOR = f"{BASE}curator/mosaic-team"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 IR8477_PROPERTY = "https://w3id.org/mosaic/ontology#ir8477Relation"
+#: Set ids of control-to-control sets end with this, so that a pair of initiatives can have a
+#: threat set and a control set (see mappings/SOURCE.md).
+CONTROL_SET_SUFFIX = "-controls"
 
 #: The NIST IR 8477 set relations each SKOS mapping predicate may carry.
 IR8477 = {
@@ -61,6 +64,17 @@ REJECTED_DECLARED = {
     ("cosai-risk-map/riskUnauthorizedTrainingData", "mitre-atlas/AML.T0010.002"),
     ("cosai-risk-map/riskModelDeploymentTampering", "mitre-atlas/AML.T0051"),
     ("cosai-risk-map/riskModelDeploymentTampering", "owasp-llm-top10-2025/LLM01"),
+    # CoSAI controls to NIST AI RMF subcategories that have nothing to do with the control.
+    ("cosai-risk-map/controlModelAndDataIntegrityManagement", "nist-ai-rmf/MEASURE-2.3"),
+    ("cosai-risk-map/controlAgentPluginPermissions", "nist-ai-rmf/MEASURE-2.11"),
+    ("cosai-risk-map/controlAgentPluginPermissions", "nist-ai-rmf/GOVERN-6.2"),
+    ("cosai-risk-map/controlAgentInventoryManagement", "nist-ai-rmf/MAP-3.4"),
+    ("cosai-risk-map/controlAgentIntegrityManagement", "nist-ai-rmf/MAP-3.4"),
+    ("cosai-risk-map/controlAgentIntegrityManagement", "nist-ai-rmf/MEASURE-2.9"),
+    ("cosai-risk-map/controlAgentCredentialIsolation", "nist-ai-rmf/GOVERN-6.2"),
+    ("cosai-risk-map/controlInterComponentTransportSecurity", "nist-ai-rmf/MAP-3.4"),
+    ("cosai-risk-map/controlComponentIdentityProvenance", "nist-ai-rmf/MAP-3.4"),
+    ("cosai-risk-map/controlAgentExecutionBounds", "nist-ai-rmf/MANAGE-2.1"),
 }
 
 
@@ -339,12 +353,35 @@ def test_no_pair_is_mapped_twice_or_contradicted() -> None:
     assert problems == []
 
 
-def test_one_set_per_pair_of_initiatives() -> None:
+def _is_control_set(set_id: str) -> bool:
+    return set_id.endswith(CONTROL_SET_SUFFIX)
+
+
+def test_one_set_per_pair_of_initiatives_and_side() -> None:
+    # A pair may have one threat set and one control set (``<a>-<b>-controls``), never two of
+    # the same side.
     pairs = Counter(
-        frozenset((_initiative(rows[0].subject), _initiative(rows[0].object)))
+        (
+            frozenset((_initiative(rows[0].subject), _initiative(rows[0].object))),
+            _is_control_set(rows[0].set_id),
+        )
         for rows in map(_rows, _files())
     )
     assert [pair for pair, n in pairs.items() if n > 1] == []
+
+
+def test_control_sets_map_controls_to_controls() -> None:
+    wanted = {MOSAIC["Control"].value, MOSAIC["Requirement"].value}
+    control_sets = [path for path in _files() if _is_control_set(path.stem.removesuffix(".sssom"))]
+    assert len(control_sets) >= 8
+    wrong = [
+        f"{row.set_id}: {_local(iri)}"
+        for path in control_sets
+        for row in _rows(path)
+        for iri in (row.subject, row.object)
+        if not _vocabulary(_initiative(iri)).kinds[iri] & wanted
+    ]
+    assert wrong == []
 
 
 def test_at_least_500_curated_mappings() -> None:
@@ -378,14 +415,15 @@ def _unmapped(concepts: set[str]) -> list[str]:
 
 def test_every_llm_top10_entry_is_mapped() -> None:
     for edition in ("owasp-llm-top10-2025", "owasp-llm-top10-2023"):
-        concepts = _concepts_of(edition)
+        # The entries; the 2025 strategies are controls, mapped in no threat set.
+        concepts = _of_kind(edition, "Vulnerability")
         assert len(concepts) == 10
         assert _unmapped(concepts) == []
 
 
 def test_every_llm_2025_entry_is_mapped_to_atlas() -> None:
     mapped = {r.subject for r in _all_rows() if r.set_id == "llm2025-atlas"}
-    assert _concepts_of("owasp-llm-top10-2025") <= mapped
+    assert _of_kind("owasp-llm-top10-2025", "Vulnerability") <= mapped
 
 
 def test_every_ai_exchange_threat_is_mapped() -> None:
@@ -426,11 +464,105 @@ def test_every_avid_security_category_is_mapped() -> None:
     assert _unmapped(security) == []
 
 
+def _mapped_by_control_sets() -> set[str]:
+    return {
+        iri
+        for path in _files()
+        if _is_control_set(path.stem.removesuffix(".sssom"))
+        for row in _rows(path)
+        for iri in (row.subject, row.object)
+    }
+
+
+def test_every_atlas_mitigation_is_mapped_to_other_controls() -> None:
+    mitigations = _of_kind("mitre-atlas", "Control")
+    assert len(mitigations) > 30
+    assert sorted(_local(c) for c in mitigations - _mapped_by_control_sets()) == []
+
+
+def test_every_cosai_control_is_mapped_to_other_controls() -> None:
+    # The six control categories are groupings; each of their members is mapped.
+    vocabulary = _vocabulary("cosai-risk-map")
+    controls = {c for c in _of_kind("cosai-risk-map", "Control") if vocabulary.broader[c]}
+    assert len(controls) > 30
+    assert sorted(_local(c) for c in controls - _mapped_by_control_sets()) == []
+
+
+def test_every_aisvs_chapter_is_mapped_at_some_level() -> None:
+    vocabulary = _vocabulary("owasp-aisvs")
+    mapped = _mapped_by_control_sets()
+
+    def subtree(concept: str) -> set[str]:
+        found = {concept}
+        for child in vocabulary.narrower[concept]:
+            found |= subtree(child)
+        return found
+
+    chapters = {c for c in _of_kind("owasp-aisvs", "Control") if not vocabulary.broader[c]}
+    assert len(chapters) == 12
+    assert sorted(_local(c) for c in chapters if not subtree(c) & mapped) == []
+
+
+def _partners(concept: str, *kinds: str) -> set[str]:
+    """The initiatives whose concepts of the given kinds are mapped to ``concept``."""
+    wanted = {MOSAIC[k].value for k in kinds}
+    found = set()
+    for row in _all_rows():
+        for mine, other in ((row.subject, row.object), (row.object, row.subject)):
+            if mine == concept and _vocabulary(_initiative(other)).kinds[other] & wanted:
+                found.add(_initiative(other))
+    return found
+
+
+@pytest.mark.parametrize(
+    "initiative",
+    ["eu-ai-act", "iso-iec-22989", "oecd-ai", "etsi-sai", "mit-ai-risk-repository"],
+)
+def test_every_hand_written_initiative_has_curated_mappings(initiative: str) -> None:
+    mapped = {c for c in _mapped() if _initiative(c) == initiative}
+    assert len(mapped) >= 5, initiative
+
+
+def test_every_etsi_principle_is_mapped_to_controls() -> None:
+    principles = _of_kind("etsi-sai", "Principle")
+    assert len(principles) == 13
+    for principle in principles:
+        assert _partners(principle, "Control"), _local(principle)
+
+
+def test_eu_ai_act_security_obligations_reach_controls_of_several_initiatives() -> None:
+    eu = f"{ID_BASE}eu-ai-act/"
+    # cybersecurity of high-risk systems and of systemic-risk models, risk management, logging,
+    # human oversight: each is met with controls that several initiatives publish
+    for local in ("art15-5", "art55-1-d", "art9-2", "art12-1", "art14-4"):
+        partners = _partners(eu + local, "Control", "Principle")
+        assert len(partners) >= 3, (local, partners)
+    assert len(_partners(eu + "art15-5", "Control")) >= 4
+
+
+def test_eu_ai_act_article_15_attacks_meet_their_counterparts() -> None:
+    eu = f"{ID_BASE}eu-ai-act/art15-5-"
+    for name in (
+        "data-poisoning",
+        "model-poisoning",
+        "adversarial-examples",
+        "confidentiality-attacks",
+    ):
+        partners = _partners(eu + name, "Threat", "AttackTechnique")
+        assert {"mitre-atlas", "owasp-aiexchange", "cosai-risk-map"} <= partners, name
+
+
 # --- the crosswalks the initiatives declare ---------------------------------------------------
 
 
-def _declared() -> set[tuple[str, str]]:
-    """(subject, object) local paths of every threat-level link the upstreams declare."""
+@cache
+def _declared() -> frozenset[tuple[str, str]]:
+    """(subject, object) local paths of every link the upstreams declare that a curated set covers.
+
+    Threat level: LLM Top 10 2025 and CoSAI risks to ATLAS techniques and LLM entries, AVID to
+    ATLAS. Control level: CoSAI controls to ATLAS mitigations and NIST AI RMF subcategories, and
+    the ATLAS mitigations cited in the AI Exchange controls' OpenCRE blocks.
+    """
     if not UPSTREAM.is_dir():
         pytest.skip("../shared/upstream is not present")
     links: set[tuple[str, str]] = set()
@@ -440,15 +572,21 @@ def _declared() -> set[tuple[str, str]]:
     for item, target, local in cosai_risk_map.declared_mappings(str(UPSTREAM / "cosai-risk-map")):
         if item.startswith("risk") and target in ("mitre-atlas", "owasp-llm-top10-2025"):
             links.add((f"cosai-risk-map/{item}", f"{target}/{local}"))
+        if item.startswith("control") and target in ("mitre-atlas", "nist-ai-rmf"):
+            links.add((f"cosai-risk-map/{item}", f"{target}/{local}"))
     for category, target, local in avid.declared_atlas_links(str(UPSTREAM / "avid")):
         links.add((f"avid/{category}", f"{target}/{local}"))
-    return links
+    for mapping in owasp_aiexchange.convert(str(UPSTREAM / "owasp-ai-exchange")).mappings:
+        subject, target = _local(mapping.subject.value), _local(mapping.object.value)
+        if target.startswith("mitre-atlas/AML.M"):
+            links.add((subject, target))
+    return frozenset(links)
 
 
 @pytest.mark.upstream
 def test_every_declared_crosswalk_is_curated_or_explicitly_rejected() -> None:
     declared = _declared()
-    assert len(declared) > 80
+    assert len(declared) > 120
     curated = {(_local(r.subject), _local(r.object)) for r in _all_rows()}
     assert declared >= REJECTED_DECLARED
     assert sorted(declared - curated - REJECTED_DECLARED) == []
@@ -458,12 +596,41 @@ def test_every_declared_crosswalk_is_curated_or_explicitly_rejected() -> None:
 @pytest.mark.upstream
 def test_comments_that_cite_a_declared_crosswalk_are_true() -> None:
     declared = _declared()
-    marks = ("declared by OWASP;", "declared by CoSAI;", "declared by AVID;")
-    checked = {"llm2025-atlas", "cosai-atlas", "cosai-llm2025", "avid-atlas"}
+    marks = (
+        "declared by OWASP;",
+        "declared by CoSAI;",
+        "declared by AVID;",
+        "declared by the AI Exchange;",
+    )
+    checked = {
+        "llm2025-atlas",
+        "cosai-atlas",
+        "cosai-llm2025",
+        "avid-atlas",
+        "aiexchange-atlas-controls",
+        "cosai-atlas-controls",
+        "cosai-airmf-controls",
+    }
     cited = [
         (_local(r.subject), _local(r.object))
         for r in _all_rows()
         if r.set_id in checked and any(mark in r.comment for mark in marks)
     ]
-    assert len(cited) > 60
+    assert len(cited) > 100
     assert [pair for pair in cited if pair not in declared] == []
+
+
+@pytest.mark.upstream
+def test_control_sets_mark_every_declared_link_they_keep() -> None:
+    # A kept declared link says so in its comment, so that readers can tell evidence from our
+    # own judgement.
+    declared = _declared()
+    sets = {"aiexchange-atlas-controls", "cosai-atlas-controls", "cosai-airmf-controls"}
+    unmarked = [
+        f"{r.set_id}: {_local(r.subject)} {_local(r.object)}"
+        for r in _all_rows()
+        if r.set_id in sets
+        and (_local(r.subject), _local(r.object)) in declared
+        and "declared by" not in r.comment
+    ]
+    assert unmarked == []

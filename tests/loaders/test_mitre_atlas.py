@@ -14,6 +14,7 @@ import yaml
 from mosaic.errors import LoadIssue
 from mosaic.loaders import build, mitre_atlas
 from mosaic.rdf.vocab import DCTERMS, KINDS, MOSAIC, OWL, RDF_TYPE, SKOS, XSD
+from tests.loaders.support import bundled_declared, mitigations
 
 ATLAS = mitre_atlas.ATLAS
 SCHEME = mitre_atlas.SCHEME
@@ -115,12 +116,41 @@ def test_bundle_hierarchy_is_consistent_and_reachable() -> None:
 
 def test_bundle_relations_point_at_the_right_kinds() -> None:
     store = _bundle()
-    checks = ((MOSAIC["achievesTactic"], "Tactic"), (MOSAIC["mitigates"], "AttackTechnique"))
-    for predicate, kind in checks:
-        quads = list(store.quads_for_pattern(None, predicate, None))
-        assert quads, predicate
-        for quad in quads:
-            assert _has(store, quad.object, RDF_TYPE, MOSAIC[kind]), quad
+    quads = list(store.quads_for_pattern(None, MOSAIC["achievesTactic"], None))
+    assert quads
+    for quad in quads:
+        assert _has(store, quad.object, RDF_TYPE, MOSAIC["Tactic"]), quad
+    # Mitigation -> technique is ATLAS's statement, held in its declared set only.
+    assert not list(store.quads_for_pattern(None, MOSAIC["mitigates"], None))
+    declared = list(
+        bundled_declared("mitre-atlas").quads_for_pattern(None, MOSAIC["mitigates"], None)
+    )
+    assert len(declared) > 200
+    for quad in declared:
+        assert _has(store, quad.subject, RDF_TYPE, MOSAIC["Control"]), quad
+        assert _has(store, quad.object, RDF_TYPE, MOSAIC["AttackTechnique"]), quad
+
+
+def test_bundle_case_studies_are_incidents_of_known_techniques() -> None:
+    store = _bundle()
+    incidents = [
+        q.subject
+        for q in store.quads_for_pattern(None, RDF_TYPE, MOSAIC["Incident"])
+        if isinstance(q.subject, ox.NamedNode)
+    ]
+    assert len(incidents) == 57
+    for incident in incidents:
+        assert _objects(store, incident, DCTERMS["isPartOf"]) == [ATLAS["case-studies"]]
+        (date,) = _objects(store, incident, DCTERMS["date"])
+        assert isinstance(date, ox.Literal)
+        assert date.datatype in (XSD["date"], XSD["gYearMonth"], XSD["gYear"])
+        involved = [
+            c for c in _objects(store, incident, MOSAIC["involves"]) if isinstance(c, ox.NamedNode)
+        ]
+        kinds = {k for c in involved for k in _objects(store, c, RDF_TYPE)}
+        assert MOSAIC["AttackTechnique"] in kinds, incident
+        assert _objects(store, incident, DCTERMS["description"]), incident
+    assert not _has(store, incidents[0], RDF_TYPE, SKOS["Concept"])
 
 
 def test_bundle_scheme_metadata() -> None:
@@ -148,7 +178,14 @@ def test_definitions_file_covers_the_bundle_and_is_short() -> None:
         for n in _objects(store, c, SKOS["notation"])
         if isinstance(n, ox.Literal)
     }
-    assert set(definitions) == notations
+    incidents = {
+        n.value
+        for q in store.quads_for_pattern(None, RDF_TYPE, MOSAIC["Incident"])
+        if isinstance(q.subject, ox.NamedNode)
+        for n in _objects(store, q.subject, DCTERMS["identifier"])
+        if isinstance(n, ox.Literal)
+    }
+    assert set(definitions) == notations | incidents
     for ident, text in definitions.items():
         sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
         assert 1 <= len(sentences) <= 3, ident
@@ -242,7 +279,10 @@ def test_fixture_triples() -> None:
     assert _has(store, SCHEME, SKOS["hasTopConcept"], ATLAS["AML.M9000"])
     assert _has(store, parent, MOSAIC["achievesTactic"], tactic)
     assert _objects(store, knock, MOSAIC["achievesTactic"]) == [ATLAS["AML.TA9002"]]
-    assert _objects(store, ATLAS["AML.M9000"], MOSAIC["mitigates"]) == [knock]
+    assert _objects(store, ATLAS["AML.M9000"], MOSAIC["mitigates"]) == []
+    assert mitigations(mitre_atlas.convert(str(FIXTURE))) == {
+        (ATLAS["AML.M9000"].value, knock.value)
+    }
     assert _objects(store, parent, MOSAIC["maturity"]) == [ox.Literal("feasible")]
     assert _objects(store, parent, DCTERMS["created"]) == [
         ox.Literal("2020-05-06", datatype=XSD["date"])

@@ -52,6 +52,30 @@ TAXONOMY = {
     "supply-chain-attacks": {"genai-data-poisoning", "genai-model-poisoning"},
     "direct-prompting-attacks": {"direct-prompt-injection", "jailbreak", "prompt-extraction"},
 }
+#: NIST's taxonomy-index identifiers, each confirmed against the published document (see
+#: loaders/data/nist-ai-100-2/SOURCE.md); concepts not listed have no confirmed identifier.
+NIST_IDS = {
+    "availability-breakdown": {"NISTAML.01"},
+    "integrity-violation": {"NISTAML.02"},
+    "privacy-compromise": {"NISTAML.03"},
+    "misuse-enablement": {"NISTAML.04"},
+    "supply-chain-attacks": {"NISTAML.05"},
+    "model-poisoning": {"NISTAML.011", "NISTAML.026"},
+    "clean-label-poisoning": {"NISTAML.012"},
+    "availability-poisoning": {"NISTAML.013"},
+    "indirect-prompt-injection": {"NISTAML.015"},
+    "direct-prompting-attacks": {"NISTAML.018"},
+    "evasion": {"NISTAML.022"},
+    "backdoor-poisoning": {"NISTAML.023"},
+    "targeted-poisoning": {"NISTAML.024"},
+    "model-extraction": {"NISTAML.031"},
+    "data-reconstruction": {"NISTAML.032"},
+    "membership-inference": {"NISTAML.033"},
+    "property-inference": {"NISTAML.034"},
+    "prompt-extraction": {"NISTAML.035"},
+    "genai-model-poisoning": {"NISTAML.051"},
+}
+NISTAML_ID = MOSAIC["NistAmlIdentifier"]
 OBJECTIVES = {
     "availability-breakdown",
     "integrity-violation",
@@ -105,8 +129,13 @@ def test_every_concept_is_complete(store: ox.Store) -> None:
         assert len(texts) == 1 and texts[0].language == "en", concept
         assert 1 <= len(re.findall(r"[.!?](?:\s|$)", texts[0].value)) <= 3, concept
         definitions.append(texts[0].value)
-        # no NIST identifier is used, so the notation is the name
-        assert _objects(store, concept, SKOS["notation"]) == [ox.Literal(labels[0].value)]
+        # the plain notation is the name; NIST's index identifiers are typed second notations
+        notations = _objects(store, concept, SKOS["notation"])
+        plain = [n for n in notations if n.datatype == XSD["string"]]
+        assert plain == [ox.Literal(labels[0].value)], concept
+        typed = {n.value for n in notations if n.datatype == NISTAML_ID}
+        assert typed == NIST_IDS.get(_local(concept), set()), concept
+        assert len(notations) == len(plain) + len(typed), concept
         assert len(_objects(store, concept, SKOS["inScheme"])) == 1, concept
         _kind(store, concept)
         assert _objects(store, concept, DCTERMS["source"]) == [SOURCE], concept
@@ -183,3 +212,20 @@ def test_links_are_stated_both_ways_and_resolve(store: ox.Store) -> None:
     assert ox.NamedNode(NS + "integrity-violation") in _objects(
         store, NS + "evasion", SKOS["related"]
     )
+
+
+def test_nist_identifiers_are_unique_and_follow_the_index_numbering(store: ox.Store) -> None:
+    seen: dict[str, str] = {}
+    for quad in store.quads_for_pattern(None, SKOS["notation"], None):
+        value = quad.object
+        if not (isinstance(value, ox.Literal) and value.datatype == NISTAML_ID):
+            continue
+        assert re.fullmatch(r"NISTAML\.0[1-5]\d?", value.value), value
+        assert value.value not in seen, (value.value, seen.get(value.value))
+        assert isinstance(quad.subject, ox.NamedNode)
+        seen[value.value] = _local(quad.subject.value)
+    # an objective has a two-digit identifier, an attack class three digits under its objective
+    for identifier, local in seen.items():
+        is_objective = local in OBJECTIVES or local == "supply-chain-attacks"
+        assert (len(identifier) == len("NISTAML.01")) == is_objective, identifier
+    assert set(seen.values()) == set(NIST_IDS)

@@ -12,6 +12,7 @@ from mosaic.errors import LoadIssue
 from mosaic.loaders import build
 from mosaic.loaders import owasp_agentic as asi
 from mosaic.rdf.vocab import DCTERMS, KINDS, MOSAIC, OWL, PROV, RDF_TYPE, SKOS
+from tests.loaders.support import bundled_declared
 from tests.loaders.support import concepts as _concepts
 from tests.loaders.support import graph as _graph
 from tests.loaders.support import objects as _objects
@@ -68,7 +69,11 @@ def _bundle() -> ox.Store:
 def test_bundle_concepts_are_complete() -> None:
     store = _bundle()
     concepts = _concepts(store)
-    assert {c.removeprefix(NS) for c in concepts} == set(THREATS) | set(TOP10)
+    mitigations = {c for c in concepts if MOSAIC["Control"] in _objects(store, c, RDF_TYPE)}
+    assert {c.removeprefix(NS) for c in concepts - mitigations} == set(THREATS) | set(TOP10)
+    # The numbered mitigations of every T&M threat: 119 controls, T1-M1 to T15-M7.
+    assert len(mitigations) == 119
+    assert {m.removeprefix(NS).split("-")[0] for m in mitigations} == set(THREATS)
     kinds = set(KINDS.values())
     for concept in concepts:
         labels = _objects(store, concept, SKOS["prefLabel"])
@@ -80,7 +85,8 @@ def test_bundle_concepts_are_complete() -> None:
             ox.Literal(concept.removeprefix(NS))
         ], concept
         assert len(_objects(store, concept, SKOS["inScheme"])) == 1, concept
-        assert set(_objects(store, concept, RDF_TYPE)) & kinds == {MOSAIC["Threat"]}, concept
+        kind = MOSAIC["Control"] if concept in mitigations else MOSAIC["Threat"]
+        assert set(_objects(store, concept, RDF_TYPE)) & kinds == {kind}, concept
         sources = _objects(store, concept, DCTERMS["source"])
         assert sources and all(isinstance(s, ox.NamedNode) for s in sources), concept
 
@@ -130,6 +136,36 @@ def test_bundle_schemes() -> None:
         found = {t.value.removeprefix(NS) for t in _objects(store, scheme, SKOS["hasTopConcept"])}
         assert found == members
     assert _objects(store, asi.TOP10_SCHEME.value, PROV["wasDerivedFrom"]) == [asi.THREATS_SCHEME]
+
+
+def test_bundle_mitigations_address_their_threat_in_the_declared_set() -> None:
+    assert not list(_bundle().quads_for_pattern(None, MOSAIC["mitigates"], None))
+    declared = bundled_declared("owasp-agentic-threats")
+    links = {
+        (str(q.subject)[1:-1].removeprefix(NS), str(q.object)[1:-1].removeprefix(NS))
+        for q in declared.quads_for_pattern(None, MOSAIC["mitigates"], None)
+    }
+    assert len(links) == 119
+    assert all(control.split("-")[0] == threat for control, threat in links)
+
+
+def test_bundle_tracker_rows_are_incidents_of_the_2026_entries() -> None:
+    store = _bundle()
+    incidents = [
+        str(q.subject)[1:-1] for q in store.quads_for_pattern(None, RDF_TYPE, MOSAIC["Incident"])
+    ]
+    assert len(incidents) == 46
+    for incident in incidents:
+        involved = {c.value.removeprefix(NS) for c in _objects(store, incident, MOSAIC["involves"])}
+        assert involved and involved <= set(TOP10), incident
+        (date,) = _objects(store, incident, DCTERMS["date"])
+        assert re.fullmatch(r"20\d\d-\d\d", date.value)
+    echo = NS + "incident-2025-05-echoleak-zero-click-prompt-injection"
+    assert {c.value.removeprefix(NS) for c in _objects(store, echo, MOSAIC["involves"])} == {
+        "ASI01",
+        "ASI02",
+        "ASI06",
+    }
     assert not list(store.quads_for_pattern(None, SKOS["broader"], None))
 
 

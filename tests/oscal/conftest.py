@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from mosaic.api import create_app
 from mosaic.dataset.load import SourceFile, load_into_initiative, load_mapping_set
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.conftest import DATA
 
 OSCAL = DATA / "oscal"

@@ -16,7 +16,8 @@ from mosaic.oscal.export import control_crosswalk, initiative_catalog
 from mosaic.rdf.identifiers import load_converter
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore, open_store
+from mosaic.store.embedded import open_store
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.index_holder import LabelIndexHolder
 from tests.oscal.conftest import by_id, check_in_trestle
 

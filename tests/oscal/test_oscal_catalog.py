@@ -18,7 +18,7 @@ from mosaic.oscal.export import initiative_catalog
 from mosaic.rdf.identifiers import load_converter
 from mosaic.settings import Settings, get_settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.oscal.conftest import (
     as_json,
     by_id,

@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from mosaic.cli import cli
-from mosaic.curation.models import MappingRecord, ReviewStatus
+from mosaic.curation.models import MappingRecordOut, ReviewStatus
 from mosaic.oscal import MOSAIC_NS
 from mosaic.oscal.mapping import crosswalk_maps
 from mosaic.settings import Settings, get_settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.oscal.conftest import as_json, by_id, check_in_trestle, load_controls, props
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -98,8 +98,8 @@ def test_only_accepted_positive_records_are_kept() -> None:
     def control(iri: str, oscal_id: str) -> Control:
         return Control(iri, oscal_id, "control", oscal_id, None, None, None, None, None, None)
 
-    def record(status: ReviewStatus, negated: bool = False) -> MappingRecord:
-        return MappingRecord(
+    def record(status: ReviewStatus, negated: bool = False) -> MappingRecordOut:
+        return MappingRecordOut(
             id=f"urn:r:{status}:{negated}",
             subject_id="urn:a",
             predicate_id="skos:closeMatch",

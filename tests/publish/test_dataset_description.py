@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from mosaic.rdf.terms import term_text
 from mosaic.resources import shapes_dir
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 BASE = "https://w3id.org/mosaic/"
 DATASET = f"{BASE}dataset"

@@ -19,7 +19,8 @@ from mosaic.publish.release import canonical, nquads, write_release
 from mosaic.rdf.terms import term_text
 from mosaic.settings import Settings, get_settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore, open_store
+from mosaic.store.embedded import open_store
+from mosaic.store.protocol import GraphStore
 from tests.publish.test_dataset_description import conformance
 
 BASE = "https://w3id.org/mosaic/"

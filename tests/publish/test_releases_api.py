@@ -17,7 +17,7 @@ from mosaic.cli import cli
 from mosaic.publish.releases import ReleaseShelf, concept_history
 from mosaic.rdf.terms import term_text
 from mosaic.settings import Settings, get_settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 BASE = "https://w3id.org/mosaic/"
 DCAT = "http://www.w3.org/ns/dcat#"

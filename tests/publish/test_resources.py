@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from mosaic.publish.resources import iri_for_path, path_for_iri
 from mosaic.rdf.terms import term_text
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 BASE = "https://w3id.org/mosaic/"
 A1 = f"{BASE}id/alpha/A1"

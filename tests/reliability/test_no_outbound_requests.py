@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from mosaic.dataset.load import SourceFile, load_into_initiative
 from mosaic.errors import UnsafeInputError
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 
 
 class Listener:

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from mosaic.api import create_app
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.conftest import UPSTREAM
 
 FOLDER = UPSTREAM / "w3c-sparql-protocol-tests"

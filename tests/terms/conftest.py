@@ -15,6 +15,7 @@ from mosaic.rdf.identifiers import load_converter
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
 from mosaic.store.embedded import open_store
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.index_holder import LabelIndexHolder
 from mosaic.terms.label_index import LabelIndex
 from mosaic.terms.train import TrainingRun, train
@@ -30,6 +31,18 @@ S2 = "https://w3id.org/mosaic/id/src2/"
 S3 = "https://w3id.org/mosaic/id/src3/"
 
 
+def fill_tiny(store: GraphStore, settings: Settings) -> None:
+    """Seed ``store`` with the test bundle, then add the ranker fixture and its mappings."""
+    ensure_seeded(store, settings)
+    for initiative in (TARGET, *SOURCES, GLOSSARY):
+        path = RANKER / f"{initiative}.ttl"
+        source = SourceFile(path.read_bytes(), str(path), "turtle")
+        load_into_initiative(store, settings, initiative, [source])
+    for name in (*(f"{s}-{TARGET}" for s in SOURCES), "rejected"):
+        triples = list(ox.parse(path=RANKER / f"{name}.ttl"))
+        store.replace_graph(store.names.mapping_set(name), triples)
+
+
 def build_index(folder: Path) -> LabelIndex:
     """An in-memory store with the test bundle and the ranker fixture; its label index."""
     settings = Settings(
@@ -40,14 +53,7 @@ def build_index(folder: Path) -> LabelIndex:
         _env_file=None,
     )
     store = open_store(None, settings.base_iri)
-    ensure_seeded(store, settings)
-    for initiative in (TARGET, *SOURCES, GLOSSARY):
-        path = RANKER / f"{initiative}.ttl"
-        source = SourceFile(path.read_bytes(), str(path), "turtle")
-        load_into_initiative(store, settings, initiative, [source])
-    for name in (*(f"{s}-{TARGET}" for s in SOURCES), "rejected"):
-        triples = list(ox.parse(path=RANKER / f"{name}.ttl"))
-        store.replace_graph(store.names.mapping_set(name), triples)
+    fill_tiny(store, settings)
     return LabelIndexHolder(
         store,
         Catalog.from_folder(settings.queries_dir),

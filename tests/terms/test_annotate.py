@@ -7,7 +7,7 @@ import pytest
 
 from mosaic.errors import NotFoundError, ParameterError, PayloadTooLargeError
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms import annotate as annotate_module
 from mosaic.terms.annotate import annotate
 from mosaic.terms.annotation_models import Annotation

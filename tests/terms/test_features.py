@@ -109,3 +109,32 @@ def test_blocking_keeps_the_best_candidates_with_the_same_features(
             same = [i for i in range(len(FEATURE_NAMES)) if i not in approximate]
             assert np.allclose(a[same], b[same], atol=1e-5, equal_nan=True)
     assert not np.isnan(full.features[:, COLUMN["wordllama_full_parent"]]).all()
+
+
+def test_a_pool_of_some_kinds_keeps_each_target_as_it_was(tiny_index: LabelIndex) -> None:
+    sources = prepare_sources(tiny_index, sources_of(tiny_index, "src3"))
+    everything = prepare_targets(tiny_index, TARGET, {"src3"})
+    techniques = everything.of_kinds(frozenset({"attack-technique"}))
+    whole = compute_features(sources, everything)
+    some = compute_features(sources, techniques)
+
+    assert {c.kind for c in techniques.concepts} == {"attack-technique"}
+    assert len(techniques) == 9 < len(everything)
+    assert len(some) == len(sources.terms) * 9
+    # A pair's own cosines, links and parent are those of the whole pool; the pool statistics
+    # (best, rank, gap, pool size) are taken over the techniques.
+    pool_free = [
+        i
+        for i, name in enumerate(FEATURE_NAMES)
+        if not name.endswith(("_gap", "_logrank")) and name != "log_pool"
+    ]
+    index_of = {c.iri: i for i, c in enumerate(everything.concepts)}
+    for row, col, values in zip(some.rows, some.cols, some.features, strict=True):
+        key = techniques.concepts[col].iri
+        same = (whole.rows == row) & (whole.cols == index_of[key])
+        assert np.allclose(values[pool_free], whole.features[same][0][pool_free], equal_nan=True)
+    assert not np.isnan(some.features[:, COLUMN["wordllama_linked_max"]]).all()
+    assert not np.isnan(some.features[:, COLUMN["wordllama_full_parent"]]).all()
+    assert np.allclose(some.features[:, COLUMN["log_pool"]], np.log(9))
+    ranks = np.exp(some.features[:, COLUMN["wordllama_full_logrank"]]).round().reshape(-1, 9)
+    assert sorted(ranks[0].tolist()) == list(range(1, 10))

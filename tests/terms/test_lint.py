@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.annotate import find_terms
 from mosaic.terms.definitions import find_definitions
 from mosaic.terms.lint import fails, lint_report, lint_text, text_lines

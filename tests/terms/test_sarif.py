@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.lint import lint_report, lint_text
 from mosaic.terms.sarif import artifact_uri, sarif_json, to_sarif
 from tests.annotate_data import DRAFTS, lexicon_context

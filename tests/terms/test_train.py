@@ -10,6 +10,7 @@ from mosaic.terms.devsets import (
     DEFINITION_ONLY,
     FULL,
     PARAPHRASE,
+    UNTYPED,
     curated_queries,
     no_counterpart_sources,
     paraphrase_label,
@@ -19,7 +20,7 @@ from mosaic.terms.devsets import (
 from mosaic.terms.label_index import LabelIndex
 from mosaic.terms.metrics import hits
 from mosaic.terms.model import NO_MATCH_FILE, RANKER_FILE, save_model
-from mosaic.terms.train import TrainingRun, featurize_queries, training_arrays
+from mosaic.terms.train import TRAINING_VARIANTS, TrainingRun, featurize_queries, training_arrays
 from tests.terms.conftest import GLOSSARY, S1, S2, S3, TARGET, TGT, train_tiny
 
 
@@ -34,12 +35,36 @@ def test_dev_set_one_holds_the_non_related_curated_mappings(tiny_index: LabelInd
 
 
 def test_sources_without_counterpart_follow_the_two_rules(tiny_index: LabelIndex) -> None:
-    negatives = {q.source.key for q in no_counterpart_sources(tiny_index, (TARGET,), (GLOSSARY,))}
+    found = no_counterpart_sources(tiny_index, (TARGET,), (GLOSSARY,))
+    negatives = {q.source.key for q in found}
+    pools = {q.source.key: q.kinds for q in found}
 
     assert {f"{S1}A5", f"{S2}B5", f"{S3}C5"} <= negatives  # in scope (threats), unmapped
     assert f"{S1}A1" not in negatives  # mapped
     assert sum(key.startswith("https://w3id.org/mosaic/id/gloss/") for key in negatives) == 4
     assert not any(key.startswith(TGT) for key in negatives)
+    # src2 and src3 reviewed their threats against the target's techniques only: B5 and C5
+    # have no counterpart among techniques, which says nothing of the target's controls.
+    assert pools[f"{S2}B5"] == pools[f"{S3}C5"] == frozenset({"attack-technique"})
+    # src1 also linked a threat to a control (A1 relatedMatch T9): A5 was reviewed against
+    # every kind the target has, so its pool is the whole target; so is a glossary term's.
+    assert pools[f"{S1}A5"] is None
+    assert all(kinds is None for key, kinds in pools.items() if "/gloss/" in key)
+
+
+def test_a_negative_is_scored_against_the_kinds_it_was_reviewed_against(
+    tiny_index: LabelIndex,
+) -> None:
+    found = no_counterpart_sources(tiny_index, (TARGET,), (GLOSSARY,))
+    chosen = [q for q in found if q.source.key in {f"{S1}A5", f"{S2}B5"}]
+    rows = featurize_queries(tiny_index, chosen)
+    kinds = {
+        q.source.key: {r.targets.concepts[c].kind for c in r.cols.tolist()}
+        for q, r in zip(chosen, rows, strict=True)
+    }
+
+    assert kinds[f"{S2}B5"] == {"attack-technique"}
+    assert kinds[f"{S1}A5"] == {"attack-technique", "control"}
 
 
 def test_a_rejected_mapping_is_a_hard_negative_group(tiny_index: LabelIndex) -> None:
@@ -66,6 +91,18 @@ def test_paraphrase_shares_no_word_with_the_label(tiny_index: LabelIndex) -> Non
         assert with_variant(tiny_index, query, PARAPHRASE).source.label == new
         assert with_variant(tiny_index, query, DEFINITION_ONLY).source.label is None
         assert with_variant(tiny_index, query, FULL).source == query.source
+
+
+def test_the_untyped_variant_is_a_source_of_unknown_kind_and_is_learned_from(
+    tiny_index: LabelIndex,
+) -> None:
+    """An uploaded glossary's concepts have no kind: training must see such sources as positives."""
+    query = curated_queries(tiny_index, (TARGET,))[0]
+    assert query.source.kind != "term"
+    untyped = with_variant(tiny_index, query, UNTYPED).source
+    assert untyped.kind == "term"
+    assert (untyped.label, untyped.definition) == (query.source.label, query.source.definition)
+    assert UNTYPED in TRAINING_VARIANTS
 
 
 def test_training_twice_writes_byte_identical_files(

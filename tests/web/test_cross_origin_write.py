@@ -22,7 +22,7 @@ from playwright.sync_api import Browser
 from mosaic.access.tokens import add_token
 from mosaic.api import create_app
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.live_server import live_server
 
 PAGE = """<!doctype html>

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
 
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.annotate_data import DRAFTS, load_lexicons
 from tests.paths import PROJECT_ROOT
 from tests.terms_data import caught_up

@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 
 from mosaic.access.tokens import add_token
 from mosaic.api import create_app
+from mosaic.errors import ModelUnavailableError
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from tests.conftest import DATA
 
 HTML = {"Accept": "text/html"}
@@ -108,3 +109,32 @@ def test_an_initiative_page_shows_a_new_upload_at_once(
         assert response.status_code == 200, response.text
         after = client.get("/initiatives/alpha?view=az", headers=HTML).text
         assert "Jailbreak" in after and "0 warnings" in after
+
+
+def test_review_queue_offers_the_rankers_candidates_with_reasons(client: TestClient) -> None:
+    ranked = client.get("/alignments", params={"source": "alpha", "target": "beta"}).json()
+    offered = [i for i in ranked["items"] if i["status"] in ("new", "proposed")]
+    assert offered
+    page = client.get("/ui/review?source=alpha&target=beta", headers=HTML).text
+    for item in offered:
+        assert f'data-subject="{item["subject_id"]}"' in page
+        assert item["reasons"][0].replace('"', "&#34;") in page
+    # A source the ranker judges to have no counterpart is not offered.
+    gaps = client.get(
+        "/alignments", params={"source": "alpha", "target": "beta", "no_match": "true"}
+    ).json()
+    for item in gaps["items"]:
+        if item["object_id"] == "sssom:NoTermFound":
+            assert f'data-subject="{item["subject_id"]}"' not in page
+
+
+def test_compare_page_says_when_the_aligner_model_is_missing(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def missing() -> None:
+        raise ModelUnavailableError("aligner model file ranker.txt is missing; run mosaic train")
+
+    monkeypatch.setattr("mosaic.terms.ranking.shipped_model", missing)
+    response = client.get("/ui/compare?q=prompt+injection", headers=HTML)
+    assert response.status_code == 503
+    assert "ranker.txt is missing" in response.text

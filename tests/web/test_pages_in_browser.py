@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.web.conftest import shot
+from tests.web.test_review_page import propose
 
 pytestmark = pytest.mark.slow
 
@@ -148,6 +149,9 @@ def test_compare_shows_definitions_side_by_side(server: str, page: Page) -> None
     assert any("Instructions smuggled" in row for row in rows)
     assert any("hidden in its input" in row for row in rows)
     assert "skos:exactMatch" in page.locator("main").inner_text()
+    # beta holds one concept, so the aligner ranks it first for every alpha concept.
+    aligner = page.locator("td.ranker").all_inner_texts()
+    assert any("#1 in beta" in cell for cell in aligner)
     shot(page, "compare")
     page.goto(server + "/ui/compare?q=nothing+like+this+zz")
     assert "No concept is labelled like that" in page.locator("[role=status]").inner_text()
@@ -157,6 +161,9 @@ def test_review_queue_accepts_and_rejects_with_a_token(
     writable: tuple[str, str], page: Page
 ) -> None:
     server, token = writable
+    # beta has one concept; the ranker offers al:A1.1 -> be:B7 (al:A1's pair is curated,
+    # al:A2 has no counterpart), so a proposal gives the queue its second row.
+    propose(server, token, "al:A2", "be:B7")
     page.goto(server + "/ui/review?source=alpha&target=beta&min_score=0")
     rows = page.locator("#queue tbody tr")
     before = rows.count()

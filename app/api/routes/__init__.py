@@ -7,7 +7,10 @@ from mosaic.api.routes import (
     analysis,
     annotate,
     concepts,
+    crosswalks,
     datasets,
+    editions,
+    guidance,
     health,
     initiatives,
     lint,
@@ -16,6 +19,7 @@ from mosaic.api.routes import (
     queries,
     releases,
     resources,
+    scorecards,
     sparql,
     terms,
     validation,
@@ -26,6 +30,8 @@ from mosaic.web import lint as lint_page
 api_router = APIRouter()
 api_router.include_router(health.router)
 api_router.include_router(initiatives.router)
+api_router.include_router(scorecards.router)
+api_router.include_router(editions.router)
 api_router.include_router(concepts.router)
 api_router.include_router(sparql.router)
 api_router.include_router(queries.router)
@@ -36,7 +42,9 @@ api_router.include_router(alignments.router)
 api_router.include_router(validation.router)
 api_router.include_router(analysis.router)
 api_router.include_router(mappings.router)
+api_router.include_router(crosswalks.router)
 api_router.include_router(oscal.router)
+api_router.include_router(guidance.router)
 api_router.include_router(pages.router)
 api_router.include_router(resources.router)
 api_router.include_router(datasets.router)

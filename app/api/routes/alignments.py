@@ -33,7 +33,7 @@ FORMATS = {"json": "application/json", "sssom": SSSOM_TSV}
 @router.get(
     "",
     response_model=AlignmentSet,
-    responses={200: {"content": {SSSOM_TSV: {}}}, **problem_responses(400, 404, 406, 429)},
+    responses={200: {"content": {SSSOM_TSV: {}}}, **problem_responses(400, 404, 406, 429, 503)},
 )
 def list_alignments(
     index: CurrentLabelIndexDep,
@@ -48,6 +48,13 @@ def list_alignments(
     per_concept: Annotated[
         int, Query(description="Candidates per source concept.", ge=1, le=MAX_PER_CONCEPT)
     ] = DEFAULT_PER_CONCEPT,
+    no_match: Annotated[
+        bool,
+        Query(
+            description="Also list each source judged to have no counterpart, as a "
+            "sssom:NoTermFound row."
+        ),
+    ] = False,
     format: Annotated[
         str | None, choice_query(FORMATS, "The representation; wins over the Accept header.")
     ] = None,
@@ -55,10 +62,11 @@ def list_alignments(
 ) -> Response | AlignmentSet:
     """Computed candidate mappings from one initiative's concepts to another's.
 
-    Lexical (labels, synonyms, notations), semantic (embeddings of labels and definitions) and
-    structural (matching parents and children) signals are combined into a confidence; each
-    row has its SSSOM justification, per-signal scores and whether the graph already holds the
-    mapping (curated) or a negative one (rejected). JSON by default; SSSOM TSV with its
+    The learned ranker (trained on the reviewed mappings) proposes up to `per_concept`
+    candidates for each source concept its "no match" model answers; each row has its
+    confidence, `semapv:CompositeMatching`, the ranker's reasons, per-signal cosines and
+    whether the graph already holds the mapping (curated) or a negative one (rejected).
+    Missing model files are 503. JSON by default; SSSOM TSV with its
     metadata block for `Accept: text/tab-separated-values` or `?format=sssom`. An unknown
     initiative is 404; an option out of range 400; nothing acceptable 406.
     """
@@ -69,7 +77,13 @@ def list_alignments(
     else:
         media_type, _ = negotiate(accept, OFFERS)
     alignment = align(
-        index, source, target, min_score=min_score, limit=limit, per_concept=per_concept
+        index,
+        source,
+        target,
+        min_score=min_score,
+        limit=limit,
+        per_concept=per_concept,
+        include_no_match=no_match,
     )
     if media_type != SSSOM_TSV:
         return alignment

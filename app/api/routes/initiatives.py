@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Annotated
 
@@ -23,6 +24,7 @@ from mosaic.api.params import (
 )
 from mosaic.api.problems import problem_responses
 from mosaic.api.uploads import UPLOAD_MEDIA_TYPES, read_body, upload_format
+from mosaic.dataset.editions import LoadOrigin
 from mosaic.dataset.initiatives import initiative_graph, list_initiatives, read_initiative
 from mosaic.dataset.load import GraphReplacement, SourceFile, read_sources, replace_initiative
 from mosaic.dataset.models import GraphReplaced, InitiativeDetail, InitiativeList
@@ -32,7 +34,7 @@ from mosaic.rdf.io import FORMAT_NAMES, RDF_SYNTAXES, RdfSyntax, serialize_quads
 from mosaic.rdf.negotiation import negotiate
 from mosaic.rdf.vocab import TURTLE_PREFIXES
 from mosaic.settings import Settings
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.web.pages import initiative_page, prefers_html
 
 log = logging.getLogger(__name__)
@@ -118,9 +120,12 @@ def export_initiative_graph(
 
 
 def _replace_from_upload(
-    store: GraphStore, settings: Settings, initiative_id: str, source: SourceFile
+    store: GraphStore, settings: Settings, initiative_id: str, source: SourceFile, agent: str
 ) -> GraphReplacement:
     read = read_sources(settings, initiative_id, [source])
+    read.origin = LoadOrigin(
+        agent, source.name.removeprefix("PUT "), hashlib.sha256(source.data).hexdigest(), "PUT"
+    )
     return replace_initiative(store, settings, read)
 
 
@@ -178,7 +183,7 @@ async def replace_initiative_graph(
         body = await read_body(request, settings.max_upload_bytes)
         source = SourceFile(body, f"PUT {request.url.path}", fmt)
         replaced = await run_in_threadpool(
-            _replace_from_upload, store, settings, initiative_id, source
+            _replace_from_upload, store, settings, initiative_id, source, identity.name
         )
     status = 201 if replaced.created else 200
     audit.record(
@@ -194,6 +199,7 @@ async def replace_initiative_graph(
         concepts_changed=len(replaced.changes.changed),
     )
     report = replaced.report
+    plan = replaced.edition
     result = GraphReplaced(
         initiative=initiative_id,
         graph=replaced.summary.graph,
@@ -206,6 +212,9 @@ async def replace_initiative_graph(
         infos=report.count("Info"),
         load_warnings=[w.message for w in replaced.warnings if w.stage != "validate"],
         uploaded_by=identity.name,
+        edition=plan.edition if plan else None,
+        previous_edition=plan.previous if plan and plan.is_new_edition else None,
+        mappings_flagged=plan.flagged if plan else 0,
     )
     log.info(
         "%s (%s) replaced %s: %d concepts added, %d removed, %d changed",

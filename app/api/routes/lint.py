@@ -14,7 +14,7 @@ from mosaic.api.uploads import TEXT_BODY, read_text
 from mosaic.errors import ParameterError
 from mosaic.rdf.negotiation import negotiate
 from mosaic.sparql.catalog import Catalog
-from mosaic.store.embedded import GraphStore
+from mosaic.store.protocol import GraphStore
 from mosaic.terms.label_index import LabelIndex
 from mosaic.terms.lint import lint_report, lint_text, text_lines
 from mosaic.terms.lint_context import lint_context

@@ -133,8 +133,7 @@ def list_mappings(
         mapping_set=mapping_set,
     )
     if chosen == "sssom":
-        records = curation.records(index, flt)
-        text = to_sssom_tsv(index, records)
+        text = to_sssom_tsv(index, curation.stored(index, flt))
         return Response(
             text,
             media_type=SSSOM_TSV,

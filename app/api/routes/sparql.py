@@ -28,7 +28,7 @@ from mosaic.errors import (
 from mosaic.rdf.negotiation import negotiate
 from mosaic.settings import Settings
 from mosaic.sparql.description import EXAMPLES, render_query_page, service_description
-from mosaic.sparql.pool import QueryExecutor
+from mosaic.sparql.protocol import QueryRunner
 from mosaic.sparql.results import GRAPH_MEDIA_TYPES
 
 router = APIRouter(prefix="/sparql", tags=["sparql"])
@@ -89,7 +89,7 @@ def _media_type(request: Request) -> str:
 
 
 async def _dispatch(
-    request: Request, protocol: ProtocolRequest, query: str | None, executor: QueryExecutor
+    request: Request, protocol: ProtocolRequest, query: str | None, executor: QueryRunner
 ) -> Response:
     if protocol.values("update"):
         raise ReadOnlyError("the SPARQL endpoint is read-only: updates are refused")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from mosaic.api.deps import LabelIndexDep
 from mosaic.api.params import choice_query, curie_query, id_query, term_query
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/terms", tags=["terms"])
 
 @router.get("/resolve", response_model=TermResolution, responses=problem_responses(400, 404))
 async def resolve_term_route(
+    request: Request,
     index: LabelIndexDep,
     q: Annotated[
         str,
@@ -45,13 +47,20 @@ async def resolve_term_route(
     on the bundled data). An empty query or a limit out of range is 400; an unknown initiative
     404.
     """
-    resolution = resolve_term(index, q, initiative=initiative, kind=kind, limit=limit)
-    # Built from validated parts by resolve_term: serialised once, not validated again by
-    # FastAPI's response_model pass (which cost as much as the matching on a type-ahead).
-    return Response(resolution.model_dump_json(), media_type="application/json")
+
+    def answer() -> bytes:
+        resolution = resolve_term(index, q, initiative=initiative, kind=kind, limit=limit)
+        # Built from validated parts by resolve_term: serialised once, not validated again by
+        # FastAPI's response_model pass (which cost as much as the matching on a type-ahead).
+        return resolution.model_dump_json().encode()
+
+    # Type-ahead sends the same prefixes again: recent answers of this index are kept
+    # (MOSAIC_RESOLVE_CACHE answers; mosaic.terms.answers).
+    body = request.app.state.recent_answers.get(index, (q, initiative, kind, limit), answer)
+    return Response(body, media_type="application/json")
 
 
-@router.get("/compare", response_model=Comparison, responses=problem_responses(400, 404, 429))
+@router.get("/compare", response_model=Comparison, responses=problem_responses(400, 404, 429, 503))
 async def compare_terms_route(
     index: LabelIndexDep,
     q: Annotated[
@@ -61,12 +70,24 @@ async def compare_terms_route(
     concept: Annotated[
         str | None, curie_query("A CURIE: compares the concepts of its sense.")
     ] = None,
+    ranker: Annotated[
+        bool,
+        Query(
+            description="Add the learned aligner's view of each pair (rank, confidence, "
+            "reasons), as `mosaic align` would rank it; takes seconds, not milliseconds."
+        ),
+    ] = False,
 ) -> Comparison:
     """Definitions of equivalent concepts side by side, with their differences.
 
     Give either `q` (a term) or `concept` (a CURIE). Each concept comes with its initiative,
     edition and source; the answer lists shared and distinctive terms, a similarity matrix and,
     for each pair, the mapping the graph holds or a suggested NIST IR 8477 relation with its
-    SKOS predicate. A bad CURIE is 400; an unknown concept or unmatched term 404.
+    SKOS predicate. With `ranker=true`, each pair of different initiatives also carries the
+    learned aligner's view of it both ways. A bad CURIE is 400; an unknown concept or
+    unmatched term 404; a missing aligner model 503.
     """
+    if ranker:
+        # Seconds of NumPy and LightGBM work: off the event loop.
+        return await run_in_threadpool(compare, index, q=q, concept=concept, ranker=True)
     return compare(index, q=q, concept=concept)

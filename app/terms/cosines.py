@@ -1,0 +1,92 @@
+"""Cosines of L2-normalised rows, dense (wordllama) or sparse (TF-IDF), for the aligner's features.
+
+A pool of targets is compared with a chunk of sources by one matrix product; a blocked pool's
+candidate pairs one by one, in steps (:func:`pairwise`); a target's best cosine over the rows
+it owns (its linked concepts, its parents) by a grouped maximum (:func:`owned_max`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from mosaic.terms.signals import Dense, Matrix
+
+#: Pairs per step of a pairwise cosine.
+PAIR_STEP = 20_000
+
+Floats = npt.NDArray[np.float32]
+Ints = npt.NDArray[np.int64]
+
+
+def product(a: Matrix, b: Matrix) -> Dense:
+    """``a @ b.T`` as a dense ``float32`` array."""
+    if isinstance(a, np.ndarray):
+        return np.asarray(a @ np.asarray(b).T, dtype=np.float32)
+    product = a @ b.T
+    return np.asarray(product.toarray(), dtype=np.float32)
+
+
+def pairwise(a: Matrix, b: Matrix, rows: Ints, cols: Ints) -> Floats:
+    """The dot products of rows ``a[rows[i]]`` and ``b[cols[i]]``, in steps."""
+    out = np.empty(len(rows), dtype=np.float32)
+    for start in range(0, len(rows), PAIR_STEP):
+        r, c = rows[start : start + PAIR_STEP], cols[start : start + PAIR_STEP]
+        if isinstance(a, np.ndarray):
+            out[start : start + len(r)] = np.einsum("ij,ij->i", a[r], np.asarray(b)[c])
+        else:
+            assert isinstance(b, sp.csr_matrix)  # noqa: S101 - both sides share a signal
+            sums = a[r].multiply(b[c]).sum(axis=1)
+            out[start : start + len(r)] = np.asarray(sums, dtype=np.float32).ravel()
+    return out
+
+
+def pair_values(a: Matrix, b: Matrix, rows: Ints, cols: Ints, dense: bool) -> Floats:
+    """Cosines of the pairs of one chunk (``rows`` local to ``a``): by product or pairwise."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.float32)
+    if dense:
+        return product(a, b)[rows, cols]
+    return pairwise(a, b, rows, cols)
+
+
+def grouped_max(scores: Dense, owner: Ints, count: int) -> Floats:
+    """Per target, the best of the columns it owns (``owner`` sorted); -inf for none."""
+    result = np.full((scores.shape[0], count), -np.inf, dtype=np.float32)
+    if len(owner):
+        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        result[:, owner[starts]] = np.maximum.reduceat(scores, starts, axis=1)
+    return result
+
+
+def owned_max(
+    full: Matrix, owned: Matrix, owner: Ints, pairs: tuple[Ints, Ints], dense: bool
+) -> Floats:
+    """Per pair, the best cosine of the source to a row ``owned`` by the target (NaN: none).
+
+    ``owner`` (sorted) names the target of each row of ``owned`` (its linked concepts, or its
+    parents). A small pool takes one product; a blocked one only the pairs' own rows.
+    """
+    rows, cols = pairs
+    result = np.full(len(rows), np.nan, dtype=np.float32)
+    if len(owner) == 0 or len(rows) == 0:
+        return result
+    count = max(int(cols.max()) + 1, int(owner.max()) + 1)
+    if dense:
+        best = grouped_max(product(full, owned), owner, count)
+        values = best[rows, cols]
+        return np.where(np.isfinite(values), values, np.nan).astype(np.float32)
+    counts = np.bincount(owner, minlength=count)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    per_pair = counts[cols]
+    has = np.flatnonzero(per_pair)
+    if len(has) == 0:
+        return result
+    repeat = np.repeat(has, per_pair[has])
+    first = np.repeat(np.cumsum(per_pair[has]) - per_pair[has], per_pair[has])
+    members = np.repeat(starts[cols[has]], per_pair[has]) + np.arange(len(repeat)) - first
+    values = pairwise(full, owned, rows[repeat], members)
+    group_starts = np.flatnonzero(np.r_[True, repeat[1:] != repeat[:-1]])
+    result[has] = np.maximum.reduceat(values, group_starts)
+    return result

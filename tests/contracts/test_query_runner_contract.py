@@ -1,0 +1,140 @@
+"""The QueryRunner contract: the worker pool and the forwarding runner pass every test here.
+
+``/sparql``, the named queries and the MCP tools rely on these behaviours only.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+
+from mosaic.errors import NotAcceptableError, QueryTimeoutError, SparqlSyntaxError
+from mosaic.sparql.protocol import QueryRunner
+from mosaic.store.protocol import GraphStore
+from tests.contracts.conftest import BASE
+
+EX = "https://example.org/"
+JSON = "application/sparql-results+json"
+NT = "application/n-triples"
+G1 = ox.NamedNode(BASE + "graph/one")
+G2 = ox.NamedNode(BASE + "graph/two")
+CARTESIAN = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
+)
+
+Running = tuple[QueryRunner, GraphStore]
+
+
+def t(s: str, o: str) -> ox.Triple:
+    return ox.Triple(ox.NamedNode(EX + s), ox.NamedNode(EX + "p"), ox.NamedNode(EX + o))
+
+
+def values(body: bytes, name: str) -> list[str]:
+    return [row[name]["value"] for row in json.loads(body)["results"]["bindings"]]
+
+
+@pytest.fixture
+def filled(running: Running) -> Running:
+    runner, store = running
+    store.replace_graphs({G1: [t("a", "b"), t("a", "c"), t("a", "d")], G2: [t("x", "y")]})
+    return runner, store
+
+
+def test_each_runner_is_a_query_runner_with_its_slots(filled: Running) -> None:
+    runner, _ = filled
+    assert isinstance(runner, QueryRunner)
+    runner.start()
+    runner.start()
+    assert runner.size == 1
+    assert runner.idle_workers == 1
+    assert runner.killed == 0
+
+
+def test_a_select_is_serialised_and_capped_at_the_row_limit(filled: Running) -> None:
+    runner, _ = filled
+    query = f"SELECT ?o WHERE {{ <{EX}a> ?p ?o }} ORDER BY ?o"
+    outcome = runner.run(query, results_media_type=JSON, graph_media_type=None)
+    assert outcome.kind == "solutions"
+    assert outcome.result.media_type.startswith(JSON)
+    assert values(outcome.result.body, "o") == [EX + "b", EX + "c"]
+    assert outcome.result.truncated
+
+
+def test_ask_and_construct_answer_their_kinds(filled: Running) -> None:
+    runner, _ = filled
+    asked = runner.run("ASK { ?s ?p ?o }", results_media_type=JSON, graph_media_type=None)
+    assert asked.kind == "boolean"
+    assert json.loads(asked.result.body)["boolean"] is True
+    query = f"CONSTRUCT {{ <{EX}y> ?p ?s }} WHERE {{ ?s ?p <{EX}y> }}"
+    built = runner.run(query, results_media_type=None, graph_media_type=NT)
+    assert built.kind == "triples"
+    assert built.result.body.decode().strip() == f"<{EX}y> <{EX}p> <{EX}x> ."
+
+
+def test_substitutions_the_dataset_and_the_base_iri_apply(filled: Running) -> None:
+    runner, _ = filled
+    bound = runner.run(
+        "SELECT ?s ?o WHERE { ?s ?p ?o }",
+        results_media_type=JSON,
+        graph_media_type=None,
+        substitutions={"o": ox.NamedNode(EX + "y")},
+    )
+    assert values(bound.result.body, "s") == [EX + "x"]
+    only_two = runner.run(
+        "SELECT ?s WHERE { ?s ?p ?o }",
+        results_media_type=JSON,
+        graph_media_type=None,
+        default_graphs=[G2.value],
+    )
+    assert values(only_two.result.body, "s") == [EX + "x"]
+    based = runner.run(
+        "SELECT ?x WHERE { BIND(<relative> AS ?x) }",
+        results_media_type=JSON,
+        graph_media_type=None,
+        base_iri=EX + "base/",
+    )
+    assert values(based.result.body, "x") == [EX + "base/relative"]
+
+
+def test_a_syntax_error_points_into_the_clients_text_whatever_the_base(filled: Running) -> None:
+    runner, _ = filled
+    with pytest.raises(SparqlSyntaxError) as caught:
+        runner.run(
+            "SELECT ?s WHERE { ?s ?p }",
+            results_media_type=JSON,
+            graph_media_type=None,
+            base_iri=EX + "base/",
+        )
+    assert caught.value.line == 1
+    assert caught.value.column is not None
+    assert caught.value.column == 26, "the end of the client's text, not of a BASE prefix"
+
+
+def test_a_result_kind_without_an_acceptable_format_is_refused(filled: Running) -> None:
+    runner, _ = filled
+    with pytest.raises(NotAcceptableError):
+        runner.run("SELECT * { ?s ?p ?o }", results_media_type=None, graph_media_type=NT)
+    with pytest.raises(NotAcceptableError):
+        runner.run("CONSTRUCT WHERE { ?s ?p ?o }", results_media_type=JSON, graph_media_type=None)
+
+
+def test_queries_see_committed_writes(filled: Running) -> None:
+    runner, store = filled
+    query = f"SELECT ?o WHERE {{ <{EX}new> ?p ?o }}"
+    assert (
+        values(runner.run(query, results_media_type=JSON, graph_media_type=None).result.body, "o")
+        == []
+    )
+    store.replace_graph(G2, [t("new", "z")])
+    after = runner.run(query, results_media_type=JSON, graph_media_type=None)
+    assert values(after.result.body, "o") == [EX + "z"]
+
+
+def test_a_query_past_its_budget_is_stopped_and_counted(filled: Running) -> None:
+    runner, store = filled
+    store.replace_graph(G1, [t(f"s{i}", f"o{i}") for i in range(60)])
+    with pytest.raises(QueryTimeoutError):
+        runner.run(CARTESIAN, results_media_type=JSON, graph_media_type=None, timeout=0.5)
+    assert runner.killed == 1
