@@ -2,14 +2,16 @@
 
 ``app/terms/trained/ranker.txt`` is the booster in LightGBM's text format and
 ``app/terms/trained/no-match.json`` the logistic model (:mod:`mosaic.terms.nomatch`); both are
-written by ``mosaic train`` and reproduced by it byte for byte. Loading checks that
+written by ``mosaic train`` and reproduced by it byte for byte on the same machine (another
+BLAS can move a rounded feature by one step, so across machines the retrained model ranks like
+the shipped one rather than matching it byte for byte). Loading checks that
 the booster was trained on this version's features and fails loudly otherwise: an aligner
 without its model must say so, not answer with something else.
 
 Ranker settings (measured in issue 16): 300 trees, learning rate 0.05, 15 leaves, at least 20
 rows per leaf, 80 % of the rows (re-drawn every tree) and of the features per tree, fixed seed.
-One thread and LightGBM's ``deterministic`` mode make two trainings on the same data give the
-same file on any machine.
+One thread and LightGBM's ``deterministic`` mode make two trainings on the same features give
+the same file.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ keeps each answer, and the tests then compare them with what the HTTP API answer
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +72,17 @@ class Conversation:
     answers: dict[str, Answer] = field(default_factory=dict)
 
 
+def run_async(talk: Callable[[], Awaitable[None]]) -> None:
+    """Run ``talk`` with ``anyio.run`` on a thread of its own.
+
+    On a test worker that ran the browser tests first, the session's Playwright (sync API)
+    leaves an asyncio loop marked running on the main thread, and ``anyio.run`` there fails
+    with "Already running asyncio in this thread".
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(anyio.run, talk).result()
+
+
 def converse(
     server: Any, calls: dict[str, tuple[str, dict[str, Any]]], reads: list[str]
 ) -> Conversation:
@@ -92,5 +105,5 @@ def converse(
                     result.is_error, text, result.structured_content
                 )
 
-    anyio.run(talk)
+    run_async(talk)
     return conversation

@@ -17,7 +17,7 @@ from mosaic.api import create_app
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
 from tests.conftest import DATA
-from tests.mcp.conftest import CALLS, CONSTRUCT, SELECT, Conversation, converse
+from tests.mcp.conftest import CALLS, CONSTRUCT, SELECT, Conversation, converse, run_async
 from tests.paths import PROJECT_ROOT
 
 READS = ["mosaic://initiatives/alpha", "mosaic://queries/concepts-by-initiative"]
@@ -173,7 +173,6 @@ def test_the_server_leaves_the_store_free(tmp_path: Path) -> None:
     """While ``mosaic mcp`` runs, ``mosaic load`` can still write the store it read."""
     import subprocess
 
-    import anyio
     from mcp import Client
 
     store = tmp_path / "store"
@@ -212,6 +211,6 @@ def test_the_server_leaves_the_store_free(tmp_path: Path) -> None:
             result = await client.call_tool("resolve_term", {"q": "prompt injection"})
             outcome["still answers"] = not result.is_error
 
-    anyio.run(talk)
+    run_async(talk)
     assert outcome["load"].returncode == 0, outcome["load"].stderr
     assert outcome["still answers"]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from mosaic.cli.train import seeded_index
+from mosaic.terms.devsets import DEFAULT_TARGETS, FULL, curated_queries, variants
 from mosaic.terms.label_index import LabelIndex
-from mosaic.terms.model import MODELS_DIR, NO_MATCH_FILE, RANKER_FILE, save_model
+from mosaic.terms.model import MODELS_DIR, load_model, save_model
 from mosaic.terms.ranking import rank_candidates
 from mosaic.terms.sides import SourceTerm
-from mosaic.terms.train import train
+from mosaic.terms.train import featurize_queries, train
 
 pytestmark = pytest.mark.slow
 ATLAS = "https://w3id.org/mosaic/id/mitre-atlas/"
@@ -22,16 +24,37 @@ def bundle_index() -> LabelIndex:
     return seeded_index()
 
 
-def test_training_on_the_bundle_reproduces_the_shipped_files(
+def test_training_on_the_bundle_reproduces_the_shipped_model(
     bundle_index: LabelIndex, tmp_path: Path
 ) -> None:
+    """Retraining gives the shipped model: same data, same features, the same rankings.
+
+    Byte equality holds on one machine (``test_train.py``) but not across them: another BLAS
+    can move a rounded feature by one step, and boosting amplifies that into other split
+    values. So the data-fixed parts are compared exactly (the no-match model's inputs and the
+    statistics of the lexical and embedding features it learns from change with any new or
+    removed mapping) and the ranker by what it does on every curated query.
+    """
     run = train(bundle_index)
     save_model(run.model, tmp_path)
+    retrained, shipped = load_model(tmp_path), load_model(MODELS_DIR)
+    stale = "the shipped model is stale: run `mosaic train` and commit the model files"
 
-    for name in (RANKER_FILE, NO_MATCH_FILE):
-        assert (tmp_path / name).read_bytes() == (MODELS_DIR / name).read_bytes(), (
-            f"{name} differs: run `mosaic train` and commit the model files"
-        )
+    fresh, kept = retrained.no_match, shipped.no_match
+    lexical = slice(0, 4)  # the best word, char and wordllama cosines: no ranker in them
+    assert np.allclose(fresh.mean[lexical], kept.mean[lexical], rtol=0, atol=1e-6), stale
+    assert np.allclose(fresh.scale[lexical], kept.scale[lexical], rtol=0, atol=1e-6), stale
+    assert retrained.booster.num_trees() == shipped.booster.num_trees(), stale
+
+    queries = variants(bundle_index, curated_queries(bundle_index, DEFAULT_TARGETS), [FULL])
+    same_top, correlations = 0, []
+    for rows in featurize_queries(bundle_index, queries):
+        new, old = retrained.score(rows.features), shipped.score(rows.features)
+        same_top += int(np.argmax(new) == np.argmax(old))
+        if len(new) > 1:
+            correlations.append(float(np.corrcoef(new, old)[0, 1]))
+    assert same_top >= 0.95 * len(queries), f"top-1 agrees on {same_top}/{len(queries)}; {stale}"
+    assert np.mean(correlations) >= 0.95, stale
 
 
 def test_a_new_glossary_against_atlas(bundle_index: LabelIndex) -> None:
