@@ -111,6 +111,9 @@ class _Collector:
     ) -> None:
         if not self.in_scope(focus):
             return
+        key = (rule.id, str(focus), path_label or "", str(value), message)
+        if key in self.results:
+            return
         source = shape if isinstance(shape, ox.NamedNode) else rule.iri
         result = ValidationResult(
             focus_node=node_text(focus),
@@ -122,8 +125,7 @@ class _Collector:
             source_shape=source.value,
         )
         result._terms.update(focus=focus, path=path, value=value, shape=source, component=component)
-        key = (rule.id, str(focus), path_label or "", str(value), message)
-        self.results.setdefault(key, result)
+        self.results[key] = result
 
     def report(self) -> ValidationReport:
         results = sorted(
@@ -174,6 +176,8 @@ def _collect(
             continue
         if allowed is not None and str(focus) not in allowed:
             continue
+        if not collector.in_scope(focus):
+            continue  # before the message is filled: most rows of a big store are context
         value = row.get("value")
         path_term = row.get("path")
         if check.path is not None:
