@@ -201,21 +201,39 @@ def fit_temperature(scored: Sequence[Scored]) -> float:
     return round(float(found.x), 4)
 
 
-def train(
+@dataclass
+class TrainingData:
+    """Every query of a training run with its candidate pairs, before any ranker is fitted."""
+
+    queries: list[Query]
+    positive_items: dict[str, list[tuple[Query, SourceRows]]]
+    negative_items: dict[str, list[tuple[Query, SourceRows]]]
+    rejected: dict[tuple[str, str], frozenset[str]]
+
+    def training(self) -> list[tuple[Query, SourceRows]]:
+        """What the rankers learn from: the sources with a counterpart, in the training variants."""
+        return [item for v in TRAINING_VARIANTS for item in self.positive_items[v]]
+
+    def no_match_rows(self) -> list[SourceRows]:
+        """The candidate pairs of every source the "no match" model learns from."""
+        return [
+            rows
+            for items in (self.positive_items, self.negative_items)
+            for v in TRAINING_VARIANTS
+            for _, rows in items[v]
+        ]
+
+
+def prepare(
     index: LabelIndex,
     *,
     targets: Sequence[str] = DEFAULT_TARGETS,
     glossaries: Sequence[str] = GLOSSARIES,
-) -> TrainingRun:
-    """Train the ranker and the no-match model on the index's curated mappings.
+) -> TrainingData:
+    """The queries of the index's curated mappings and their features (steps 1 and 2).
 
-    :param index: the label index of the store to learn from.
-    :param targets: the target initiatives of the training queries.
-    :param glossaries: vocabularies whose terms count as having no counterpart.
-    :returns: the model and its leave-one-initiative-out results.
     :raises ValueError: when the store holds no usable curated mapping.
     """
-    started = time.perf_counter()
     queries = curated_queries(index, targets)
     if not queries:
         raise ValueError(f"no curated exact/close/broad/narrow mapping into {list(targets)}")
@@ -233,9 +251,38 @@ def train(
         negative_items[variant] = list(
             zip(variant_negatives, featurize_queries(index, variant_negatives), strict=True)
         )
-    training = [item for v in TRAINING_VARIANTS for item in positive_items[v]]
-    final = fit_ranker(*training_arrays(training, rejected))
-    folds = sorted({q.fold for q in queries})
+    return TrainingData(queries, positive_items, negative_items, rejected)
+
+
+def fit_final(data: TrainingData) -> lgb.Booster:
+    """The ranker trained on every query: the one ``ranker.txt`` holds (step 4)."""
+    return fit_ranker(*training_arrays(data.training(), data.rejected))
+
+
+def train(
+    index: LabelIndex,
+    *,
+    targets: Sequence[str] = DEFAULT_TARGETS,
+    glossaries: Sequence[str] = GLOSSARIES,
+) -> TrainingRun:
+    """Train the ranker and the no-match model on the index's curated mappings.
+
+    :param index: the label index of the store to learn from.
+    :param targets: the target initiatives of the training queries.
+    :param glossaries: vocabularies whose terms count as having no counterpart.
+    :returns: the model and its leave-one-initiative-out results.
+    :raises ValueError: when the store holds no usable curated mapping.
+    """
+    started = time.perf_counter()
+    data = prepare(index, targets=targets, glossaries=glossaries)
+    positive_items, negative_items, rejected = (
+        data.positive_items,
+        data.negative_items,
+        data.rejected,
+    )
+    training = data.training()
+    final = fit_final(data)
+    folds = sorted({q.fold for q in data.queries})
     positives: dict[str, list[Scored]] = {v: [] for v in VARIANTS}
     boosters: dict[str, lgb.Booster] = {}
     scored_negatives: dict[str, list[Scored]] = {v: [] for v in TRAINING_VARIANTS}
