@@ -275,11 +275,7 @@ def train(
     """
     started = time.perf_counter()
     data = prepare(index, targets=targets, glossaries=glossaries)
-    positive_items, negative_items, rejected = (
-        data.positive_items,
-        data.negative_items,
-        data.rejected,
-    )
+    positive_items, negative_items = data.positive_items, data.negative_items
     training = data.training()
     final = fit_final(data)
     folds = sorted({q.fold for q in data.queries})
@@ -288,7 +284,7 @@ def train(
     scored_negatives: dict[str, list[Scored]] = {v: [] for v in TRAINING_VARIANTS}
     for fold in folds:
         kept = [(q, r) for q, r in training if q.fold != fold]
-        booster = fit_ranker(*training_arrays(kept, rejected)) if kept else final
+        booster = fit_ranker(*training_arrays(kept, data.rejected)) if kept else final
         boosters[fold] = booster
         for variant, items in positive_items.items():
             positives[variant] += [_score(booster, q, r) for q, r in items if q.fold == fold]
