@@ -21,7 +21,7 @@ these machines). So the server shares the store this way:
   With ``serve --workers N`` the Oxigraph server holds the folder; the run file names its query
   endpoint and readers use it as a remote store. When the holder is not a server (another
   ``mosaic load``, say) there is no snapshot: the reader opens the live folder read-only and
-  retries a few times on failure.
+  retries for a few seconds on failure.
 - **Writers** (``load``, ``restore``, ``seed``, a second ``serve``) are refused with one line
   that names the server and says what to do instead (exit code 2): RocksDB allows no second
   writer, and writing behind the server's back would leave its caches stale.
@@ -62,9 +62,15 @@ from mosaic.store.protocol import GraphStore
 
 log = logging.getLogger(__name__)
 
-#: How often a reader retries: a vanished snapshot (re-read the run file), a failed live open.
+#: How often a reader retries a vanished snapshot (it re-reads the run file each time).
 READ_ATTEMPTS = 5
 RETRY_SECONDS = 0.2
+#: How long a reader keeps retrying a read-only open of a live folder, and the first pause.
+#: A holder that has just opened the folder may replay its log and compact for a moment, removing
+#: the files a read-only open lists; a few quick retries in a row can all land inside that moment
+#: (it happened in CI), so the pauses double up to a deadline instead of counting attempts.
+LIVE_READ_SECONDS = 5.0
+LIVE_FIRST_PAUSE = 0.05
 
 
 def run_file_path(store_path: Path) -> Path:
@@ -351,12 +357,17 @@ def _open_live_read_only(settings: Settings) -> GraphStore:
     :raises StoreError: when every attempt fails.
     """
     last: OSError | RuntimeError | None = None
-    for _ in range(READ_ATTEMPTS):
+    deadline = time.monotonic() + LIVE_READ_SECONDS
+    pause = LIVE_FIRST_PAUSE
+    while True:
         try:
             store = ox.Store.read_only(str(settings.store_path))
         except (OSError, RuntimeError) as exc:
             last = exc
-            time.sleep(RETRY_SECONDS)
+            if time.monotonic() + pause > deadline:
+                break
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
             continue
         return EmbeddedGraphStore(store, GraphNames(settings.base_iri), settings.store_path)
     raise StoreError(f"cannot read the store at {settings.store_path}: {last}") from last

@@ -258,10 +258,28 @@ def test_a_live_read_that_races_the_holders_manifest_is_retried(
     store = settings.store_path
     racing = _RacingReadOnly(failures=2)
     monkeypatch.setattr(sharing, "ox", racing)
-    monkeypatch.setattr(sharing, "RETRY_SECONDS", 0.0)
     held = open_store(store, settings.base_iri)
     try:
         assert concepts(runner) == 4
     finally:
         held.close()
     assert racing.calls > racing.failures  # failed twice, then read
+
+
+def test_a_live_read_that_keeps_failing_gives_up_with_the_cause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
+    from mosaic.store import sharing
+
+    settings = seeded_for_commands(tmp_path, monkeypatch, runner)
+    racing = _RacingReadOnly(failures=1000)
+    monkeypatch.setattr(sharing, "ox", racing)
+    monkeypatch.setattr(sharing, "LIVE_READ_SECONDS", 0.3)
+    held = open_store(settings.store_path, settings.base_iri)
+    try:
+        code, _, err = run(runner, "query", SKOS_CONCEPTS)
+    finally:
+        held.close()
+    assert code == 1  # a storage fault, not bad input (which exits 2)
+    assert "cannot read the store" in err and "MANIFEST-000023" in err
+    assert 3 <= racing.calls < 10  # pauses double: 0.05 + 0.1 + ... stays inside the deadline
