@@ -81,8 +81,8 @@ def train_command(
             run = train(index)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
-    ranker, no_match = save_model(run.model, output or MODELS_DIR)
-    click.echo(f"trained in {run.seconds:.1f} s; wrote {ranker} and {no_match}\n")
+    ranker, no_match, kinds = save_model(run.model, output or MODELS_DIR)
+    click.echo(f"trained in {run.seconds:.1f} s; wrote {ranker}, {no_match} and {kinds}\n")
     click.echo(
         f"Leave one source initiative out ({len(run.folds)} initiatives: "
         f"{', '.join(run.folds)}):\n\n{run.figures()}"

@@ -112,6 +112,19 @@ def _curated_sets(index: LabelIndex) -> Iterable[_Held]:
             yield _Held(subject, obj, source, target, mapping.predicate, mapping.is_asserted)
 
 
+def reviewed_kind_pairs(index: LabelIndex, leave_out: str | None = None) -> list[tuple[str, str]]:
+    """The (subject kind, object kind) of every asserted curated mapping, any predicate.
+
+    What :meth:`mosaic.terms.kind_pairs.KindPairs.learn` learns the aligner's pools from;
+    ``leave_out``: without the mappings from or to that initiative (a held-out fold).
+    """
+    return [
+        (h.subject.kind, h.object.kind)
+        for h in _curated_sets(index)
+        if h.is_asserted and leave_out not in (h.source, h.target)
+    ]
+
+
 def curated_queries(index: LabelIndex, targets: Sequence[str] = DEFAULT_TARGETS) -> list[Query]:
     """Dev set 1: one query per source with a curated non-related mapping into a target.
 

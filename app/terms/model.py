@@ -1,12 +1,14 @@
-"""The aligner's model: a LightGBM lambdarank booster and the "no match" model, as shipped files.
+"""The aligner's model: a LightGBM lambdarank booster, the "no match" model and the kind table.
 
-``app/terms/trained/ranker.txt`` is the booster in LightGBM's text format and
-``app/terms/trained/no-match.json`` the logistic model (:mod:`mosaic.terms.nomatch`); both are
+``app/terms/trained/ranker.txt`` is the booster in LightGBM's text format,
+``app/terms/trained/no-match.json`` the logistic model (:mod:`mosaic.terms.nomatch`) and
+``app/terms/trained/kinds.json`` which kinds of target each kind of source is ranked against
+(:mod:`mosaic.terms.kind_pairs`, the pools the ranker was trained on). All three are
 written by ``mosaic train`` and reproduced by it byte for byte on the same machine (another
 BLAS can move a rounded feature by one step, so across machines the retrained model ranks like
-the shipped one rather than matching it byte for byte). Loading checks that
-the booster was trained on this version's features and fails loudly otherwise: an aligner
-without its model must say so, not answer with something else.
+the shipped one rather than matching it byte for byte). Loading checks that the booster was
+trained on this version's features and fails loudly otherwise: an aligner without its model
+must say so, not answer with something else.
 
 Ranker settings (measured in issue 16): 300 trees, learning rate 0.05, 15 leaves, at least 20
 rows per leaf, 80 % of the rows (re-drawn every tree) and of the features per tree, fixed seed.
@@ -17,7 +19,7 @@ the same file.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +30,7 @@ import numpy.typing as npt
 from mosaic.errors import ModelUnavailableError
 from mosaic.resources import aligner_models_dir
 from mosaic.terms.features import CATEGORICAL, COLUMN, FEATURE_NAMES
+from mosaic.terms.kind_pairs import KindPairs
 from mosaic.terms.nomatch import NoMatchModel
 
 if TYPE_CHECKING:
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
 MODELS_DIR = aligner_models_dir()
 RANKER_FILE = "ranker.txt"
 NO_MATCH_FILE = "no-match.json"
+KINDS_FILE = "kinds.json"
 SEED = 8477
 #: Threads for predictions and SHAP values (rows are independent: the same numbers with any
 #: count); training stays on one thread, which keeps the model file byte for byte the same.
@@ -60,10 +64,11 @@ RANKER_PARAMS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class AlignmentModel:
-    """The ranker and the "no match" model, ready to score."""
+    """The ranker, the "no match" model and the kind table of its pools, ready to score."""
 
     booster: lgb.Booster
     no_match: NoMatchModel
+    kinds: KindPairs = field(default_factory=KindPairs)
 
     def score(self, features: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
         """The ranker's score of each row (higher is a better candidate)."""
@@ -115,27 +120,30 @@ def booster_text(booster: lgb.Booster) -> str:
     return text
 
 
-def save_model(model: AlignmentModel, folder: Path = MODELS_DIR) -> tuple[Path, Path]:
-    """Write ``ranker.txt`` and ``no-match.json`` into ``folder``; their paths."""
+def save_model(model: AlignmentModel, folder: Path = MODELS_DIR) -> tuple[Path, Path, Path]:
+    """Write ``ranker.txt``, ``no-match.json`` and ``kinds.json`` into ``folder``; their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     ranker = folder / RANKER_FILE
     ranker.write_text(booster_text(model.booster), encoding="utf-8")
     no_match = folder / NO_MATCH_FILE
     model.no_match.save(no_match)
-    return ranker, no_match
+    kinds = folder / KINDS_FILE
+    kinds.write_text(model.kinds.to_json(), encoding="utf-8")
+    return ranker, no_match, kinds
 
 
 def load_model(folder: Path = MODELS_DIR) -> AlignmentModel:
     """Read the shipped model files.
 
-    :param folder: where ``ranker.txt`` and ``no-match.json`` are.
+    :param folder: where ``ranker.txt``, ``no-match.json`` and ``kinds.json`` are.
     :raises ModelUnavailableError: when a file is missing or unreadable, or was trained on
         other features than this version computes.
     """
     ranker = folder / RANKER_FILE
     no_match = folder / NO_MATCH_FILE
+    kinds = folder / KINDS_FILE
     retrain = "run `mosaic train` to write it"
-    for path in (ranker, no_match):
+    for path in (ranker, no_match, kinds):
         if not path.is_file():
             raise ModelUnavailableError(f"aligner model file {path} is missing; {retrain}")
     import lightgbm as lgb  # with the first use: its import pulls in scikit-learn (a second)
@@ -143,6 +151,7 @@ def load_model(folder: Path = MODELS_DIR) -> AlignmentModel:
     try:
         booster = lgb.Booster(model_str=ranker.read_text(encoding="utf-8"))
         model = NoMatchModel.from_json(no_match.read_text(encoding="utf-8"))
+        table = KindPairs.from_json(kinds.read_text(encoding="utf-8"))
     except (lgb.basic.LightGBMError, ValueError, KeyError, OSError) as exc:
         raise ModelUnavailableError(
             f"aligner model in {folder} cannot be read ({exc}); {retrain}"
@@ -151,7 +160,7 @@ def load_model(folder: Path = MODELS_DIR) -> AlignmentModel:
         raise ModelUnavailableError(
             f"{ranker} was trained on other features than this version computes; {retrain}"
         )
-    return AlignmentModel(booster=booster, no_match=model)
+    return AlignmentModel(booster=booster, no_match=model, kinds=table)
 
 
 #: The folder :func:`shipped_model` reads; ``None`` is the package's own files.

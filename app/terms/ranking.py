@@ -26,10 +26,17 @@ import numpy.typing as npt
 
 from mosaic.terms.explain import Explanation, SharedTerms, explain_rows
 from mosaic.terms.features import FEATURE_NAMES, Blocking, compute_features
+from mosaic.terms.kind_pairs import KindPairs
 from mosaic.terms.label_index import IndexedConcept, LabelIndex
 from mosaic.terms.model import AlignmentModel, shipped_model
 from mosaic.terms.nomatch import INPUTS
-from mosaic.terms.sides import SourceTerm, TargetSide, prepare_sources, prepare_targets
+from mosaic.terms.sides import (
+    KIND_CODES,
+    SourceTerm,
+    TargetSide,
+    prepare_sources,
+    prepare_targets,
+)
 from mosaic.terms.signals import CHAR, WORD, WORDLLAMA, full_text, index_signals
 
 DEFAULT_K = 5
@@ -149,6 +156,22 @@ def no_match_inputs(rows: SourceRows, scores: npt.NDArray[np.float64]) -> npt.ND
     return values
 
 
+def ranked_rows(rows: SourceRows, scores: npt.NDArray[np.float64], kinds: KindPairs) -> Ints:
+    """A source's rows by falling score, without targets of kinds its own kind never maps to.
+
+    The ranker scores every candidate (it was trained on whole pools); the kind table
+    (:mod:`mosaic.terms.kind_pairs`) then keeps a threat's ranking free of controls, say.
+    """
+    order = np.argsort(-scores, kind="stable")
+    allowed = kinds.targets_for(rows.source.kind)
+    if allowed is None:
+        return order
+    codes = np.asarray([KIND_CODES[k] for k in sorted(allowed) if k in KIND_CODES])
+    keep = np.isin(rows.targets.kind_codes[rows.cols[order]], codes)
+    kept: Ints = order[keep]
+    return kept
+
+
 def softmax(scores: npt.NDArray[np.float64], temperature: float) -> npt.NDArray[np.float64]:
     """Scores to shares that sum to 1 (``temperature`` from the no-match model's file)."""
     if len(scores) == 0:
@@ -200,7 +223,7 @@ def rank_candidates(
     for rows, scores in zip(found, all_scores, strict=True):
         inputs = no_match_inputs(rows, scores)[None]
         probability = float(model.no_match.match_probability(inputs)[0])
-        chosen.append((rows, scores, np.argsort(-scores, kind="stable")[:k], probability))
+        chosen.append((rows, scores, ranked_rows(rows, scores, model.kinds)[:k], probability))
     threshold = model.no_match.threshold
     wanted = [
         explain and len(order) > 0 and (probability >= threshold or not abstain)

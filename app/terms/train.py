@@ -11,7 +11,15 @@ What it does, in order (about half a minute on the seeded bundle, on one core):
    its queries (all three variants) and its no-counterpart sources; these out-of-fold scores
    give the figures it prints, the softmax temperature and the "no match" model's training
    data (the glossaries' sources, in no fold, are scored by the final ranker);
-4. trains the final ranker on every query and writes ``ranker.txt`` and ``no-match.json``.
+4. trains the final ranker on every query and writes ``ranker.txt`` and ``no-match.json``, and
+   ``kinds.json``: which kinds of target each kind of source may be aligned to
+   (:mod:`mosaic.terms.kind_pairs`), learned from all the curated mappings.
+
+The kind table filters rankings, not pools: the ranker and the "no match" model see every
+candidate, as in use, and a ranking leaves out the candidates of kinds the table does not allow
+for its source. A held-out initiative's rankings are filtered by a table learned without its
+mappings (on the bundle three initiatives alone reviewed some pair of kinds), so the figures
+are out of fold for the table too.
 
 Each query's gold targets form a group of lambdarank; a query with reviewed rejections also
 forms a second group of just its gold and its rejected targets (the hard negatives). Features
@@ -45,13 +53,15 @@ from mosaic.terms.devsets import (
     curated_queries,
     no_counterpart_sources,
     rejected_targets,
+    reviewed_kind_pairs,
     variants,
 )
+from mosaic.terms.kind_pairs import KindPairs
 from mosaic.terms.label_index import LabelIndex
 from mosaic.terms.metrics import abstention, hits, mean_figure, reciprocal_ranks
 from mosaic.terms.model import AlignmentModel, fit_ranker
 from mosaic.terms.nomatch import NoMatchModel, fit_no_match
-from mosaic.terms.ranking import SourceRows, featurize, no_match_inputs, softmax
+from mosaic.terms.ranking import SourceRows, featurize, no_match_inputs, ranked_rows, softmax
 
 if TYPE_CHECKING:
     import lightgbm as lgb
@@ -85,15 +95,22 @@ class TrainingRun:
     learned_from: list[Scored] = field(default_factory=list)
     abstained: dict[int, bool] = field(default_factory=dict)
     seconds: float = 0.0
+    fold_tables: dict[str, KindPairs] = field(default_factory=dict)
 
     def score_out_of_fold(self, index: LabelIndex, queries: Sequence[Query]) -> list[Scored]:
         """Score other queries (e.g. declared crosswalks) with the ranker of their fold.
 
         A query whose initiative was in training is scored by the ranker trained without it,
-        and its "no match" decision comes from a model fitted without its fold.
+        its ranking filtered by the kind table learned without it, and its "no match" decision
+        comes from a model fitted without its fold.
         """
         scored = [
-            _score(self.boosters.get(q.fold, self.model.booster), q, rows)
+            _score(
+                self.boosters.get(q.fold, self.model.booster),
+                q,
+                rows,
+                self.fold_tables.get(q.fold, self.model.kinds),
+            )
             for q, rows in zip(queries, featurize_queries(index, queries), strict=True)
         ]
         self.abstained.update(_abstained_out_of_fold(self.learned_from, scored))
@@ -172,10 +189,11 @@ def training_arrays(
     return np.concatenate(blocks), np.concatenate(labels), groups
 
 
-def _score(booster: lgb.Booster, query: Query, rows: SourceRows) -> Scored:
+def _score(booster: lgb.Booster, query: Query, rows: SourceRows, kinds: KindPairs) -> Scored:
+    """The query's scores over its whole pool, and its ranking of the kinds ``kinds`` allows."""
     scores = np.asarray(booster.predict(rows.features, num_threads=1), dtype=np.float64)
     keys = rows.target_keys()
-    order = np.argsort(-scores, kind="stable")
+    order = ranked_rows(rows, scores, kinds)
     return Scored(
         query=query,
         ranking=[keys[i] for i in order.tolist()],
@@ -209,6 +227,9 @@ class TrainingData:
     positive_items: dict[str, list[tuple[Query, SourceRows]]]
     negative_items: dict[str, list[tuple[Query, SourceRows]]]
     rejected: dict[tuple[str, str], frozenset[str]]
+    kinds: KindPairs = field(default_factory=KindPairs)
+    #: Per source initiative, the kind table learned without its mappings.
+    fold_tables: dict[str, KindPairs] = field(default_factory=dict)
 
     def training(self) -> list[tuple[Query, SourceRows]]:
         """What the rankers learn from: the sources with a counterpart, in the training variants."""
@@ -251,7 +272,12 @@ def prepare(
         negative_items[variant] = list(
             zip(variant_negatives, featurize_queries(index, variant_negatives), strict=True)
         )
-    return TrainingData(queries, positive_items, negative_items, rejected)
+    kinds = KindPairs.learn(reviewed_kind_pairs(index))
+    fold_tables = {
+        fold: KindPairs.learn(reviewed_kind_pairs(index, leave_out=fold))
+        for fold in sorted({q.fold for q in queries})
+    }
+    return TrainingData(queries, positive_items, negative_items, rejected, kinds, fold_tables)
 
 
 def fit_final(data: TrainingData) -> lgb.Booster:
@@ -286,22 +312,28 @@ def train(
         kept = [(q, r) for q, r in training if q.fold != fold]
         booster = fit_ranker(*training_arrays(kept, data.rejected)) if kept else final
         boosters[fold] = booster
+        table = data.fold_tables.get(fold, data.kinds)
         for variant, items in positive_items.items():
-            positives[variant] += [_score(booster, q, r) for q, r in items if q.fold == fold]
+            positives[variant] += [_score(booster, q, r, table) for q, r in items if q.fold == fold]
         for variant, items in negative_items.items():
-            scored_negatives[variant] += [_score(booster, q, r) for q, r in items if q.fold == fold]
+            scored_negatives[variant] += [
+                _score(booster, q, r, table) for q, r in items if q.fold == fold
+            ]
     for variant, items in negative_items.items():
-        scored_negatives[variant] += [_score(final, q, r) for q, r in items if q.fold not in folds]
+        scored_negatives[variant] += [
+            _score(final, q, r, data.kinds) for q, r in items if q.fold not in folds
+        ]
     learn = [s for v in TRAINING_VARIANTS for s in (*positives[v], *scored_negatives[v])]
     temperature = fit_temperature([s for v in TRAINING_VARIANTS for s in positives[v]])
     no_match = _fit(learn, temperature)
     run = TrainingRun(
-        model=AlignmentModel(booster=final, no_match=no_match),
+        model=AlignmentModel(booster=final, no_match=no_match, kinds=data.kinds),
         folds=folds,
         positives=positives,
         negatives=scored_negatives,
         boosters=boosters,
         learned_from=learn,
+        fold_tables=data.fold_tables,
     )
     run.abstained = _abstained_out_of_fold(learn, [*positives[FULL], *scored_negatives[FULL]])
     run.seconds = time.perf_counter() - started

@@ -11,7 +11,14 @@ import pytest
 from mosaic.errors import ModelUnavailableError, NotFoundError
 from mosaic.terms import embedding
 from mosaic.terms.label_index import LabelIndex
-from mosaic.terms.model import MODELS_DIR, NO_MATCH_FILE, RANKER_FILE, load_model, save_model
+from mosaic.terms.model import (
+    KINDS_FILE,
+    MODELS_DIR,
+    NO_MATCH_FILE,
+    RANKER_FILE,
+    load_model,
+    save_model,
+)
 from mosaic.terms.ranking import rank_candidates
 from mosaic.terms.sides import SourceTerm
 from mosaic.terms.signals import load_wordllama
@@ -121,6 +128,6 @@ def test_the_shipped_model_files_load() -> None:
 
 
 def test_a_copied_model_folder_loads_like_the_shipped_one(tmp_path: Path) -> None:
-    for name in (RANKER_FILE, NO_MATCH_FILE):
+    for name in (RANKER_FILE, NO_MATCH_FILE, KINDS_FILE):
         shutil.copy(MODELS_DIR / name, tmp_path / name)
     assert load_model(tmp_path).no_match == load_model(MODELS_DIR).no_match

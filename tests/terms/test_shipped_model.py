@@ -42,6 +42,7 @@ def test_training_on_the_bundle_reproduces_the_shipped_model(bundle_index: Label
     assert np.allclose(best.mean(axis=0), kept.mean[similarities], rtol=0, atol=1e-6), stale
     assert np.allclose(best.std(axis=0), kept.scale[similarities], rtol=0, atol=1e-6), stale
     assert retrained.num_trees() == shipped.booster.num_trees(), stale
+    assert data.kinds == shipped.kinds, stale  # the kind table is plain counting: exact
 
     queries = data.positive_items[FULL]
     fresh = AlignmentModel(booster=retrained, no_match=kept)
@@ -74,3 +75,29 @@ def test_a_new_glossary_against_atlas(bundle_index: LabelIndex) -> None:
     assert found.candidates[0].explanation is not None
     assert not none.is_answered
     assert none.candidates == []
+
+
+def test_a_threat_is_not_offered_the_controls_that_answer_it(bundle_index: LabelIndex) -> None:
+    """ATLAS's mitigations share a threat's words; no review ever matched the two kinds."""
+    threat = SourceTerm(
+        "urn:new:3",
+        "Poisoned training data",
+        "An attacker slips crafted records into the data a model is trained on, so that the "
+        "model later misbehaves; sanitising and validating training data limits it.",
+        kind="threat",
+    )
+    [typed] = rank_candidates(bundle_index, [threat], "mitre-atlas", k=20, abstain=False)
+    [untyped] = rank_candidates(
+        bundle_index,
+        [SourceTerm(threat.key, threat.label, threat.definition)],
+        "mitre-atlas",
+        k=20,
+        abstain=False,
+    )
+
+    assert typed.candidates[0].concept.kind != "control"
+    assert all(
+        c.concept.kind in {"attack-technique", "tactic", "threat", "vulnerability", "term"}
+        for c in typed.candidates
+    )
+    assert any(c.concept.kind == "control" for c in untyped.candidates)  # nothing known: all kinds

@@ -19,7 +19,7 @@ from mosaic.terms.devsets import (
 )
 from mosaic.terms.label_index import LabelIndex
 from mosaic.terms.metrics import hits
-from mosaic.terms.model import NO_MATCH_FILE, RANKER_FILE, save_model
+from mosaic.terms.model import KINDS_FILE, NO_MATCH_FILE, RANKER_FILE, save_model
 from mosaic.terms.train import TRAINING_VARIANTS, TrainingRun, featurize_queries, training_arrays
 from tests.terms.conftest import GLOSSARY, S1, S2, S3, TARGET, TGT, train_tiny
 
@@ -116,6 +116,7 @@ def test_training_twice_writes_byte_identical_files(
         assert a.read_bytes() == b.read_bytes()
     assert first[0].name == RANKER_FILE
     assert first[1].name == NO_MATCH_FILE
+    assert first[2].name == KINDS_FILE
 
 
 def test_ranker_beats_a_trivial_baseline_leave_one_initiative_out(

@@ -14,6 +14,7 @@ from mosaic.settings import Settings, get_settings
 from mosaic.store.embedded import open_store
 from mosaic.terms.label_index import LabelIndex
 from mosaic.terms.model import (
+    KINDS_FILE,
     NO_MATCH_FILE,
     RANKER_FILE,
     booster_text,
@@ -35,7 +36,7 @@ def test_train_writes_what_training_gives_and_prints_figures(
     assert result.exit_code == 0, result.output
     expected = tmp_path / "expected"
     save_model(tiny_run.model, expected)
-    for name in (RANKER_FILE, NO_MATCH_FILE):
+    for name in (RANKER_FILE, NO_MATCH_FILE, KINDS_FILE):
         assert (tmp_path / "out" / name).read_bytes() == (expected / name).read_bytes()
     assert "Leave one source initiative out (3 initiatives: src1, src2, src3)" in result.output
     assert "hit@1" in result.output
@@ -65,7 +66,7 @@ def test_from_store_learns_from_the_configured_stores_reviewed_mappings(
     assert result.exit_code == 0, result.output
     expected = tmp_path / "expected"
     save_model(tiny_run.model, expected)
-    for name in (RANKER_FILE, NO_MATCH_FILE):
+    for name in (RANKER_FILE, NO_MATCH_FILE, KINDS_FILE):
         assert (out / name).read_bytes() == (expected / name).read_bytes()
 
 
