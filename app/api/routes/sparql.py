@@ -17,7 +17,6 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
-from mosaic.api.deps import CatalogDep, ExecutorDep, StoreDep
 from mosaic.api.problems import problem_responses
 from mosaic.api.querying import execute, query_limits, run_gated
 from mosaic.errors import (
@@ -27,9 +26,11 @@ from mosaic.errors import (
 )
 from mosaic.rdf.negotiation import negotiate
 from mosaic.settings import Settings
+from mosaic.sparql.catalog import Catalog
 from mosaic.sparql.description import EXAMPLES, render_query_page, service_description
 from mosaic.sparql.protocol import QueryRunner
 from mosaic.sparql.results import GRAPH_MEDIA_TYPES
+from mosaic.store.protocol import GraphStore
 
 router = APIRouter(prefix="/sparql", tags=["sparql"])
 
@@ -119,17 +120,20 @@ async def _dispatch(
     summary="SPARQL query by GET, or service description",
     responses=problem_responses(400, 403, 406, 429, 503),
 )
-async def query_by_get(
-    request: Request, executor: ExecutorDep, store: StoreDep, catalog: CatalogDep
-) -> Response:
+async def query_by_get(request: Request) -> Response:
     """SPARQL 1.1 Protocol query via GET (`?query=`, `default-graph-uri`, `named-graph-uri`).
 
     With no query: the service description in Turtle, or an HTML query page for a browser.
     """
+    # The app's parts are read from its state here rather than declared as dependencies:
+    # FastAPI's dependency resolution was a tenth of a small query's time in the server process
+    # (docs/performance.md, "The SPARQL endpoint"), and a query needs only the executor.
+    state = request.app.state
+    executor: QueryRunner = state.executor
     protocol = ProtocolRequest(parse_qsl(request.url.query, keep_blank_values=True), [])
     query = protocol.single("query")
     if query is None and not protocol.values("update"):
-        return _describe(request, store, catalog)
+        return _describe(request, state.store, state.catalog)
     return await _dispatch(request, protocol, query, executor)
 
 
@@ -140,8 +144,9 @@ async def query_by_get(
     responses=problem_responses(400, 403, 406, 408, 413, 415, 429, 503),
     openapi_extra={"requestBody": QUERY_BODY},
 )
-async def query_by_post(request: Request, executor: ExecutorDep) -> Response:
+async def query_by_post(request: Request) -> Response:
     """SPARQL 1.1 Protocol query via POST, URL-encoded form or `application/sparql-query`."""
+    executor: QueryRunner = request.app.state.executor  # not a dependency: see query_by_get
     url_params = parse_qsl(request.url.query, keep_blank_values=True)
     media_type = _media_type(request)
     body = await request.body()
@@ -171,7 +176,7 @@ async def query_by_post(request: Request, executor: ExecutorDep) -> Response:
     return await _dispatch(request, protocol, query, executor)
 
 
-def _describe(request: Request, store: StoreDep, catalog: CatalogDep) -> Response:
+def _describe(request: Request, store: GraphStore, catalog: Catalog) -> Response:
     endpoint = str(request.url.replace(query=""))
     offers = [
         ("text/turtle", "turtle"),
