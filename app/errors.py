@@ -242,6 +242,8 @@ class ShapeViolationError(MosaicError):
     """The data is well-formed but breaks at least one SHACL rule of severity Violation.
 
     ``report`` is the whole validation report: every Violation, and the Warnings and Infos.
+    ``locations`` gives, per focus node found in the uploaded files, the file, line and column
+    where it is described (:func:`mosaic.dataset.load.locate_findings`), for messages.
     """
 
     title = "Validation failed"
@@ -256,6 +258,7 @@ class ShapeViolationError(MosaicError):
         super().__init__(detail)
         self.report = report
         self.source = source
+        self.locations: dict[str, tuple[str, int, int]] = {}
 
 
 class AuthenticationError(MosaicError):

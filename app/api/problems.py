@@ -50,6 +50,7 @@ from mosaic.errors import (
     UnsafeInputError,
     UnsupportedMediaTypeError,
 )
+from mosaic.validation.models import ValidationResult
 
 log = logging.getLogger(__name__)
 
@@ -200,10 +201,19 @@ def _extensions(exc: MosaicError) -> dict[str, Any]:
     if isinstance(exc, ShapeViolationError):
         return {
             "conforms": exc.report.conforms,
-            "violations": [r.model_dump() for r in exc.report.of_severity("Violation")],
-            "warnings": [r.model_dump() for r in exc.report.of_severity("Warning")],
+            "violations": [_located(r, exc) for r in exc.report.of_severity("Violation")],
+            "warnings": [_located(r, exc) for r in exc.report.of_severity("Warning")],
         }
     return {}
+
+
+def _located(result: ValidationResult, exc: ShapeViolationError) -> dict[str, Any]:
+    """A finding of a refused upload, with where its focus node is in the uploaded file."""
+    found = result.model_dump()
+    where = exc.locations.get(result.focus_node)
+    if where is not None:
+        found.update(file=where[0], line=where[1], column=where[2])
+    return found
 
 
 async def _mosaic_error(request: Request, exc: Exception) -> JSONResponse:

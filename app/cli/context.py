@@ -73,7 +73,12 @@ def error_lines(exc: MosaicError, default_source: str, *, verbose: bool = False)
         # Imported when the command runs: `mosaic --help` and other commands start faster.
         from mosaic.cli.report import report_lines
 
-        lines = report_lines(exc.report, verbose=verbose, severities=("Violation", "Warning"))
+        lines = report_lines(
+            exc.report,
+            verbose=verbose,
+            severities=("Violation", "Warning"),
+            locations=exc.locations,
+        )
         return [f"{exc.source}: refused: {exc.detail}", *lines]
     return [f"{default_source}:0:0: {exc.detail}"]
 

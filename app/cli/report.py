@@ -12,7 +12,7 @@ finding (:func:`load_document`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import click
@@ -54,12 +54,26 @@ def capped_lines(items: Iterable[tuple[str, str]], *, verbose: bool) -> list[str
     return out
 
 
+def located_line(result: ValidationResult, locations: Mapping[str, tuple[str, int, int]]) -> str:
+    """A result's line, opened by ``file:line:column:`` when its focus node was found there."""
+    where = locations.get(result.focus_node)
+    line = result_line(result)
+    return line if where is None else f"{where[0]}:{where[1]}:{where[2]}: {line}"
+
+
 def report_lines(
-    report: ValidationReport, *, verbose: bool, severities: Sequence[str] = SEVERITIES
+    report: ValidationReport,
+    *,
+    verbose: bool,
+    severities: Sequence[str] = SEVERITIES,
+    locations: Mapping[str, tuple[str, int, int]] | None = None,
 ) -> list[str]:
-    """A validation report for people: its results, summarised per rule, then the counts."""
+    """A validation report for people: its results, summarised per rule, then the counts.
+
+    ``locations``: where focus nodes are described in the loaded files (a refused load).
+    """
     results = [r for r in report.results if r.severity in severities]
-    keyed = ((f"{r.severity} {r.rule}", result_line(r)) for r in results)
+    keyed = ((f"{r.severity} {r.rule}", located_line(r, locations or {})) for r in results)
     lines = capped_lines(keyed, verbose=verbose)
     return [*lines, summary_line(report)]
 
@@ -88,9 +102,20 @@ def issue_finding(issue: LoadIssue, severity: str) -> dict[str, Any]:
     }
 
 
-def result_finding(result: ValidationResult, source: str) -> dict[str, Any]:
-    """A SHACL result as a JSON finding (the fields of the validation report's JSON)."""
-    return {"source": source, "stage": "validate", **result.model_dump()}
+def result_finding(
+    result: ValidationResult,
+    source: str,
+    locations: Mapping[str, tuple[str, int, int]] | None = None,
+) -> dict[str, Any]:
+    """A SHACL result as a JSON finding (the fields of the validation report's JSON).
+
+    A focus node found in a loaded file adds that ``file``, ``line`` and ``column``.
+    """
+    finding = {"source": source, "stage": "validate", **result.model_dump()}
+    where = (locations or {}).get(result.focus_node)
+    if where is not None:
+        finding.update(file=where[0], line=where[1], column=where[2])
+    return finding
 
 
 def load_document(
@@ -121,7 +146,7 @@ def load_document(
 def error_document(exc: MosaicError, lines: Sequence[str]) -> str:
     """The JSON document of a load that failed: every finding of the error."""
     if isinstance(exc, ShapeViolationError):
-        findings = [result_finding(r, exc.source) for r in exc.report.results]
+        findings = [result_finding(r, exc.source, exc.locations) for r in exc.report.results]
         return load_document("refused", findings=findings)
     if isinstance(exc, LoadError):
         return load_document("invalid", findings=[issue_finding(i, "Error") for i in exc.issues])

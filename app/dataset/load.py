@@ -21,9 +21,10 @@ from mosaic.dataset.models import ConceptChanges
 from mosaic.dataset.sources import Progress, in_graph, prefixes_file, read_source
 from mosaic.errors import LoadError, LoadIssue, NoConceptError, ShapeViolationError
 from mosaic.rdf.identifiers import load_converter, validate_id
+from mosaic.rdf.locate import subject_positions
 from mosaic.rdf.source import LoadResult
 from mosaic.rdf.terms import Term, term_text
-from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS
+from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, SKOS, concept_namespace
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
 from mosaic.store.graphs import ReplaceSummary
@@ -57,6 +58,8 @@ class ReadSources:
     declared: DeclaredSet | None = None
     #: Who loaded what, for the load's provenance (``None``: recorded as unknown).
     origin: LoadOrigin | None = None
+    #: The files read, to say where a refused load's findings are (empty: not said).
+    files: Sequence[SourceFile] = ()
 
 
 #: Why an upload without concepts is refused (one line per source file).
@@ -133,7 +136,7 @@ def read_sources(
     if issues:
         raise LoadError(issues)
     require_concepts(triples, [source.name for source in sources])
-    return ReadSources(initiative_id, triples, warnings)
+    return ReadSources(initiative_id, triples, warnings, files=sources)
 
 
 def check_graph(
@@ -278,7 +281,10 @@ def replace_initiative(
         contents[graph] = plan.current
         report = validate_replacement(store, load_shapes(settings.shapes_dir), contents)
         if not report.conforms:
-            raise ShapeViolationError(report, source=graph.value)
+            refusal = ShapeViolationError(report, source=graph.value)
+            base = concept_namespace(read.initiative_id, settings.base_iri).iri
+            locate_findings(refusal, read.files, base)
+            raise refusal
         if progress:
             progress("writing the store", 0, 1)
         summary, *others = store.replace_graphs({**contents, **plan.graphs})
@@ -295,6 +301,21 @@ def replace_initiative(
         declared=declared_summary[0] if declared_summary else None,
         edition=plan,
     )
+
+
+def locate_findings(exc: ShapeViolationError, sources: Sequence[SourceFile], base_iri: str) -> None:
+    """Note in ``exc`` where each finding's focus node is described in ``sources``.
+
+    A maintainer fixes a file, not a graph: a refusal names the file, line and column of each
+    focus node it can find there (:mod:`mosaic.rdf.locate`); nodes only the store holds, blank
+    nodes and CSV rows keep the IRI alone.
+    """
+    focus = {r.focus_node for r in exc.report.results if not r.focus_node.startswith("_:")}
+    for source in sources:
+        found = subject_positions(source.data, source.format, focus, base_iri)
+        for iri, (line, column) in found.items():
+            exc.locations.setdefault(iri, (source.name, line, column))
+        focus -= exc.locations.keys()
 
 
 def load_into_initiative(

@@ -224,6 +224,19 @@ def test_put_that_breaks_a_rule_is_422_with_every_violation(
         ("Q-relation-to-undefined-concept", "https://w3id.org/mosaic/id/alpha/A1.1"),
     }
     assert all(v["severity"] == "Violation" and v["source_shape"] for v in violations)
+    # Each names where its concept is described in the upload, for the maintainer to open.
+    lines = bad.decode().splitlines()
+    opens = {
+        name: lines.index(next(x for x in lines if x.startswith(name))) + 1
+        for name in ("al:A2 ", "al:A1.1 ")
+    }
+    where = {
+        v["focus_node"].rsplit("/", 1)[1]: (v["file"], v["line"], v["column"]) for v in violations
+    }
+    assert where == {
+        "A2": ("PUT /initiatives/alpha/graph", opens["al:A2 "], 1),
+        "A1.1": ("PUT /initiatives/alpha/graph", opens["al:A1.1 "], 1),
+    }
     assert body["conforms"] is False
     assert "2 SHACL violations" in str(body["detail"])
     assert snapshot(writer) == before

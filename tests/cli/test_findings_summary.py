@@ -105,8 +105,10 @@ def test_refused_load_summarises_violations_and_changes_nothing(
     assert out == ""
     lines = err.splitlines()
     assert "refused" in lines[0]
-    shown = [line for line in lines if line.startswith("Violation S13-disjoint-labels")]
+    shown = [line for line in lines if ": Violation S13-disjoint-labels " in line]
     assert len(shown) == FIRST
+    # Each opens with where its concept is in the file (<C0> is on line 3: two header lines).
+    assert shown[0].startswith(f"{path}:3:1: Violation S13-disjoint-labels ")
     assert f"... and {CONCEPTS - FIRST} more Violation S13-disjoint-labels" in err
     assert len(lines) < 20
     code, out, err = run(
@@ -117,6 +119,10 @@ def test_refused_load_summarises_violations_and_changes_nothing(
     assert document["status"] == "refused"
     violations = [f for f in document["findings"] if f["severity"] == "Violation"]
     assert len(violations) == CONCEPTS
+    assert sorted(f["line"] for f in violations) == list(range(3, 3 + CONCEPTS))
+    assert {f["file"] for f in violations} == {str(path)} and {f["column"] for f in violations} == {
+        1
+    }
     assert store_quads(settings) == before
 
 
