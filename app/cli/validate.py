@@ -25,6 +25,7 @@ from mosaic.dataset.sources import detect_format
 from mosaic.errors import (
     ParameterError,
 )
+from mosaic.rdf.vocab import concept_namespace
 from mosaic.settings import Settings
 
 if TYPE_CHECKING:
@@ -85,8 +86,8 @@ def validate(
     """
     with reported(str(files[0]) if files else "mosaic"):
         settings = command_settings(store_path, no_seed)
-        report = _validation_report(settings, files, initiative_id, input_format)
-        _print_report(report, fmt, settings, verbose=verbose)
+        report, locations = _validation_report(settings, files, initiative_id, input_format)
+        _print_report(report, fmt, settings, verbose=verbose, locations=locations)
     sys.exit(0 if report.conforms else 1)
 
 
@@ -95,10 +96,14 @@ def _validation_report(
     files: tuple[Path, ...],
     initiative_id: str | None,
     input_format: str | None,
-) -> ValidationReport:
-    """The report of ``mosaic validate``; the store, when opened, is closed on return."""
+) -> tuple[ValidationReport, dict[str, tuple[str, int, int]]]:
+    """The report of ``mosaic validate``, and where FILES describe its focus nodes.
+
+    The store, when opened, is closed on return.
+    """
     # Imported when the command runs: `mosaic --help` and other commands start faster.
-    from mosaic.dataset.checks import validate_documents, validate_store
+    from mosaic.dataset.checks import document_base, validate_documents, validate_store
+    from mosaic.dataset.load import finding_locations
 
     sources = [_source_file(path, input_format) for path in files]
     needs_store = not files or initiative_id is not None
@@ -106,8 +111,14 @@ def _validation_report(
     store = open_command_store(settings, reading=True) if needs_store else None
     try:
         if store is not None and not files:
-            return validate_store(store, settings, initiative_id)
-        return validate_documents(settings, sources, store=store, initiative_id=initiative_id)
+            return validate_store(store, settings, initiative_id), {}
+        report = validate_documents(settings, sources, store=store, initiative_id=initiative_id)
+        base = (
+            concept_namespace(initiative_id, settings.base_iri).iri
+            if initiative_id is not None
+            else document_base(settings)
+        )
+        return report, finding_locations(report, sources, base)
     finally:
         if store is not None:
             store.close()
@@ -122,7 +133,12 @@ def _source_file(path: Path, fmt: str | None) -> SourceFile:
 
 
 def _print_report(
-    report: ValidationReport, fmt: str, settings: Settings, *, verbose: bool = False
+    report: ValidationReport,
+    fmt: str,
+    settings: Settings,
+    *,
+    verbose: bool = False,
+    locations: dict[str, tuple[str, int, int]] | None = None,
 ) -> None:
     # Imported when the command runs: `mosaic --help` and other commands start faster.
     from mosaic.cli.report import report_lines
@@ -135,4 +151,4 @@ def _print_report(
         shapes = load_shapes(settings.shapes_dir)
         sys.stdout.buffer.write(report_to_turtle(report, shapes))
     else:
-        click.echo("\n".join(report_lines(report, verbose=verbose)))
+        click.echo("\n".join(report_lines(report, verbose=verbose, locations=locations)))

@@ -94,6 +94,11 @@ def validate_documents(
     return validate_replacement(context, load_shapes(settings.shapes_dir), replacements)
 
 
+def document_base(settings: Settings) -> str:
+    """What a document validated on its own resolves its relative IRIs against."""
+    return f"{settings.base_iri}id/document/"
+
+
 def _document_graphs(
     source: SourceFile, names: GraphNames, settings: Settings, index: int
 ) -> dict[ox.NamedNode, list[ox.Triple]]:
@@ -102,7 +107,7 @@ def _document_graphs(
         source.data,
         syntax_for_name(source.format),
         source=source.name,
-        base_iri=f"{settings.base_iri}id/document/",
+        base_iri=document_base(settings),
         max_depth=settings.max_nesting_depth,
     )
     require_concepts(quads, [source.name])

@@ -303,19 +303,29 @@ def replace_initiative(
     )
 
 
-def locate_findings(exc: ShapeViolationError, sources: Sequence[SourceFile], base_iri: str) -> None:
-    """Note in ``exc`` where each finding's focus node is described in ``sources``.
+def finding_locations(
+    report: ValidationReport, sources: Sequence[SourceFile], base_iri: str
+) -> dict[str, tuple[str, int, int]]:
+    """Where each finding's focus node is described in ``sources``: IRI -> (file, line, column).
 
-    A maintainer fixes a file, not a graph: a refusal names the file, line and column of each
-    focus node it can find there (:mod:`mosaic.rdf.locate`); nodes only the store holds, blank
-    nodes and CSV rows keep the IRI alone.
+    A maintainer fixes a file, not a graph, so a finding names the file, line and column of its
+    focus node when it can be found there (:mod:`mosaic.rdf.locate`); nodes only the store
+    holds, blank nodes and CSV rows are left out. ``base_iri`` is what the sources' relative
+    IRIs were resolved against.
     """
-    focus = {r.focus_node for r in exc.report.results if not r.focus_node.startswith("_:")}
+    focus = {r.focus_node for r in report.results if not r.focus_node.startswith("_:")}
+    found: dict[str, tuple[str, int, int]] = {}
     for source in sources:
-        found = subject_positions(source.data, source.format, focus, base_iri)
-        for iri, (line, column) in found.items():
-            exc.locations.setdefault(iri, (source.name, line, column))
-        focus -= exc.locations.keys()
+        positions = subject_positions(source.data, source.format, focus, base_iri)
+        for iri, (line, column) in positions.items():
+            found.setdefault(iri, (source.name, line, column))
+        focus -= found.keys()
+    return found
+
+
+def locate_findings(exc: ShapeViolationError, sources: Sequence[SourceFile], base_iri: str) -> None:
+    """Note in a refusal where its findings' focus nodes are in the loaded files."""
+    exc.locations.update(finding_locations(exc.report, sources, base_iri))
 
 
 def load_into_initiative(

@@ -144,9 +144,11 @@ def test_validate_text_summarises_per_rule_and_verbose_lists_all(
     code, out, _ = run(runner, "validate", str(path))
     assert code == 0
     lines = out.splitlines()
-    assert len([line for line in lines if line.startswith("Warning Q-orphan-concept")]) == FIRST
+    shown = [line for line in lines if ": Warning Q-orphan-concept " in line]
+    assert len(shown) == FIRST
+    assert shown[0].startswith(f"{path}:3:1: Warning Q-orphan-concept ")  # where <C0> is
     assert f"... and {CONCEPTS - FIRST} more Warning Q-orphan-concept ({CONCEPTS} in all" in out
     assert lines[-1].startswith("0 violations, ")
     code, out, _ = run(runner, "validate", str(path), "--verbose")
     lines = out.splitlines()
-    assert len([line for line in lines if line.startswith("Warning Q-orphan-concept")]) == CONCEPTS
+    assert len([line for line in lines if ": Warning Q-orphan-concept " in line]) == CONCEPTS
