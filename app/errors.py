@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from mosaic.validation.models import ValidationReport
@@ -238,12 +238,24 @@ class RequestTimeoutError(InputError):
     title = "Request timeout"
 
 
+class SourceLocation(NamedTuple):
+    """Where a finding's node is described in a loaded file (its fields extend JSON findings)."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        """``file:line:column``, as a finding's line opens."""
+        return f"{self.file}:{self.line}:{self.column}"
+
+
 class ShapeViolationError(MosaicError):
     """The data is well-formed but breaks at least one SHACL rule of severity Violation.
 
     ``report`` is the whole validation report: every Violation, and the Warnings and Infos.
     ``locations`` gives, per focus node found in the uploaded files, the file, line and column
-    where it is described (:func:`mosaic.dataset.load.locate_findings`), for messages.
+    where it is described (:func:`mosaic.dataset.load.finding_locations`), for messages.
     """
 
     title = "Validation failed"
@@ -258,7 +270,7 @@ class ShapeViolationError(MosaicError):
         super().__init__(detail)
         self.report = report
         self.source = source
-        self.locations: dict[str, tuple[str, int, int]] = {}
+        self.locations: dict[str, SourceLocation] = {}
 
 
 class AuthenticationError(MosaicError):

@@ -212,7 +212,7 @@ def _located(result: ValidationResult, exc: ShapeViolationError) -> dict[str, An
     found = result.model_dump()
     where = exc.locations.get(result.focus_node)
     if where is not None:
-        found.update(file=where[0], line=where[1], column=where[2])
+        found.update(where._asdict())
     return found
 
 

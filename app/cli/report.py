@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from mosaic.errors import LoadError, LoadIssue, MosaicError, ShapeViolationError
+from mosaic.errors import LoadError, LoadIssue, MosaicError, ShapeViolationError, SourceLocation
 from mosaic.store.graphs import ReplaceSummary
 from mosaic.validation.compiler import SEVERITIES
 from mosaic.validation.models import ValidationReport, ValidationResult
@@ -54,11 +54,11 @@ def capped_lines(items: Iterable[tuple[str, str]], *, verbose: bool) -> list[str
     return out
 
 
-def located_line(result: ValidationResult, locations: Mapping[str, tuple[str, int, int]]) -> str:
+def located_line(result: ValidationResult, locations: Mapping[str, SourceLocation]) -> str:
     """A result's line, opened by ``file:line:column:`` when its focus node was found there."""
     where = locations.get(result.focus_node)
     line = result_line(result)
-    return line if where is None else f"{where[0]}:{where[1]}:{where[2]}: {line}"
+    return line if where is None else f"{where}: {line}"
 
 
 def report_lines(
@@ -66,7 +66,7 @@ def report_lines(
     *,
     verbose: bool,
     severities: Sequence[str] = SEVERITIES,
-    locations: Mapping[str, tuple[str, int, int]] | None = None,
+    locations: Mapping[str, SourceLocation] | None = None,
 ) -> list[str]:
     """A validation report for people: its results, summarised per rule, then the counts.
 
@@ -105,7 +105,7 @@ def issue_finding(issue: LoadIssue, severity: str) -> dict[str, Any]:
 def result_finding(
     result: ValidationResult,
     source: str,
-    locations: Mapping[str, tuple[str, int, int]] | None = None,
+    locations: Mapping[str, SourceLocation] | None = None,
 ) -> dict[str, Any]:
     """A SHACL result as a JSON finding (the fields of the validation report's JSON).
 
@@ -114,7 +114,7 @@ def result_finding(
     finding = {"source": source, "stage": "validate", **result.model_dump()}
     where = (locations or {}).get(result.focus_node)
     if where is not None:
-        finding.update(file=where[0], line=where[1], column=where[2])
+        finding.update(where._asdict())
     return finding
 
 

@@ -24,6 +24,7 @@ from mosaic.dataset.load import (
 from mosaic.dataset.sources import detect_format
 from mosaic.errors import (
     ParameterError,
+    SourceLocation,
 )
 from mosaic.rdf.vocab import concept_namespace
 from mosaic.settings import Settings
@@ -96,7 +97,7 @@ def _validation_report(
     files: tuple[Path, ...],
     initiative_id: str | None,
     input_format: str | None,
-) -> tuple[ValidationReport, dict[str, tuple[str, int, int]]]:
+) -> tuple[ValidationReport, dict[str, SourceLocation]]:
     """The report of ``mosaic validate``, and where FILES describe its focus nodes.
 
     The store, when opened, is closed on return.
@@ -138,7 +139,7 @@ def _print_report(
     settings: Settings,
     *,
     verbose: bool = False,
-    locations: dict[str, tuple[str, int, int]] | None = None,
+    locations: dict[str, SourceLocation] | None = None,
 ) -> None:
     # Imported when the command runs: `mosaic --help` and other commands start faster.
     from mosaic.cli.report import report_lines

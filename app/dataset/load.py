@@ -19,7 +19,13 @@ from mosaic.dataset.declared import DeclaredSet, declared_mapping_set
 from mosaic.dataset.editions import EditionPlan, LoadOrigin, plan_load
 from mosaic.dataset.models import ConceptChanges
 from mosaic.dataset.sources import Progress, in_graph, prefixes_file, read_source
-from mosaic.errors import LoadError, LoadIssue, NoConceptError, ShapeViolationError
+from mosaic.errors import (
+    LoadError,
+    LoadIssue,
+    NoConceptError,
+    ShapeViolationError,
+    SourceLocation,
+)
 from mosaic.rdf.identifiers import load_converter, validate_id
 from mosaic.rdf.locate import subject_positions
 from mosaic.rdf.source import LoadResult
@@ -283,7 +289,7 @@ def replace_initiative(
         if not report.conforms:
             refusal = ShapeViolationError(report, source=graph.value)
             base = concept_namespace(read.initiative_id, settings.base_iri).iri
-            locate_findings(refusal, read.files, base)
+            refusal.locations.update(finding_locations(report, read.files, base))
             raise refusal
         if progress:
             progress("writing the store", 0, 1)
@@ -305,7 +311,7 @@ def replace_initiative(
 
 def finding_locations(
     report: ValidationReport, sources: Sequence[SourceFile], base_iri: str
-) -> dict[str, tuple[str, int, int]]:
+) -> dict[str, SourceLocation]:
     """Where each finding's focus node is described in ``sources``: IRI -> (file, line, column).
 
     A maintainer fixes a file, not a graph, so a finding names the file, line and column of its
@@ -314,18 +320,13 @@ def finding_locations(
     IRIs were resolved against.
     """
     focus = {r.focus_node for r in report.results if not r.focus_node.startswith("_:")}
-    found: dict[str, tuple[str, int, int]] = {}
+    found: dict[str, SourceLocation] = {}
     for source in sources:
         positions = subject_positions(source.data, source.format, focus, base_iri)
         for iri, (line, column) in positions.items():
-            found.setdefault(iri, (source.name, line, column))
+            found.setdefault(iri, SourceLocation(source.name, line, column))
         focus -= found.keys()
     return found
-
-
-def locate_findings(exc: ShapeViolationError, sources: Sequence[SourceFile], base_iri: str) -> None:
-    """Note in a refusal where its findings' focus nodes are in the loaded files."""
-    exc.locations.update(finding_locations(exc.report, sources, base_iri))
 
 
 def load_into_initiative(

@@ -57,10 +57,19 @@ def _describes(before: str, fmt: str) -> bool:
     return not before  # Turtle and N-Triples: the subject opens the line
 
 
+#: The terms of a line, left to right: an ``<IRI>``, a quoted string, or a prefixed name.
+_TOKEN = re.compile(
+    r"""<[^<>"\s]*>|"[^"\n]*"|'[^'\n]*'|(?<![\w:/#.-])(?:[A-Za-z][\w.-]*)?:[\w.-]*"""
+)
+
+
 def subject_positions(
     data: bytes, fmt: str, iris: Collection[str], base: str | None = None
 ) -> dict[str, tuple[int, int]]:
     """The 1-based (line, column) where each IRI is first described in ``data``.
+
+    One pass over the text for all the IRIs: each term of each line is looked up among their
+    spellings (a refusal of a large vocabulary can name thousands of nodes).
 
     :param data: the document as loaded (UTF-8; undecodable bytes are replaced).
     :param fmt: its format name (``turtle``, ``trig``, ``ntriples``, ``nquads``, ``rdfxml``,
@@ -73,26 +82,19 @@ def subject_positions(
         return {}
     text = data.decode("utf-8", errors="replace")
     prefixes = _prefixes(text, fmt) if fmt not in {"ntriples", "nquads"} else {}
-    lines = text.splitlines()
-    found: dict[str, tuple[int, int]] = {}
-    for iri in iris:
-        patterns = [
-            re.compile(r"(?<![\w:/#.-])" + re.escape(s) + r"(?![\w-]|\.[\w-])")
-            for s in _spellings(iri, prefixes, fmt, base)
-        ]
-        first: tuple[int, int] | None = None
-        for number, line in enumerate(lines, start=1):
-            for pattern in patterns:
-                match = pattern.search(line)
-                if match is None:
-                    continue
-                position = (number, match.start() + 1)
-                if _describes(line[: match.start()], fmt):
-                    found[iri] = position
-                    break
-                first = first or position
-            if iri in found:
-                break
-        if iri not in found and first is not None:
-            found[iri] = first
-    return found
+    iri_of = {spelling: iri for iri in iris for spelling in _spellings(iri, prefixes, fmt, base)}
+    described: dict[str, tuple[int, int]] = {}
+    mentioned: dict[str, tuple[int, int]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _TOKEN.finditer(line):
+            iri = iri_of.get(match.group().rstrip("."))  # a name's final dot ends the statement
+            if iri is None or iri in described:
+                continue
+            position = (number, match.start() + 1)
+            if _describes(line[: match.start()], fmt):
+                described[iri] = position
+            else:
+                mentioned.setdefault(iri, position)
+        if len(described) == len(iris):
+            break
+    return {**{iri: p for iri, p in mentioned.items() if iri not in described}, **described}

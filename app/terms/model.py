@@ -2,13 +2,13 @@
 
 ``app/terms/trained/ranker.txt`` is the booster in LightGBM's text format,
 ``app/terms/trained/no-match.json`` the logistic model (:mod:`mosaic.terms.nomatch`) and
-``app/terms/trained/kinds.json`` which kinds of target each kind of source is ranked against
-(:mod:`mosaic.terms.kind_pairs`, the pools the ranker was trained on). All three are
-written by ``mosaic train`` and reproduced by it byte for byte on the same machine (another
-BLAS can move a rounded feature by one step, so across machines the retrained model ranks like
-the shipped one rather than matching it byte for byte). Loading checks that the booster was
-trained on this version's features and fails loudly otherwise: an aligner without its model
-must say so, not answer with something else.
+``app/terms/trained/kinds.json`` which kinds of target each kind of source may be offered
+(:mod:`mosaic.terms.kind_pairs`: a filter on rankings, not on what the ranker scores). All
+three are written by ``mosaic train`` and reproduced by it byte for byte on the same machine
+(another BLAS can move a rounded feature by one step, so across machines the retrained model
+ranks like the shipped one rather than matching it byte for byte). Loading checks that the
+booster was trained on this version's features and fails loudly otherwise: an aligner without
+its model must say so, not answer with something else.
 
 Ranker settings (measured in issue 16): 300 trees, learning rate 0.05, 15 leaves, at least 20
 rows per leaf, 80 % of the rows (re-drawn every tree) and of the features per tree, fixed seed.
@@ -64,7 +64,7 @@ RANKER_PARAMS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class AlignmentModel:
-    """The ranker, the "no match" model and the kind table of its pools, ready to score."""
+    """The ranker, the "no match" model and the kind table its rankings are filtered by."""
 
     booster: lgb.Booster
     no_match: NoMatchModel
