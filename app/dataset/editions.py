@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mosaic.dataset.edition_diff import CHANGE_KINDS, Change, diff_editions
+from mosaic.dataset.edition_diff import CHANGE_KINDS, Change, added_on_first_load, diff_editions
 from mosaic.rdf.terms import term_text
 from mosaic.rdf.updates import internal_query
 from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, PROV, RDF_TYPE, RDFS, SKOS, XSD
@@ -372,9 +372,13 @@ def plan_load(
         )
     ):
         return plan
-    if not is_new:
-        plan.changes = changes = diff_editions(old, new)
-    plan.counts = change_counts(changes)
+    if not old:
+        # A first load: every concept is added, and only the counts are recorded.
+        plan.counts = {**change_counts([]), "added": added_on_first_load(new)}
+    else:
+        if not is_new:
+            plan.changes = changes = diff_editions(old, new)
+        plan.counts = change_counts(changes)
     history = names.history(initiative_id)
     history_triples = _triples(store.graph_quads(history))
     if plan.is_new_edition and previous is not None and edition is not None:

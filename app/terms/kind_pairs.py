@@ -13,10 +13,14 @@ Every asserted mapping counts, whatever its predicate: the table only removes pa
 review has ever linked. A source of kind ``term`` (every concept of an uploaded glossary) or of
 a kind no review involves is offered every kind: nothing is known about it.
 
-The table filters rankings, not pools (:func:`mosaic.terms.ranking.ranked_rows`): the ranker
-and the "no match" model score every candidate, as they were trained to. Training on pools
-filtered by kind was tried and not adopted (README, "The learned aligner"). ``mosaic train``
-learns the table from the store it trains on and writes it beside the ranker (``kinds.json``).
+A typed source's candidates are the rows of its pool whose kinds the table allows
+(:meth:`mosaic.terms.ranking.SourceRows.of_allowed_kinds`); each keeps the features it had in
+the whole pool, so scores, the "no match" inputs and the confidences are taken over the
+candidates a reviewer can be shown. ``mosaic train`` teaches the ranker both uses: each query's
+whole pool (how an untyped source is ranked) and its allowed rows (how a typed one is).
+Filtering the pool before the features are computed was tried and not adopted (README, "The
+learned aligner"). ``mosaic train`` learns the table from the store it trains on and writes
+it beside the ranker (``kinds.json``).
 
 >>> pairs = KindPairs.learn([("threat", "attack-technique"), ("requirement", "control")])
 >>> sorted(pairs.targets_for("threat"))

@@ -3,7 +3,7 @@
 ``app/terms/trained/ranker.txt`` is the booster in LightGBM's text format,
 ``app/terms/trained/no-match.json`` the logistic model (:mod:`mosaic.terms.nomatch`) and
 ``app/terms/trained/kinds.json`` which kinds of target each kind of source may be offered
-(:mod:`mosaic.terms.kind_pairs`: a filter on rankings, not on what the ranker scores). All
+(:mod:`mosaic.terms.kind_pairs`: which rows of a typed source's pool are its candidates). All
 three are written by ``mosaic train`` and reproduced by it byte for byte on the same machine
 (another BLAS can move a rounded feature by one step, so across machines the retrained model
 ranks like the shipped one rather than matching it byte for byte). Loading checks that the
@@ -64,7 +64,7 @@ RANKER_PARAMS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class AlignmentModel:
-    """The ranker, the "no match" model and the kind table its rankings are filtered by."""
+    """The ranker, the "no match" model and the kind table (a typed source's candidates)."""
 
     booster: lgb.Booster
     no_match: NoMatchModel

@@ -58,6 +58,22 @@ class SourceRows:
         """The candidates' IRIs, in row order."""
         return [self.targets.concepts[c].iri for c in self.cols.tolist()]
 
+    def of_allowed_kinds(self, kinds: KindPairs) -> SourceRows:
+        """The rows whose target is of a kind the table allows for this source's kind.
+
+        Each kept row keeps the features it had in the whole pool (ranks and gaps included), so
+        the ranker is trained (``mosaic train``) and used on the same rows: the candidates a
+        reviewer could be shown. A source of a kind the table knows nothing of keeps every row.
+        """
+        allowed = kinds.targets_for(self.source.kind)
+        if allowed is None:
+            return self
+        codes = np.asarray([KIND_CODES[k] for k in sorted(allowed) if k in KIND_CODES])
+        keep = np.isin(self.targets.kind_codes[self.cols], codes)
+        return SourceRows(
+            self.source, self.targets, self.cols[keep], self.features[keep], self.best
+        )
+
 
 @dataclass(frozen=True)
 class RankedCandidate:
@@ -156,20 +172,10 @@ def no_match_inputs(rows: SourceRows, scores: npt.NDArray[np.float64]) -> npt.ND
     return values
 
 
-def ranked_rows(rows: SourceRows, scores: npt.NDArray[np.float64], kinds: KindPairs) -> Ints:
-    """A source's rows by falling score, without targets of kinds its own kind never maps to.
-
-    The ranker scores every candidate (it was trained on whole pools); the kind table
-    (:mod:`mosaic.terms.kind_pairs`) then keeps a threat's ranking free of controls, say.
-    """
-    order = np.argsort(-scores, kind="stable")
-    allowed = kinds.targets_for(rows.source.kind)
-    if allowed is None:
-        return order
-    codes = np.asarray([KIND_CODES[k] for k in sorted(allowed) if k in KIND_CODES])
-    keep = np.isin(rows.targets.kind_codes[rows.cols[order]], codes)
-    kept: Ints = order[keep]
-    return kept
+def ranked_rows(scores: npt.NDArray[np.float64]) -> Ints:
+    """A source's rows by falling score (ties in row order)."""
+    order: Ints = np.argsort(-scores, kind="stable")
+    return order
 
 
 def softmax(scores: npt.NDArray[np.float64], temperature: float) -> npt.NDArray[np.float64]:
@@ -211,7 +217,10 @@ def rank_candidates(
     """
     index.require_initiative(target, "target")
     model = model or shipped_model()
-    found = featurize(index, sources, target, blocking=blocking)
+    found = [
+        rows.of_allowed_kinds(model.kinds)
+        for rows in featurize(index, sources, target, blocking=blocking)
+    ]
     sizes = [len(rows.cols) for rows in found]
     stacked = (
         np.concatenate([rows.features for rows in found])
@@ -223,7 +232,7 @@ def rank_candidates(
     for rows, scores in zip(found, all_scores, strict=True):
         inputs = no_match_inputs(rows, scores)[None]
         probability = float(model.no_match.match_probability(inputs)[0])
-        chosen.append((rows, scores, ranked_rows(rows, scores, model.kinds)[:k], probability))
+        chosen.append((rows, scores, ranked_rows(scores)[:k], probability))
     threshold = model.no_match.threshold
     wanted = [
         explain and len(order) > 0 and (probability >= threshold or not abstain)

@@ -15,11 +15,12 @@ What it does, in order (about half a minute on the seeded bundle, on one core):
    ``kinds.json``: which kinds of target each kind of source may be aligned to
    (:mod:`mosaic.terms.kind_pairs`), learned from all the curated mappings.
 
-The kind table filters rankings, not pools: the ranker and the "no match" model see every
-candidate, as in use, and a ranking leaves out the candidates of kinds the table does not allow
-for its source. A held-out initiative's rankings are filtered by a table learned without its
-mappings (on the bundle three initiatives alone reviewed some pair of kinds), so the figures
-are out of fold for the table too.
+The kind table decides which rows of a pool a typed source's candidates are
+(:meth:`mosaic.terms.ranking.SourceRows.of_allowed_kinds`), in training as in use. Each query
+is learned twice: its whole pool, as an untyped source (an uploaded glossary's term) is ranked,
+and its allowed rows, as a typed source is. A held-out initiative's rankers and rankings use
+the table learned without its mappings (on the bundle three initiatives alone reviewed some
+pair of kinds), so the figures are out of fold for the table too.
 
 Each query's gold targets form a group of lambdarank; a query with reviewed rejections also
 forms a second group of just its gold and its rejected targets (the hard negatives). Features
@@ -190,10 +191,11 @@ def training_arrays(
 
 
 def _score(booster: lgb.Booster, query: Query, rows: SourceRows, kinds: KindPairs) -> Scored:
-    """The query's scores over its whole pool, and its ranking of the kinds ``kinds`` allows."""
+    """The query's scores and ranking over the rows of the kinds ``kinds`` allows it."""
+    rows = rows.of_allowed_kinds(kinds)
     scores = np.asarray(booster.predict(rows.features, num_threads=1), dtype=np.float64)
     keys = rows.target_keys()
-    order = ranked_rows(rows, scores, kinds)
+    order = ranked_rows(scores)
     return Scored(
         query=query,
         ranking=[keys[i] for i in order.tolist()],
@@ -280,9 +282,27 @@ def prepare(
     return TrainingData(queries, positive_items, negative_items, rejected, kinds, fold_tables)
 
 
+def restricted(
+    items: Sequence[tuple[Query, SourceRows]], kinds: KindPairs
+) -> list[tuple[Query, SourceRows]]:
+    """Each item whole, and again with only the rows of the kinds ``kinds`` allows its source.
+
+    The ranker is used both ways: a typed source's candidates are the allowed kinds only, an
+    untyped one's (an uploaded glossary's) are every kind. So each query teaches both: rank
+    the gold first among the candidates a reviewer would see, and above every other kind.
+    """
+    found: list[tuple[Query, SourceRows]] = []
+    for query, rows in items:
+        found.append((query, rows))
+        kept = rows.of_allowed_kinds(kinds)
+        if len(kept.cols) < len(rows.cols):
+            found.append((query, kept))
+    return found
+
+
 def fit_final(data: TrainingData) -> lgb.Booster:
     """The ranker trained on every query: the one ``ranker.txt`` holds (step 4)."""
-    return fit_ranker(*training_arrays(data.training(), data.rejected))
+    return fit_ranker(*training_arrays(restricted(data.training(), data.kinds), data.rejected))
 
 
 def train(
@@ -309,10 +329,10 @@ def train(
     boosters: dict[str, lgb.Booster] = {}
     scored_negatives: dict[str, list[Scored]] = {v: [] for v in TRAINING_VARIANTS}
     for fold in folds:
-        kept = [(q, r) for q, r in training if q.fold != fold]
+        table = data.fold_tables.get(fold, data.kinds)
+        kept = restricted([(q, r) for q, r in training if q.fold != fold], table)
         booster = fit_ranker(*training_arrays(kept, data.rejected)) if kept else final
         boosters[fold] = booster
-        table = data.fold_tables.get(fold, data.kinds)
         for variant, items in positive_items.items():
             positives[variant] += [_score(booster, q, r, table) for q, r in items if q.fold == fold]
         for variant, items in negative_items.items():

@@ -16,7 +16,7 @@ from mosaic.terms.model import KINDS_FILE, MODELS_DIR, load_model, save_model
 from mosaic.terms.ranking import rank_candidates
 from mosaic.terms.sides import SourceTerm
 from mosaic.terms.train import TrainingRun
-from tests.terms.conftest import TARGET
+from tests.terms.conftest import GLOSSARY, TARGET
 
 CONTROLS = {f"https://w3id.org/mosaic/id/tgt/T{n}" for n in (9, 10, 11)}
 #: A threat worded like the fixture's "Rate limiting" control.
@@ -116,3 +116,42 @@ def test_a_copied_model_folder_keeps_its_table(tmp_path: Path) -> None:
         if path.is_file():
             shutil.copy(path, tmp_path / path.name)
     assert load_model(tmp_path).kinds == load_model(MODELS_DIR).kinds
+
+
+def test_a_typed_sources_confidences_are_shared_among_its_allowed_candidates_only(
+    tiny_index: LabelIndex, tiny_run: TrainingRun
+) -> None:
+    apart = dataclasses.replace(
+        tiny_run.model, kinds=KindPairs.learn([("threat", "attack-technique")])
+    )
+    [result] = rank_candidates(
+        tiny_index, [FLOODING], TARGET, apart, k=50, abstain=False, explain=False
+    )
+    # Every candidate shown takes its share of the match probability: none is left to the
+    # controls the table keeps away from a threat.
+    total = sum(c.confidence for c in result.candidates)
+    assert total == pytest.approx(result.match_probability, abs=1e-4)
+
+
+def test_training_teaches_each_query_its_whole_pool_and_its_allowed_rows(
+    tiny_index: LabelIndex,
+) -> None:
+    from mosaic.terms.train import prepare, restricted
+
+    data = prepare(tiny_index, targets=(TARGET,), glossaries=(GLOSSARY,))
+    table = KindPairs.learn([("threat", "attack-technique")])
+
+    typed = data.positive_items["full"]
+    taught = restricted(typed, table)
+    assert typed and all(q.source.kind == "threat" for q, _ in typed)
+    for query, rows in typed:
+        mine = [r for q, r in taught if q is query]
+        assert len(mine) == 2  # the whole pool, then its allowed rows
+        whole, allowed = mine
+        assert whole is rows
+        assert CONTROLS & set(whole.target_keys())
+        assert not CONTROLS & set(allowed.target_keys())
+    untyped = data.positive_items["untyped"]
+    assert untyped
+    # A source of unknown kind is ranked against every kind: learned once, whole.
+    assert [r for _, r in restricted(untyped, table)] == [r for _, r in untyped]
