@@ -22,6 +22,7 @@ from mosaic.api.problems import register_problem_handlers
 from mosaic.api.rate_limit import RateLimitMiddleware
 from mosaic.api.request_id import RequestIdMiddleware
 from mosaic.api.routes import api_router
+from mosaic.api.sparql_fast import SparqlFastPath
 from mosaic.curation.workflow import Curation
 from mosaic.dataset.edition_views import previous_archive
 from mosaic.dataset.seed import ensure_seeded
@@ -143,7 +144,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.state.converter = load_converter(settings.ontology_dir / "prefixes.json")
     app.state.recent_answers = RecentAnswers(settings.resolve_cache)
 
-    # Innermost first: rate limits, then body size and stall limits, inside the request id.
+    # Innermost first: the SPARQL fast path (GET /sparql?query=, answered below the routing),
+    # rate limits, then body size and stall limits, inside the request id.
+    app.add_middleware(SparqlFastPath)
     app.add_middleware(
         RateLimitMiddleware,
         writes=settings.rate_limit_writes,

@@ -44,6 +44,18 @@ async def run_gated_on(state: Any, function: Callable[[], T]) -> T:
 
     :raises BusyError: when every slot stays taken for the queue wait.
     """
+    await _acquire_slot(state)
+    try:
+        return await anyio.to_thread.run_sync(function, limiter=state.query_threads)
+    finally:
+        state.query_slots.release()
+
+
+async def _acquire_slot(state: Any) -> None:
+    """Take one of the query slots, waiting at most the runner's queue wait.
+
+    :raises BusyError: when every slot stays taken for the queue wait.
+    """
     executor: QueryRunner = state.executor
     try:
         with anyio.fail_after(executor.queue_wait):
@@ -53,10 +65,6 @@ async def run_gated_on(state: Any, function: Callable[[], T]) -> T:
             f"all {executor.size} query workers are busy; retry shortly",
             retry_after=max(1, round(executor.timeout / 10)),
         ) from exc
-    try:
-        return await anyio.to_thread.run_sync(function, limiter=state.query_threads)
-    finally:
-        state.query_slots.release()
 
 
 def query_limits(request: Request) -> QueryLimits:
@@ -74,6 +82,18 @@ def _respond(outcome: QueryOutcome) -> Response:
     if result.truncated:
         headers[TRUNCATED_HEADER] = f"true; returned={result.count}"
     return Response(content=result.body, media_type=media_type, headers=headers)
+
+
+def _formats(
+    sparql: str, accept: str | None, formats: Sequence[str], limits: QueryLimits
+) -> tuple[str | None, str | None]:
+    """Screen the query and negotiate its result's media types (results, graph)."""
+    form = screen_query(sparql)
+    check_query_shape(sparql, limits)
+    results_type, graph_type = choose_formats(accept, formats, form)
+    if form is not None and results_type is None and graph_type is None:
+        _not_acceptable(RESULTS_OFFERS if form in ("SELECT", "ASK") else GRAPH_OFFERS)
+    return results_type, graph_type
 
 
 def execute(
@@ -96,11 +116,7 @@ def execute(
     :raises ParameterError: for an unknown format, or ``format`` values that disagree.
     :raises NotAcceptableError: when the result's kind has no acceptable media type.
     """
-    form = screen_query(sparql)
-    check_query_shape(sparql, limits)
-    results_type, graph_type = choose_formats(accept, formats, form)
-    if form is not None and results_type is None and graph_type is None:
-        _not_acceptable(RESULTS_OFFERS if form in ("SELECT", "ASK") else GRAPH_OFFERS)
+    results_type, graph_type = _formats(sparql, accept, formats, limits)
     try:
         outcome = executor.run(
             sparql,
@@ -113,6 +129,44 @@ def execute(
         )
     except NotAcceptableError as exc:
         _not_acceptable(RESULTS_OFFERS if results_type is None else GRAPH_OFFERS, exc)
+    return _respond(outcome)
+
+
+async def execute_async(
+    state: Any,
+    sparql: str,
+    *,
+    accept: str | None,
+    formats: Sequence[str],
+    limits: QueryLimits,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    base_iri: str | None = None,
+) -> Response:
+    """:func:`execute` from the event loop, through the same query gate as :func:`run_gated`.
+
+    The runner's :meth:`~mosaic.sparql.protocol.QueryRunner.run_async` awaits the answer
+    rather than holding a thread for it (the ``/sparql`` fast path, :mod:`mosaic.api.sparql_fast`).
+
+    :raises BusyError: when every slot stays taken for the queue wait.
+    :raises MosaicError: as :func:`execute` raises.
+    """
+    results_type, graph_type = _formats(sparql, accept, formats, limits)
+    executor: QueryRunner = state.executor
+    await _acquire_slot(state)
+    try:
+        outcome = await executor.run_async(
+            sparql,
+            results_media_type=results_type,
+            graph_media_type=graph_type,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            base_iri=base_iri,
+        )
+    except NotAcceptableError as exc:
+        _not_acceptable(RESULTS_OFFERS if results_type is None else GRAPH_OFFERS, exc)
+    finally:
+        state.query_slots.release()
     return _respond(outcome)
 
 

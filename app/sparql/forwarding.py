@@ -13,7 +13,9 @@ import logging
 import threading
 import time
 from collections.abc import Iterator, Mapping
+from functools import partial
 
+import anyio
 import httpx2
 import pyoxigraph as ox
 
@@ -169,6 +171,32 @@ class RemoteQueryExecutor:
         finally:
             with self._count_lock:
                 self._running -= 1
+
+    async def run_async(
+        self,
+        sparql: str,
+        *,
+        results_media_type: str | None,
+        graph_media_type: str | None,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        timeout: float | None = None,
+        base_iri: str | None = None,
+    ) -> QueryOutcome:
+        """:meth:`run` in a thread: the HTTP client here is a blocking one."""
+        call = partial(
+            self.run,
+            sparql,
+            results_media_type=results_media_type,
+            graph_media_type=graph_media_type,
+            substitutions=substitutions,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            timeout=timeout,
+            base_iri=base_iri,
+        )
+        return await anyio.to_thread.run_sync(call)
 
     def _timeout(self, budget: float) -> QueryTimeoutError:
         self._killed += 1

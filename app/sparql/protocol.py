@@ -83,3 +83,22 @@ class QueryRunner(Protocol):
         :raises StoreError: when evaluation fails.
         """
         ...
+
+    async def run_async(
+        self,
+        sparql: str,
+        *,
+        results_media_type: str | None,
+        graph_media_type: str | None,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        timeout: float | None = None,
+        base_iri: str | None = None,
+    ) -> QueryOutcome:
+        """:meth:`run` for a caller in the event loop: the same answers and the same errors.
+
+        It need not hold a thread while the query runs (the worker pool awaits its worker's
+        pipe), so a small query costs the server no thread hand-off.
+        """
+        ...

@@ -5,8 +5,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from functools import partial
+from typing import Any
 
+import anyio
 import pyoxigraph as ox
 import pytest
 
@@ -138,3 +142,102 @@ def test_a_query_past_its_budget_is_stopped_and_counted(filled: Running) -> None
     with pytest.raises(QueryTimeoutError):
         runner.run(CARTESIAN, results_media_type=JSON, graph_media_type=None, timeout=0.5)
     assert runner.killed == 1
+
+
+# --- run_async: the same answers and errors, from an event loop ---------------------------
+
+
+#: The event loop ``mosaic serve`` runs (uvicorn takes uvloop when installed, as here): unlike
+#: asyncio's own, it turns a pipe it waits on non-blocking.
+UVLOOP = {"use_uvloop": True}
+
+
+def run_async(runner: QueryRunner, sparql: str, **options: Any) -> Any:
+    """One ``run_async`` call in a fresh event loop."""
+    options.setdefault("results_media_type", JSON)
+    options.setdefault("graph_media_type", None)
+    return anyio.run(partial(runner.run_async, sparql, **options), backend_options=UVLOOP)
+
+
+def test_run_async_answers_as_run_does(filled: Running) -> None:
+    runner, _ = filled
+    runner.start()
+    queries: list[tuple[str, dict[str, Any]]] = [
+        ("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", {}),
+        ("ASK { ?s ?p ?o }", {}),
+        (
+            f"CONSTRUCT {{ <{EX}y> ?p ?s }} WHERE {{ ?s ?p <{EX}y> }}",
+            {"results_media_type": None, "graph_media_type": NT},
+        ),
+        ("SELECT ?s WHERE { ?s ?p ?o }", {"default_graphs": [G2.value]}),
+        ("SELECT ?x WHERE { BIND(<r> AS ?x) }", {"base_iri": EX + "base/"}),
+    ]
+    for query, options in queries:
+        given: dict[str, Any] = {"results_media_type": JSON, "graph_media_type": None, **options}
+        expected = runner.run(query, **given)
+        found = run_async(runner, query, **options)
+        assert (found.kind, found.result.body) == (expected.kind, expected.result.body)
+        assert found.result.truncated == expected.result.truncated
+
+
+def test_run_async_raises_what_run_raises(filled: Running) -> None:
+    runner, store = filled
+    with pytest.raises(SparqlSyntaxError):
+        run_async(runner, "SELECT ?s WHERE { ?s ?p }")
+    with pytest.raises(NotAcceptableError):
+        run_async(runner, "CONSTRUCT WHERE { ?s ?p ?o }")
+    store.replace_graph(G1, [t(f"s{i}", f"o{i}") for i in range(60)])
+    run_async(runner, "ASK { ?s ?p ?o }")  # the pool's snapshot is current again
+    with pytest.raises(QueryTimeoutError):
+        run_async(runner, CARTESIAN, timeout=0.5)
+    assert runner.killed == 1
+    # The stopped query's answer never reaches the next one.
+    after = run_async(runner, "ASK { ?s ?p ?o }")
+    assert json.loads(after.result.body)["boolean"] is True
+
+
+def test_run_async_sees_committed_writes(filled: Running) -> None:
+    runner, store = filled
+    query = f"SELECT ?o WHERE {{ <{EX}late> ?p ?o }}"
+    assert values(run_async(runner, query).result.body, "o") == []
+    store.replace_graph(G2, [t("late", "z")])
+    assert values(run_async(runner, query).result.body, "o") == [EX + "z"]
+
+
+def test_a_cancelled_run_async_leaves_no_answer_behind(filled: Running) -> None:
+    runner, store = filled
+    store.replace_graph(G1, [t(f"s{i}", f"o{i}") for i in range(60)])
+    runner.start()
+
+    async def cancelled_then_asked() -> Any:
+        # A runner may finish the call before giving in (a thread cannot be abandoned): then
+        # it ends at the query's own budget.
+        with anyio.move_on_after(0.3), contextlib.suppress(QueryTimeoutError):
+            await runner.run_async(
+                CARTESIAN, results_media_type=JSON, graph_media_type=None, timeout=1.0
+            )
+        # Whatever the cancelled query still produces must not be taken for this answer.
+        return await runner.run_async(
+            f"SELECT ?o WHERE {{ <{EX}s1> ?p ?o }}", results_media_type=JSON, graph_media_type=None
+        )
+
+    answer = anyio.run(cancelled_then_asked, backend_options=UVLOOP)
+    assert values(answer.result.body, "o") == [EX + "o1"]
+
+
+def test_answers_larger_than_a_pipe_buffer_arrive_whole_both_ways(filled: Running) -> None:
+    runner, store = filled
+    long = ox.Literal("x" * 45_000)
+    store.replace_graph(
+        G2,
+        [ox.Triple(ox.NamedNode(EX + f"big{i}"), ox.NamedNode(EX + "p"), long) for i in range(2)],
+    )
+    query = f"SELECT ?o WHERE {{ ?s <{EX}p> ?o FILTER(isLiteral(?o)) }}"
+    run_async(runner, "ASK { ?s ?p ?o }")  # the pool's snapshot is current again
+    for answer in (
+        run_async(runner, query),
+        runner.run(query, results_media_type=JSON, graph_media_type=None),
+        run_async(runner, query),
+    ):
+        assert len(answer.result.body) > 65_536  # more than a pipe holds at once
+        assert values(answer.result.body, "o") == [long.value] * 2
