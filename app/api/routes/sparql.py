@@ -6,19 +6,19 @@ URL and the body, or two ``query`` parameters, is 400; a POST that is neither
 refused before execution (400), and so is a query that nests too deep or is too long for the
 parser (400, :mod:`mosaic.sparql.screen`); GET with no query returns the service description.
 Queries run in the killable worker pool (:mod:`mosaic.sparql.pool`), through
-:mod:`mosaic.api.querying`.
+:func:`mosaic.api.querying.execute_async`; the commonest request, a GET with one query, is
+answered by :mod:`mosaic.api.sparql_fast` before it reaches these routes.
 """
 
 from __future__ import annotations
 
-from functools import partial
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from mosaic.api.problems import problem_responses
-from mosaic.api.querying import execute, query_limits, run_gated
+from mosaic.api.querying import execute_async, query_limits
 from mosaic.errors import (
     ParameterError,
     ReadOnlyError,
@@ -28,7 +28,6 @@ from mosaic.rdf.negotiation import negotiate
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
 from mosaic.sparql.description import EXAMPLES, render_query_page, service_description
-from mosaic.sparql.protocol import QueryRunner
 from mosaic.sparql.results import GRAPH_MEDIA_TYPES
 from mosaic.store.protocol import GraphStore
 
@@ -89,28 +88,22 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
-async def _dispatch(
-    request: Request, protocol: ProtocolRequest, query: str | None, executor: QueryRunner
-) -> Response:
+async def _dispatch(request: Request, protocol: ProtocolRequest, query: str | None) -> Response:
     if protocol.values("update"):
         raise ReadOnlyError("the SPARQL endpoint is read-only: updates are refused")
     if query is None:
         raise ParameterError("no query given", parameter="query")
     default_graphs = protocol.values("default-graph-uri") or None
     named_graphs = protocol.values("named-graph-uri") or None
-    return await run_gated(
-        request,
-        partial(
-            execute,
-            executor,
-            query,
-            accept=request.headers.get("accept"),
-            formats=protocol.values("format"),
-            limits=query_limits(request),
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            base_iri=str(request.url.replace(query="")),
-        ),
+    return await execute_async(
+        request.app.state,
+        query,
+        accept=request.headers.get("accept"),
+        formats=protocol.values("format"),
+        limits=query_limits(request),
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        base_iri=str(request.url.replace(query="")),
     )
 
 
@@ -127,14 +120,13 @@ async def query_by_get(request: Request) -> Response:
     """
     # The app's parts are read from its state here rather than declared as dependencies:
     # FastAPI's dependency resolution was a tenth of a small query's time in the server process
-    # (docs/performance.md, "The SPARQL endpoint"), and a query needs only the executor.
+    # (docs/performance.md, "The SPARQL endpoint").
     state = request.app.state
-    executor: QueryRunner = state.executor
     protocol = ProtocolRequest(parse_qsl(request.url.query, keep_blank_values=True), [])
     query = protocol.single("query")
     if query is None and not protocol.values("update"):
         return _describe(request, state.store, state.catalog)
-    return await _dispatch(request, protocol, query, executor)
+    return await _dispatch(request, protocol, query)
 
 
 @router.post(
@@ -146,7 +138,6 @@ async def query_by_get(request: Request) -> Response:
 )
 async def query_by_post(request: Request) -> Response:
     """SPARQL 1.1 Protocol query via POST, URL-encoded form or `application/sparql-query`."""
-    executor: QueryRunner = request.app.state.executor  # not a dependency: see query_by_get
     url_params = parse_qsl(request.url.query, keep_blank_values=True)
     media_type = _media_type(request)
     body = await request.body()
@@ -173,7 +164,7 @@ async def query_by_post(request: Request) -> Response:
         raise UnsupportedMediaTypeError(
             f"POST a query as {SPARQL_QUERY} or {FORM}, not {media_type or '(no Content-Type)'}"
         )
-    return await _dispatch(request, protocol, query, executor)
+    return await _dispatch(request, protocol, query)
 
 
 def _describe(request: Request, store: GraphStore, catalog: Catalog) -> Response:
