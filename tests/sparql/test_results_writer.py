@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mosaic.sparql.results import RESULTS_MEDIA_TYPES, TRUNCATED_LINK, serialize_solutions
 
@@ -57,3 +61,28 @@ def test_a_capped_json_result_says_so() -> None:
     assert written.count == 2 and written.truncated
     assert TRUNCATED_LINK.encode() in written.body
     assert len(_solutions(written.body, RESULTS_MEDIA_TYPES["json"])) == 2
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=40)
+_IRI = st.text(
+    st.one_of(st.characters(categories=("L", "N")), st.sampled_from("-._~/#:")),
+    min_size=1,
+    max_size=20,
+).map(lambda s: ox.NamedNode("http://example.org/" + s))
+_LITERAL = st.one_of(
+    _TEXT.map(ox.Literal),
+    st.tuples(_TEXT, st.sampled_from(["en", "en-gb", "fr"])).map(
+        lambda p: ox.Literal(p[0], language=p[1])
+    ),
+    st.tuples(_TEXT, _IRI).map(lambda p: ox.Literal(p[0], datatype=p[1])),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_IRI, _LITERAL, st.builds(ox.BlankNode)))
+def test_a_term_is_written_as_json_dumps_writes_it(
+    term: ox.NamedNode | ox.Literal | ox.BlankNode,
+) -> None:
+    from mosaic.sparql.results import _json_term, _json_term_text
+
+    assert _json_term_text(term) == json.dumps(_json_term(term), separators=(",", ":"))
