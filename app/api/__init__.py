@@ -75,7 +75,6 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         app.state.executor = executor
         # Slots and threads for client queries, apart from the server's shared thread pool.
         app.state.query_slots = anyio.Semaphore(settings.query_workers)
-        app.state.query_threads = anyio.CapacityLimiter(settings.query_workers)
         # Coverage, gaps and conflicts: computed on first use, forgotten after writes.
         app.state.analysis = Analysis(opened, app.state.catalog)
         # Curated mappings and their reviews: records cached until the next write.

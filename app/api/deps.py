@@ -20,7 +20,6 @@ from mosaic.analysis.scorecard import Scorecards
 from mosaic.guidance.facts import Guidance
 from mosaic.settings import Settings
 from mosaic.sparql.catalog import Catalog
-from mosaic.sparql.protocol import QueryRunner
 from mosaic.store.protocol import GraphStore
 from mosaic.terms.index_holder import LabelIndexHolder
 from mosaic.terms.label_index import LabelIndex
@@ -81,12 +80,6 @@ def get_tokens(request: Request) -> TokenRegistry:
     return registry
 
 
-async def get_executor(request: Request) -> QueryRunner:
-    """The app's query executor."""
-    executor: QueryRunner = request.app.state.executor
-    return executor
-
-
 async def get_analysis(request: Request) -> Analysis:
     """The app's analysis (cached until the store changes)."""
     analysis: Analysis = request.app.state.analysis
@@ -115,7 +108,6 @@ ConverterDep = Annotated[curies.Converter, Depends(get_converter)]
 LabelIndexDep = Annotated[LabelIndex, Depends(get_label_index)]
 CurrentLabelIndexDep = Annotated[LabelIndex, Depends(get_current_label_index)]
 TokensDep = Annotated[TokenRegistry, Depends(get_tokens)]
-ExecutorDep = Annotated[QueryRunner, Depends(get_executor)]
 AnalysisDep = Annotated[Analysis, Depends(get_analysis)]
 GuidanceDep = Annotated[Guidance, Depends(get_guidance)]
 ScorecardsDep = Annotated[Scorecards, Depends(get_scorecards)]

@@ -1,13 +1,14 @@
-"""Running a client query within its budget: shared by ``/sparql`` and ``/queries/{name}``.
+"""Running a client query within its budget: ``/sparql``, ``/queries/{name}`` and the MCP tools.
 
-Screen, negotiate, run in the query runner (worker pool or forwarding), and answer; a slot and
-a thread limiter sized to the runner keep waiting queries from starving every other route.
+Screen, negotiate, run in the query runner (worker pool or forwarding), and answer. One slot per
+worker bounds the queries in flight: a query that gets none within the queue wait is 503, and
+no waiting query holds a thread that ``/health`` and every other route need.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NoReturn, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, NoReturn
 
 import anyio
 from fastapi import Request, Response
@@ -20,35 +21,6 @@ from mosaic.sparql.protocol import QueryOutcome, QueryRunner
 from mosaic.sparql.screen import QueryLimits, check_query_shape, screen_query
 
 TRUNCATED_HEADER = "MOSAIC-Result-Truncated"
-
-T = TypeVar("T")
-
-
-async def run_gated(request: Request, function: Callable[[], Response]) -> Response:
-    """Run a blocking query call without starving the server's shared thread pool.
-
-    Each query holds a thread while its worker runs; a separate semaphore and thread limiter,
-    sized to the worker pool, keep 50 waiting queries from taking the threads that ``/health``
-    and every other route need. A query that cannot get a slot within the queue wait is 503.
-
-    :raises BusyError: when every slot stays taken for the queue wait.
-    """
-    return await run_gated_on(request.app.state, function)
-
-
-async def run_gated_on(state: Any, function: Callable[[], T]) -> T:
-    """Run a blocking query call as :func:`run_gated` does, over any holder of the gate.
-
-    ``state`` has the app state's ``executor``, ``query_slots`` and ``query_threads``: the app
-    state itself, or the MCP server's own gate (its SPARQL tools take this path too).
-
-    :raises BusyError: when every slot stays taken for the queue wait.
-    """
-    await _acquire_slot(state)
-    try:
-        return await anyio.to_thread.run_sync(function, limiter=state.query_threads)
-    finally:
-        state.query_slots.release()
 
 
 async def _acquire_slot(state: Any) -> None:
@@ -96,8 +68,8 @@ def _formats(
     return results_type, graph_type
 
 
-def execute(
-    executor: QueryRunner,
+async def execute_async(
+    state: Any,
     sparql: str,
     *,
     accept: str | None,
@@ -108,48 +80,21 @@ def execute(
     named_graphs: list[str] | None = None,
     base_iri: str | None = None,
 ) -> Response:
-    """Screen, negotiate, run in the pool, and answer; shared with the named-query route.
+    """Screen, negotiate, run through the query gate, and answer a client query.
 
+    Shared by ``/sparql`` (route and fast path), the named queries and the MCP tools.
+    ``state`` holds ``executor`` and ``query_slots``: the app state, or the MCP server's own
+    gate. A query waits at most the runner's queue wait for one of the slots (one per worker),
+    so waiting queries never pile up; the runner's
+    :meth:`~mosaic.sparql.protocol.QueryRunner.run_async` then awaits the answer without
+    holding a thread for it.
+
+    :raises BusyError: when every slot stays taken for the queue wait.
     :raises ReadOnlyError: for an update.
     :raises SparqlSyntaxError: for SERVICE or a malformed query.
     :raises InputLimitError: for a query that nests too deep or has too many tokens.
     :raises ParameterError: for an unknown format, or ``format`` values that disagree.
     :raises NotAcceptableError: when the result's kind has no acceptable media type.
-    """
-    results_type, graph_type = _formats(sparql, accept, formats, limits)
-    try:
-        outcome = executor.run(
-            sparql,
-            results_media_type=results_type,
-            graph_media_type=graph_type,
-            substitutions=substitutions,
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            base_iri=base_iri,
-        )
-    except NotAcceptableError as exc:
-        _not_acceptable(RESULTS_OFFERS if results_type is None else GRAPH_OFFERS, exc)
-    return _respond(outcome)
-
-
-async def execute_async(
-    state: Any,
-    sparql: str,
-    *,
-    accept: str | None,
-    formats: Sequence[str],
-    limits: QueryLimits,
-    default_graphs: list[str] | None = None,
-    named_graphs: list[str] | None = None,
-    base_iri: str | None = None,
-) -> Response:
-    """:func:`execute` from the event loop, through the same query gate as :func:`run_gated`.
-
-    The runner's :meth:`~mosaic.sparql.protocol.QueryRunner.run_async` awaits the answer
-    rather than holding a thread for it (the ``/sparql`` fast path, :mod:`mosaic.api.sparql_fast`).
-
-    :raises BusyError: when every slot stays taken for the queue wait.
-    :raises MosaicError: as :func:`execute` raises.
     """
     results_type, graph_type = _formats(sparql, accept, formats, limits)
     executor: QueryRunner = state.executor
@@ -159,6 +104,7 @@ async def execute_async(
             sparql,
             results_media_type=results_type,
             graph_media_type=graph_type,
+            substitutions=substitutions,
             default_graphs=default_graphs,
             named_graphs=named_graphs,
             base_iri=base_iri,

@@ -54,7 +54,7 @@ class Services(Protocol):
         """The label index; ``fresh`` waits for a rebuild after a write (as alignments do)."""
 
     def query_gate(self) -> Any:
-        """The query gate: ``executor``, ``query_slots``, ``query_threads`` (``run_gated_on``)."""
+        """The query gate: ``executor`` and ``query_slots`` (``execute_async``)."""
 
     def query_limits(self) -> QueryLimits:
         """The limits on the shape of client queries."""
@@ -98,7 +98,6 @@ class _Gate:
         self.executor = executor
         self._size = size
         self._slots: anyio.Semaphore | None = None
-        self._threads: anyio.CapacityLimiter | None = None
 
     @property
     def query_slots(self) -> anyio.Semaphore:
@@ -106,13 +105,6 @@ class _Gate:
         if self._slots is None:
             self._slots = anyio.Semaphore(self._size)
         return self._slots
-
-    @property
-    def query_threads(self) -> anyio.CapacityLimiter:
-        """Threads for queries, made in the event loop on first use."""
-        if self._threads is None:
-            self._threads = anyio.CapacityLimiter(self._size)
-        return self._threads
 
 
 class StandaloneServices:

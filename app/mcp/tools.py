@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import partial
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Response
 from mcp.server.mcpserver import Context
 from pydantic import BaseModel, Field
 
-from mosaic.api.querying import execute, run_gated_on
+from mosaic.api.querying import execute_async
 from mosaic.dataset.concepts import read_concept
 from mosaic.dataset.models import Concept
 from mosaic.mcp.services import Services
@@ -199,17 +198,13 @@ def _answer(response: Response, form: str | None) -> SparqlAnswer:
 
 async def _run(found: Services, sparql: str, substitutions: dict[str, Any] | None) -> SparqlAnswer:
     gate = found.query_gate()
-    response = await run_gated_on(
+    response = await execute_async(
         gate,
-        partial(
-            execute,
-            gate.executor,
-            sparql,
-            accept=ACCEPT,
-            formats=[],
-            limits=found.query_limits(),
-            substitutions=substitutions,
-        ),
+        sparql,
+        accept=ACCEPT,
+        formats=[],
+        limits=found.query_limits(),
+        substitutions=substitutions,
     )
     return _answer(response, query_form(sparql))
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from functools import partial
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from mosaic.api.deps import CatalogDep, ExecutorDep
+from mosaic.api.deps import CatalogDep
 from mosaic.api.problems import problem_responses
-from mosaic.api.querying import execute, query_limits, run_gated
+from mosaic.api.querying import execute_async, query_limits
 from mosaic.errors import ParameterError
 
 router = APIRouter(prefix="/queries", tags=["queries"])
@@ -70,9 +69,7 @@ def list_queries(catalog: CatalogDep) -> NamedQueryList:
 @router.get(
     "/{name}", response_class=Response, responses=problem_responses(400, 404, 406, 429, 503)
 )
-async def run_named_query(
-    name: str, request: Request, catalog: CatalogDep, executor: ExecutorDep
-) -> Response:
+async def run_named_query(name: str, request: Request, catalog: CatalogDep) -> Response:
     """Run a named query with parameters from the query string.
 
     Values are bound by substitution, never pasted into the text. Results are negotiated as on
@@ -87,15 +84,11 @@ async def run_named_query(
         values[key] = value
     fmt = values.pop("format", None)
     substitutions = dict(query.bind(values))
-    return await run_gated(
-        request,
-        partial(
-            execute,
-            executor,
-            query.sparql,
-            accept=request.headers.get("accept"),
-            formats=[fmt] if fmt is not None else [],
-            limits=query_limits(request),
-            substitutions=substitutions,
-        ),
+    return await execute_async(
+        request.app.state,
+        query.sparql,
+        accept=request.headers.get("accept"),
+        formats=[fmt] if fmt is not None else [],
+        limits=query_limits(request),
+        substitutions=substitutions,
     )
