@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import threading
 from collections.abc import Awaitable, Callable
@@ -158,7 +159,10 @@ def in_new_loop(function: Callable[[], Awaitable[Any]]) -> Any:
     """Run a coroutine function in a fresh uvloop on a thread of its own; its result or error.
 
     A thread of its own, since the main thread of a test worker may still hold a loop that an
-    earlier test left registered as running, which ``anyio.run`` refuses to run beside.
+    earlier test left registered as running, which ``anyio.run`` refuses to run beside. The
+    garbage collector is kept to each thread's own garbage: pyoxigraph's result objects must
+    be freed on the thread that made them, and a collection started on the new thread would
+    otherwise free what earlier tests left in reference cycles on this one.
     """
     found: dict[str, Any] = {}
 
@@ -167,10 +171,19 @@ def in_new_loop(function: Callable[[], Awaitable[Any]]) -> Any:
             found["value"] = anyio.run(function, backend_options=UVLOOP)
         except BaseException as exc:
             found["error"] = exc
+        finally:
+            gc.collect()  # this thread's own cycles, freed here
 
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join()
+    finally:
+        if enabled:
+            gc.enable()
     if "error" in found:
         raise found["error"]
     return found["value"]
