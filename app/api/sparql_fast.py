@@ -8,11 +8,10 @@ This ASGI middleware is the innermost of ours, so the request id, the body guard
 limiter and CORS wrap it exactly as they wrap the route, and their headers and refusals are
 unchanged. It takes one request shape only: ``GET /sparql`` with exactly one ``query``
 parameter and no ``update``, and answers it with the route's own parts:
-:func:`mosaic.api.querying.execute_async` screens and negotiates as the route's ``execute``
-does and takes the same query gate, so the worker budget, SERVICE screening, size and depth
-limits, result caps and the busy answer all apply; errors go through the same problem handler.
-The difference: the answer is awaited on the worker's pipe, not in a thread, which was the
-other large cost of a small query. Every other request (no query, an update, a repeated
+:func:`mosaic.api.querying.execute_async` screens, negotiates and takes the query gate as the
+route does, so the worker budget, SERVICE screening, size and depth limits, result caps and
+the busy answer all apply; errors go through the same problem handler. What it skips is
+FastAPI's routing and request handling. Every other request (no query, an update, a repeated
 ``query``, POST, HEAD) goes on to the route, which stays the reference implementation;
 ``tests/sparql/test_fast_path.py`` checks that both answer alike.
 """
