@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     query_queue_wait: float = Field(
         default=2.0, ge=0, le=60, description="Seconds a query waits for a free worker before 503."
     )
+    query_answer_cache: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        le=4 * 1024**3,
+        description="Bytes of recent client query answers kept until the next write (the "
+        "embedded store only; an answer over an eighth of it is not kept; 0: none).",
+    )
     max_result_rows: int = Field(
         default=100_000, ge=1, description="Rows (or triples) a client query may return."
     )

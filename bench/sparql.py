@@ -97,6 +97,11 @@ VARIANTS = 5
 PICK_LIMIT = 10_000
 #: The benchmark measures serving, not the rate limiter (its defaults would answer 429 here).
 NO_RATE_LIMITS = {"MOSAIC_RATE_LIMIT_WRITES": "", "MOSAIC_RATE_LIMIT_EXPENSIVE": ""}
+#: "MOSAIC" runs every query in a worker, as the engine comparison needs: its answer cache is
+#: off. "MOSAIC cached" is the server as shipped (the cache on), over a copy of the same store;
+#: every query of a mix repeats, so after the warm-up it measures answers sent from the cache.
+ENGINE_PATH = {**NO_RATE_LIMITS, "MOSAIC_QUERY_ANSWER_CACHE": "0"}
+CACHED = "MOSAIC cached"
 #: The graph a generated vocabulary (``--extra-triples``) is put in, on both servers.
 EXTRA_GRAPH = "https://w3id.org/mosaic/graph/bench"
 
@@ -611,6 +616,7 @@ def report(
         ("MOSAIC small / bare FastAPI", ("small", "MOSAIC"), ("bare", "FastAPI")),
         ("MOSAIC small / Oxigraph small", ("small", "MOSAIC"), ("small", "Oxigraph")),
         ("MOSAIC heavy / Oxigraph heavy", ("heavy", "MOSAIC"), ("heavy", "Oxigraph")),
+        ("MOSAIC cached small / Oxigraph small", ("small", CACHED), ("small", "Oxigraph")),
     ]
     lines += [
         "",
@@ -693,12 +699,13 @@ def _log(message: str) -> None:
 
 @dataclass
 class Servers:
-    """The three servers of a run, over one store and its export."""
+    """The servers of a run, over one store (MOSAIC cached: a copy of it) and its export."""
 
     bare: Server
     mosaic: Server
     oxigraph: Server
     quads: int
+    cached: Server
 
 
 def prepare_data(work: Path, extra: Path | None = None) -> tuple[Path, Path, int]:
@@ -728,12 +735,14 @@ def prepare_data(work: Path, extra: Path | None = None) -> tuple[Path, Path, int
 
 @contextlib.contextmanager
 def running_servers(work: Path, extra: Path | None = None) -> Iterator[Servers]:
-    """Start bare FastAPI, MOSAIC and Oxigraph; every one started is stopped on the way out.
+    """Start bare FastAPI, MOSAIC (cache off and on) and Oxigraph; each is stopped on the way out.
 
     ``extra``: an N-Triples file both servers hold besides the bundled dataset (see
     :func:`prepare_data`).
     """
     store, oxigraph_dir, quads = prepare_data(work, extra)
+    copy = work / "store-cached"
+    shutil.copytree(store, copy)  # RocksDB: one read-write process per store
     started: list[Server] = []
     try:
         port = free_port()
@@ -741,19 +750,11 @@ def running_servers(work: Path, extra: Path | None = None) -> Iterator[Servers]:
         started.append(
             start_server("FastAPI", [sys.executable, *bare_command], port, "/bare", work, 30)
         )
-        port = free_port()
-        serve = ["serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)]
-        started.append(
-            start_server(
-                "MOSAIC",
-                [sys.executable, "-m", "app", *serve],
-                port,
-                "/health",
-                work,
-                120,
-                env=NO_RATE_LIMITS,
-            )
-        )
+        for name, folder, env in (("MOSAIC", store, ENGINE_PATH), (CACHED, copy, NO_RATE_LIMITS)):
+            port = free_port()
+            serve = ["serve", "--store", str(folder), "--host", "127.0.0.1", "--port", str(port)]
+            command = [sys.executable, "-m", "app", *serve]
+            started.append(start_server(name, command, port, "/health", work, 120, env=env))
         port = free_port()
         oxigraph_serve = [
             *("serve-read-only", "--location", str(oxigraph_dir)),
@@ -763,11 +764,64 @@ def running_servers(work: Path, extra: Path | None = None) -> Iterator[Servers]:
         started.append(
             start_server("Oxigraph", [oxigraph_binary(), *oxigraph_serve], port, ask, work, 30)
         )
-        bare, mosaic, oxigraph = started
-        yield Servers(bare, mosaic, oxigraph, quads)
+        bare, mosaic, cached, oxigraph = started
+        yield Servers(bare, mosaic, oxigraph, quads, cached)
     finally:
         for server in reversed(started):
             stop_server(server)
+
+
+def engine_cpu_ms(location: Path, queries: Sequence[str], *, rounds: int = 20) -> float:
+    """pyoxigraph's CPU time per query of ``queries`` in this process, on one thread, in ms.
+
+    The engine's own cost, without any server: the store the Oxigraph server reads (opened
+    read-only beside it), each query evaluated over the union of the graphs and its result
+    written as SPARQL JSON, every query ``rounds`` times after one warm-up round. A Python server
+    in front of the same engine spends at least this plus what a bare FastAPI route spends per
+    request; see :func:`ceiling`.
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(location))
+
+    def evaluate(query: str) -> bytes | None:
+        result = store.query(query, use_default_graph_as_union=True)
+        assert isinstance(result, ox.QuerySolutions | ox.QueryBoolean)  # noqa: S101
+        return result.serialize(format=ox.QueryResultsFormat.JSON)
+
+    for query in queries:
+        evaluate(query)
+    started = time.process_time()
+    for _ in range(rounds):
+        for query in queries:
+            evaluate(query)
+    return (time.process_time() - started) * 1000 / (rounds * len(queries))
+
+
+def ceiling(engine_ms: float, front_ms: float, baseline_ms: float) -> float:
+    """The best req/s ratio to a baseline of a server spending ``engine_ms + front_ms`` a request.
+
+    When the machine's CPU is what limits every server (wrk and the servers share it), req/s is
+    inversely proportional to CPU per request: a server that must run the engine
+    (``engine_ms``) and a Python front at least as costly as a bare FastAPI route
+    (``front_ms``) reaches at most ``baseline_ms / (engine_ms + front_ms)`` of a baseline that
+    spends ``baseline_ms`` a request.
+    """
+    total = engine_ms + front_ms
+    return baseline_ms / total if total > 0 else 0.0
+
+
+def engine_note(engine_ms: float, results: dict[tuple[str, str], LoadResult]) -> str:
+    """The report's line on the engine's own cost and the ceiling it puts on the small mix."""
+    front = results["bare", "FastAPI"].cpu_ms_per_request
+    oxigraph = results["small", "Oxigraph"].cpu_ms_per_request
+    return (
+        f"engine floor: pyoxigraph spends {engine_ms:.2f} ms of CPU per query of the small mix "
+        "in-process (one thread, JSON written); with the bare FastAPI route's "
+        f"{front:.2f} ms per request, a Python server on this engine reaches at most "
+        f"{ceiling(engine_ms, front, oxigraph):.2f}x the req/s of `oxigraph serve` "
+        f"({oxigraph:.2f} ms per request) on this CPU-bound machine"
+    )
 
 
 def measure_latencies(
@@ -796,6 +850,7 @@ def load_scripts(small: Sequence[tuple[str, str]], work: Path) -> dict[tuple[str
         ("small", "MOSAIC"): write_lua(
             [query_path("/sparql", q) for q in mix], work / "small-mosaic.lua"
         ),
+        ("small", CACHED): work / "small-mosaic.lua",
         ("small", "Oxigraph"): write_lua(
             [query_path("/query", q) for q in mix], work / "small-oxigraph.lua"
         ),
@@ -819,7 +874,7 @@ def load_runs(
     heavy_connections: int | None = None,
 ) -> dict[tuple[str, str], LoadResult]:
     """wrk on each (case, server name) of ``scripts`` in turn (see :func:`load_scripts`)."""
-    by_name = {s.name: s for s in (servers.bare, servers.mosaic, servers.oxigraph)}
+    by_name = {s.name: s for s in (servers.bare, servers.mosaic, servers.oxigraph, servers.cached)}
     results: dict[tuple[str, str], LoadResult] = {}
     for (case, name), script in scripts.items():
         _log(f"wrk: {case} on {name} ({warmup:g} s warm-up + {seconds:g} s)")
@@ -863,6 +918,7 @@ def run(args: argparse.Namespace) -> str:
                 heavy_connections=args.heavy_connections,
             )
             quads = servers.quads
+        engine_ms = engine_cpu_ms(work / "oxigraph", [query for _, query in small])
     finally:
         if args.keep:
             _log(f"kept {work}")
@@ -881,7 +937,9 @@ def run(args: argparse.Namespace) -> str:
         f"MOSAIC: `mosaic serve`, {settings.query_workers} query worker processes, "
         f"query timeout {settings.query_timeout:g} s, queue wait "
         f"{settings.query_queue_wait:g} s, log level info (access log on, to a file), "
-        "rate limits off",
+        "rate limits off, answer cache off (every query runs in a worker); MOSAIC cached: the "
+        f"same with the answer cache on as shipped ({settings.query_answer_cache // 2**20} MiB; "
+        "every query of the mix repeats, so it measures answers sent from the cache)",
         "Oxigraph: `oxigraph serve-read-only --union-default-graph`; bare FastAPI: "
         "`python -m bench.bare_app` (uvicorn.run with the same arguments as mosaic serve)",
         f"load: wrk, {args.threads} thread(s), {args.connections} connections "
@@ -893,6 +951,7 @@ def run(args: argparse.Namespace) -> str:
         f"{latencies[-1].rows:,} rows, {latencies[-1].bytes / 1024:,.0f} KiB of JSON",
         f"sequential floor: bare FastAPI answers its constant JSON in {floor_ms:.2f} ms "
         "(median, one connection)",
+        engine_note(engine_ms, results),
         f"answers: identical on MOSAIC and Oxigraph for all {len(everything)} queries"
         if not problems
         else f"answers: {len(problems)} problem(s): " + "; ".join(problems),

@@ -87,7 +87,8 @@ async def execute_async(
     gate. A query waits at most the runner's queue wait for one of the slots (one per worker),
     so waiting queries never pile up; the runner's
     :meth:`~mosaic.sparql.protocol.QueryRunner.run_async` then awaits the answer without
-    holding a thread for it.
+    holding a thread for it. An answer the runner still holds for the same request on the
+    current data (:meth:`~mosaic.sparql.protocol.QueryRunner.cached`) is sent without a slot.
 
     :raises BusyError: when every slot stays taken for the queue wait.
     :raises ReadOnlyError: for an update.
@@ -98,6 +99,17 @@ async def execute_async(
     """
     results_type, graph_type = _formats(sparql, accept, formats, limits)
     executor: QueryRunner = state.executor
+    known = executor.cached(
+        sparql,
+        results_media_type=results_type,
+        graph_media_type=graph_type,
+        substitutions=substitutions,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        base_iri=base_iri,
+    )
+    if known is not None:
+        return _respond(known)
     await _acquire_slot(state)
     try:
         outcome = await executor.run_async(

@@ -129,6 +129,14 @@ class RemoteQueryExecutor:
         """Query slots free right now."""
         return max(0, self._size - self._running)
 
+    def cached(self, *_request: object, **_parameters: object) -> QueryOutcome | None:
+        """Always ``None``: this runner keeps no answers.
+
+        Another client may write to the remote store with nothing telling this server, so no
+        answer kept here could be known to be current.
+        """
+        return None
+
     def run(
         self,
         sparql: str,

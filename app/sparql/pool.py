@@ -38,6 +38,7 @@ from mosaic.errors import (
 from mosaic.rdf.io import sparql_error_position
 from mosaic.rdf.sparql_text import keywords
 from mosaic.rdf.terms import Term
+from mosaic.sparql.answers import AnswerCache, QueryKey
 from mosaic.sparql.protocol import QueryOutcome
 from mosaic.sparql.worker import QueryAnswer, QueryTask, serve
 from mosaic.store.protocol import GraphStore
@@ -84,6 +85,8 @@ class QueryExecutor:
 
     A :class:`~mosaic.sparql.protocol.QueryRunner`; ``store`` must be able to back itself up
     (the embedded store), since every worker reads a snapshot under ``snapshot_root``.
+    ``answer_cache_bytes``: recent answers kept per snapshot (:mod:`mosaic.sparql.answers`;
+    0 keeps none).
     """
 
     def __init__(
@@ -96,8 +99,10 @@ class QueryExecutor:
         queue_wait: float,
         max_rows: int,
         max_bytes: int,
+        answer_cache_bytes: int = 0,
     ) -> None:
         self._store = store
+        self.answers = AnswerCache(answer_cache_bytes)
         self._snapshot_root = snapshot_root
         self._size = workers
         self.timeout = timeout
@@ -169,6 +174,38 @@ class QueryExecutor:
 
     # --- running -----------------------------------------------------------------------------
 
+    def cached(
+        self,
+        sparql: str,
+        *,
+        results_media_type: str | None,
+        graph_media_type: str | None,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryOutcome | None:
+        """The answer kept for this request on the current snapshot (see the module above).
+
+        ``None`` as well when a new snapshot is due (a write since the last one): the answers
+        kept belong to the old one.
+        """
+        if not self.answers.max_bytes:
+            return None
+        current = self._current_snapshot()
+        if current is None:
+            return None
+        key = QueryKey.of(
+            sparql,
+            results_media_type,
+            graph_media_type,
+            substitutions,
+            default_graphs,
+            named_graphs,
+            base_iri,
+        )
+        return self.answers.get(current[1], key)
+
     def run(
         self,
         sparql: str,
@@ -190,6 +227,15 @@ class QueryExecutor:
         :raises StoreError: when evaluation fails or the worker dies.
         """
         self.start()
+        key = QueryKey.of(
+            sparql,
+            results_media_type,
+            graph_media_type,
+            substitutions,
+            default_graphs,
+            named_graphs,
+            base_iri,
+        )
         default_graphs = current_default_graphs(self._store, sparql, default_graphs, named_graphs)
         budget = self.timeout if timeout is None else min(timeout, self.timeout)
         snapshot, generation = self._ensure_snapshot()
@@ -227,7 +273,7 @@ class QueryExecutor:
         finally:
             if worker is not None:
                 self._idle.put(worker)
-        return _outcome(answer)
+        return self._kept(generation, key, _outcome(answer))
 
     async def run_async(
         self,
@@ -270,6 +316,15 @@ class QueryExecutor:
         except queue.Empty:
             return await anyio.to_thread.run_sync(call)
         snapshot, generation = current
+        key = QueryKey.of(
+            sparql,
+            results_media_type,
+            graph_media_type,
+            substitutions,
+            default_graphs,
+            named_graphs,
+            base_iri,
+        )
         task = QueryTask(
             snapshot=str(snapshot),
             generation=generation,
@@ -306,9 +361,15 @@ class QueryExecutor:
                 self._replace(worker)
         if not answered:
             raise _timed_out(budget)
-        return _outcome(answer)
+        return self._kept(generation, key, _outcome(answer))
 
     # --- internals ---------------------------------------------------------------------------
+
+    def _kept(self, generation: int, key: QueryKey, outcome: QueryOutcome) -> QueryOutcome:
+        """``outcome``, kept for later requests when the cache is on."""
+        if self.answers.max_bytes:
+            self.answers.put(generation, key, outcome)
+        return outcome
 
     def _current_snapshot(self) -> tuple[Path, int] | None:
         """The snapshot and its generation when no new one is due; ``None`` otherwise.
@@ -329,8 +390,15 @@ class QueryExecutor:
             if self._stale or self._snapshot is None:
                 self._generation += 1
                 target = self._snapshot_root / f"gen-{self._generation}"
-                self._store.backup(target)
+                # Cleared before the backup, not after: a write committed while it runs (it
+                # may or may not be in the snapshot) marks the store stale again, and the next
+                # query takes one more snapshot instead of reading this one until a later write.
                 self._stale = False
+                try:
+                    self._store.backup(target)
+                except BaseException:
+                    self._stale = True
+                    raise
                 previous = self._snapshot
                 self._snapshot = target
                 if previous is not None:

@@ -62,6 +62,24 @@ class QueryRunner(Protocol):
         """Stop running queries and free what the runner holds."""
         ...
 
+    def cached(
+        self,
+        sparql: str,
+        *,
+        results_media_type: str | None,
+        graph_media_type: str | None,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryOutcome | None:
+        """The answer :meth:`run` would give now, when the runner still holds it; else ``None``.
+
+        Never waits and never runs a query, so a caller asks before taking a query slot. A
+        runner that cannot tell when the data changes keeps nothing and always says ``None``.
+        """
+        ...
+
     def run(
         self,
         sparql: str,

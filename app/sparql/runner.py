@@ -35,4 +35,5 @@ def query_executor(store: GraphStore, settings: Settings, snapshot_root: Path) -
         queue_wait=settings.query_queue_wait,
         max_rows=settings.max_result_rows,
         max_bytes=settings.max_result_bytes,
+        answer_cache_bytes=settings.query_answer_cache,
     )

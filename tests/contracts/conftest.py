@@ -88,8 +88,16 @@ def running(
     store: GraphStore
     if kind == "pool":
         store = open_store(tmp_path / "store", BASE)
+        # With its answer cache on, as served: every contract below holds with it.
         runner = QueryExecutor(
-            store, tmp_path / "snapshots", workers=1, **LIMITS, max_rows=2, max_bytes=100_000
+            store,
+            tmp_path / "snapshots",
+            workers=1,
+            timeout=LIMITS["timeout"],
+            queue_wait=LIMITS["queue_wait"],
+            max_rows=2,
+            max_bytes=100_000,
+            answer_cache_bytes=1_000_000,
         )
     else:
         remote = _open("remote", tmp_path / "store", request.getfixturevalue("contract_server"))

@@ -278,3 +278,53 @@ def test_answers_larger_than_a_pipe_buffer_arrive_whole_both_ways(filled: Runnin
     ):
         assert len(answer.result.body) > 65_536  # more than a pipe holds at once
         assert values(answer.result.body, "o") == [long.value] * 2
+
+
+#: Requests that differ from one another in one thing each: the text, the media types, the
+#: dataset, the base IRI.
+REQUESTS: list[tuple[str, dict[str, Any]]] = [
+    ("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", {}),
+    ("SELECT ?o WHERE { ?s ?p ?o } ORDER BY DESC(?o)", {}),
+    ("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", {"results_media_type": "text/csv"}),
+    ("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", {"default_graphs": [G2.value]}),
+    ("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", {"named_graphs": [G2.value]}),
+    ("SELECT ?x WHERE { BIND(<r> AS ?x) }", {"base_iri": EX + "one/"}),
+    ("SELECT ?x WHERE { BIND(<r> AS ?x) }", {"base_iri": EX + "two/"}),
+    (
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p <{EX}y> }}",
+        {"results_media_type": None, "graph_media_type": NT},
+    ),
+]
+
+
+def _request(options: dict[str, Any]) -> dict[str, Any]:
+    return {"results_media_type": JSON, "graph_media_type": None, **options}
+
+
+def test_a_cached_answer_is_the_one_run_gives_for_that_very_request(filled: Running) -> None:
+    runner, _ = filled
+    runner.start()
+    for query, options in REQUESTS:
+        expected = runner.run(query, **_request(options))
+        found = runner.cached(query, **_request(options))
+        assert found is None or (found.kind, found.result.body) == (
+            expected.kind,
+            expected.result.body,
+        )
+    for query, options in REQUESTS:  # each request again, after every other one ran
+        expected = runner.run(query, **_request(options))
+        found = runner.cached(query, **_request(options))
+        assert found is None or found.result.body == expected.result.body, (query, options)
+
+
+def test_no_cached_answer_outlives_a_write(filled: Running) -> None:
+    runner, store = filled
+    query = f"SELECT ?o WHERE {{ <{EX}fresh> ?p ?o }}"
+    assert values(runner.run(query, **_request({})).result.body, "o") == []
+    run_async(runner, query)
+    store.replace_graph(G2, [t("fresh", "z")])
+    found = runner.cached(query, **_request({}))
+    assert found is None or values(found.result.body, "o") == [EX + "z"]
+    assert values(run_async(runner, query).result.body, "o") == [EX + "z"]
+    found = runner.cached(query, **_request({}))
+    assert found is None or values(found.result.body, "o") == [EX + "z"]
