@@ -9,6 +9,8 @@ the HTTP endpoint serves a repeated query without a worker.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +32,7 @@ EX = "https://example.org/"
 JSON = "application/sparql-results+json"
 GRAPH = ox.NamedNode(BASE + "graph/one")
 QUERY = f"SELECT ?o WHERE {{ <{EX}s> ?p ?o }} ORDER BY ?o"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 def _key(sparql: str = QUERY, media_type: str = JSON) -> QueryKey:
@@ -186,3 +189,57 @@ def test_the_endpoint_sends_a_repeated_answer_without_a_worker_until_a_write(
         after = client.get("/sparql", params={"query": query})
         assert after.status_code == 200 and after.content != first.content
         assert GRAPH.value in after.text
+
+
+def test_readers_racing_writes_never_get_an_answer_older_than_the_last_write(
+    settings: Settings, store: GraphStore
+) -> None:
+    """Two threads repeat one query (filling the cache) while versions of a graph are written.
+
+    After each write returns, a read must see that version or a later one; and a reader's
+    answers never go back to an older version than it has already seen.
+    """
+    query = f"SELECT ?v WHERE {{ GRAPH <{GRAPH.value}> {{ <{EX}s> <{EX}p> ?v }} }}"
+    versions = 12
+
+    def write(version: int) -> None:
+        value = ox.Literal(str(version), datatype=ox.NamedNode(XSD_INTEGER))
+        store.replace_graph(
+            GRAPH, [ox.Triple(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), value)]
+        )
+
+    def version_of(client: TestClient) -> int:
+        response = client.get("/sparql", params={"query": query})
+        assert response.status_code == 200, response.text
+        rows = response.json()["results"]["bindings"]
+        return int(rows[0]["v"]["value"]) if rows else 0
+
+    write(1)
+    stop = threading.Event()
+    problems: list[str] = []
+
+    with TestClient(create_app(settings, store=store)) as client:
+
+        def reader() -> None:
+            seen = 0
+            while not stop.is_set():
+                found = version_of(client)
+                if found < seen:
+                    problems.append(f"a reader saw version {found} after {seen}")
+                seen = max(seen, found)
+
+        threads = [threading.Thread(target=reader) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        try:
+            for version in range(2, versions + 1):
+                write(version)
+                found = version_of(client)
+                if found < version:
+                    problems.append(f"read version {found} after writing {version}")
+                time.sleep(0.02)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
+    assert problems == []
