@@ -37,11 +37,16 @@ from mosaic.errors import MosaicError, PayloadTooLargeError, RequestTimeoutError
 log = logging.getLogger(__name__)
 
 
+#: A body that sent nothing for at least this share of the read timeout is reported as stalled.
+STALL_SHARE = 0.9
+
+
 @dataclass
 class _Body:
     """What one request's body has done so far."""
 
     complete: bool
+    last: float  # when the request arrived or the last part of its body did (monotonic)
     received: int = 0
     answered: bool = False  # the guard sent the response
     started: bool = False  # a response has begun
@@ -70,8 +75,8 @@ class BodyGuardMiddleware:
             await self._answer(scope, receive, send, error)
             return
         has_body = (declared.isdigit() and int(declared) > 0) or "transfer-encoding" in headers
-        state = _Body(complete=not has_body)
         arrived = time.monotonic()
+        state = _Body(complete=not has_body, last=arrived)
 
         async def guarded_receive() -> Message:
             if state.complete or state.answered:
@@ -82,7 +87,11 @@ class BodyGuardMiddleware:
                 with anyio.fail_after(max(wait, 0)):
                     message = await receive()
             except TimeoutError:
-                slow = wait < self.read_timeout
+                # Named by what the client did: nothing for about the whole timeout is a stall.
+                # The deadline alone cannot tell: a small body's rate allowance is milliseconds,
+                # which the server's own delay in asking for the next part can use up.
+                idle = time.monotonic() - state.last
+                slow = idle < self.read_timeout * STALL_SHARE
                 error: MosaicError = RequestTimeoutError(
                     f"the request body arrives slower than {self.min_rate} bytes a second "
                     f"({state.received} bytes in {time.monotonic() - arrived:.0f} s)"
@@ -93,6 +102,7 @@ class BodyGuardMiddleware:
                 raise error from None
             if message["type"] == "http.request":
                 state.received += len(message.get("body", b""))
+                state.last = time.monotonic()
                 if state.received > self.max_bytes:
                     error = PayloadTooLargeError(
                         f"the body passes the limit of {self.max_bytes} bytes"
