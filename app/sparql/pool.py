@@ -8,6 +8,8 @@ committed data and never a half-written graph.
 
 Concurrency is bounded by the number of workers: a request that finds none free within
 ``queue_wait`` seconds gets :class:`~mosaic.errors.BusyError` (HTTP 503 with Retry-After).
+Answers are kept per snapshot generation (:mod:`mosaic.sparql.answers`), so a repeated request
+needs no worker until the next write.
 """
 
 from __future__ import annotations
@@ -185,7 +187,7 @@ class QueryExecutor:
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
     ) -> QueryOutcome | None:
-        """The answer kept for this request on the current snapshot (see the module above).
+        """The answer kept for this request on the current snapshot (:mod:`mosaic.sparql.answers`).
 
         ``None`` as well when a new snapshot is due (a write since the last one): the answers
         kept belong to the old one.
