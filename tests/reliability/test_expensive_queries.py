@@ -60,7 +60,12 @@ def attack(query):
             r.read(); statuses.append(r.status)
     except urllib.error.HTTPError as exc:
         exc.read(); statuses.append(exc.code)
-threads = [threading.Thread(target=attack, args=(queries[i % len(queries)],)) for i in range(50)]
+# Each client's text differs (a comment), as an attacker's would: fifty queries to run, not
+# three that the server may answer again from its recent answers once one finishes.
+threads = [
+    threading.Thread(target=attack, args=(f"{queries[i % len(queries)]} # client {i}",))
+    for i in range(50)
+]
 for t in threads: t.start()
 for t in threads: t.join()
 print(" ".join(map(str, statuses)))
