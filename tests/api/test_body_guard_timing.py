@@ -19,6 +19,7 @@ import anyio
 
 from mosaic.api.body_guard import BodyGuardMiddleware
 from mosaic.errors import RequestTimeoutError
+from tests.event_loops import in_new_loop
 
 READ_TIMEOUT = 0.5
 MIN_RATE = 4096
@@ -69,7 +70,7 @@ def _detail(parts: list[tuple[float, bytes]]) -> str:
         with contextlib.suppress(RequestTimeoutError):  # raised to the route, as designed
             await guard(_scope(), receive, send)
 
-    anyio.run(run)
+    in_new_loop(run)  # not anyio.run here: an earlier test may have left a loop running
     assert sent[0]["status"] == 408
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     detail: str = json.loads(body)["detail"]

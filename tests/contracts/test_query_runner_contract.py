@@ -6,10 +6,7 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
-import threading
-from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -21,6 +18,7 @@ from mosaic.errors import NotAcceptableError, QueryTimeoutError, SparqlSyntaxErr
 from mosaic.sparql.protocol import QueryRunner
 from mosaic.store.protocol import GraphStore
 from tests.contracts.conftest import BASE
+from tests.event_loops import in_new_loop
 
 EX = "https://example.org/"
 JSON = "application/sparql-results+json"
@@ -152,43 +150,6 @@ def test_a_query_past_its_budget_is_stopped_and_counted(filled: Running) -> None
 
 #: The event loop ``mosaic serve`` runs (uvicorn takes uvloop when installed, as here): unlike
 #: asyncio's own, it turns a pipe it waits on non-blocking.
-UVLOOP = {"use_uvloop": True}
-
-
-def in_new_loop(function: Callable[[], Awaitable[Any]]) -> Any:
-    """Run a coroutine function in a fresh uvloop on a thread of its own; its result or error.
-
-    A thread of its own, since the main thread of a test worker may still hold a loop that an
-    earlier test left registered as running, which ``anyio.run`` refuses to run beside. The
-    garbage collector is kept to each thread's own garbage: pyoxigraph's result objects must
-    be freed on the thread that made them, and a collection started on the new thread would
-    otherwise free what earlier tests left in reference cycles on this one.
-    """
-    found: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            found["value"] = anyio.run(function, backend_options=UVLOOP)
-        except BaseException as exc:
-            found["error"] = exc
-        finally:
-            gc.collect()  # this thread's own cycles, freed here
-
-    gc.collect()
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        thread = threading.Thread(target=target)
-        thread.start()
-        thread.join()
-    finally:
-        if enabled:
-            gc.enable()
-    if "error" in found:
-        raise found["error"]
-    return found["value"]
-
-
 def run_async(runner: QueryRunner, sparql: str, **options: Any) -> Any:
     """One ``run_async`` call in a fresh event loop."""
     options.setdefault("results_media_type", JSON)
