@@ -368,9 +368,8 @@ class QueryExecutor:
     # --- internals ---------------------------------------------------------------------------
 
     def _kept(self, generation: int, key: QueryKey, outcome: QueryOutcome) -> QueryOutcome:
-        """``outcome``, kept for later requests when the cache is on."""
-        if self.answers.max_bytes:
-            self.answers.put(generation, key, outcome)
+        """``outcome``, kept for later requests (a cache of size 0 keeps nothing)."""
+        self.answers.put(generation, key, outcome)
         return outcome
 
     def _current_snapshot(self) -> tuple[Path, int] | None:
