@@ -1,8 +1,9 @@
 """Cosines of L2-normalised rows, dense (wordllama) or sparse (TF-IDF), for the aligner's features.
 
 A pool of targets is compared with a chunk of sources by one matrix product; a blocked pool's
-candidate pairs one by one, in steps (:func:`pairwise`); a target's best cosine over the rows
-it owns (its linked concepts, its parents) by a grouped maximum (:func:`owned_max`).
+candidate pairs one by one (:func:`pairwise`: dense rows in steps, TF-IDF rows by the compiled
+kernel of :mod:`mosaic.terms.row_dots`); a target's best cosine over the rows it owns (its
+linked concepts, its parents) by a grouped maximum (:func:`owned_max`).
 """
 
 from __future__ import annotations
@@ -29,16 +30,21 @@ def product(a: Matrix, b: Matrix) -> Dense:
 
 
 def pairwise(a: Matrix, b: Matrix, rows: Ints, cols: Ints) -> Floats:
-    """The dot products of rows ``a[rows[i]]`` and ``b[cols[i]]``, in steps."""
+    """The dot products of rows ``a[rows[i]]`` and ``b[cols[i]]``.
+
+    Dense rows in steps of :data:`PAIR_STEP` pairs (each step gathers its rows); sparse ones
+    by the compiled kernel of :mod:`mosaic.terms.row_dots`, which copies nothing.
+    """
+    if not isinstance(a, np.ndarray):
+        # Start-up time: numba (0.2 s, and its compiled code) loads with the first blocked pool.
+        from mosaic.terms.row_dots import row_dots
+
+        assert isinstance(a, sp.csr_matrix) and isinstance(b, sp.csr_matrix)  # noqa: S101
+        return row_dots(a, b, rows, cols)
     out = np.empty(len(rows), dtype=np.float32)
     for start in range(0, len(rows), PAIR_STEP):
         r, c = rows[start : start + PAIR_STEP], cols[start : start + PAIR_STEP]
-        if isinstance(a, np.ndarray):
-            out[start : start + len(r)] = np.einsum("ij,ij->i", a[r], np.asarray(b)[c])
-        else:
-            assert isinstance(b, sp.csr_matrix)  # noqa: S101 - both sides share a signal
-            sums = a[r].multiply(b[c]).sum(axis=1)
-            out[start : start + len(r)] = np.asarray(sums, dtype=np.float32).ravel()
+        out[start : start + len(r)] = np.einsum("ij,ij->i", a[r], np.asarray(b)[c])
     return out
 
 

@@ -84,7 +84,7 @@ class SharedTerms:
 
     def __init__(self, vectorizer: Any) -> None:
         self._vectorizer = vectorizer
-        self._names: npt.NDArray[Any] = vectorizer.get_feature_names_out()
+        self._names: list[str] = [str(n) for n in vectorizer.get_feature_names_out()]
         self._rows: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]] = {}
 
     def prime(self, texts: list[str]) -> None:
@@ -106,14 +106,21 @@ class SharedTerms:
         (left, left_weight), (right, right_weight) = self._rows[a], self._rows[b]
         common, i, j = np.intersect1d(left, right, assume_unique=True, return_indices=True)
         weights = left_weight[i] * right_weight[j]
+        names = self._names
         chosen: list[str] = []
+        # Every chosen term and its words: a term among them adds nothing. A 2-gram drops the
+        # chosen words inside it, which stay covered through it, so the set only grows.
+        covered: set[str] = set()
         for position in np.argsort(-weights, kind="stable").tolist():
-            term = str(self._names[common[position]])
-            if any(term in other.split() or term == other for other in chosen):
+            term = names[common[position]]
+            if term in covered:
                 continue
-            if " " in term:
-                chosen = [c for c in chosen if c not in term.split()]
+            words = term.split()
+            if len(words) > 1 and not covered.isdisjoint(words):
+                chosen = [c for c in chosen if c not in words]
             chosen.append(term)
+            covered.add(term)
+            covered.update(words)
         return chosen[:limit]
 
 
