@@ -98,3 +98,31 @@ def test_recall_of_blocking_on_the_fixtures_curated_mappings(tiny_index: LabelIn
     assert choose_k({1: shares[0], 2: shares[1], 4: shares[2], 100: 1.0}) == min(
         k for k, share in zip((1, 2, 4), shares, strict=False) if share >= 0.99
     )
+
+
+def test_the_compiled_kernel_gives_a_blocked_pool_the_same_features_bit_for_bit(
+    tiny_index: LabelIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mosaic.terms import row_dots
+
+    calls: list[int] = []
+    kernel = row_dots.row_dots
+
+    def counted(*args: object) -> np.ndarray:
+        calls.append(1)
+        return kernel(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(row_dots, "row_dots", counted)
+    # Blocked to one candidate per cheap ranker: fewer than a quarter of the pool's pairs, so
+    # the cosines are taken pair by pair rather than read from a product.
+    monkeypatch.setattr(features, "EXHAUSTIVE_POOL", 0)
+    monkeypatch.setattr(features, "CANDIDATES_PER_RANKER", 1)
+    sources = _sources(tiny_index)
+    by_scipy = featurize(tiny_index, sources, TARGET)
+    assert calls == []  # fewer sources than KERNEL_SOURCES: numba is not even loaded for them
+    monkeypatch.setattr(features, "KERNEL_SOURCES", 1)
+    by_kernel = featurize(tiny_index, sources, TARGET)
+    assert calls  # the kernel took the TF-IDF pairs
+    for a, b in zip(by_scipy, by_kernel, strict=True):
+        np.testing.assert_array_equal(a.cols, b.cols)
+        np.testing.assert_array_equal(a.features.view(np.uint32), b.features.view(np.uint32))
