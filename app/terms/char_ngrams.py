@@ -92,13 +92,20 @@ class CharNgramTfidf:
 
     def fit(self, texts: Sequence[str]) -> CharNgramTfidf:
         """Learn the n-gram vocabulary and document frequencies of ``texts``."""
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Fit, and the rows :meth:`transform` would give ``texts``, from the same counts."""
         grams = sorted({g for w in {w for t in texts for w in _words(t)} for g in word_ngrams(w)})
         if not grams:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
         self.vocabulary_ = {gram: column for column, gram in enumerate(grams)}
         self._word_ids, self._word_rows, self._matrix = {}, [], None
-        self._transformer.fit(self._counts(texts))
-        return self
+        counts = self._counts(texts)
+        self._transformer.fit(counts)
+        matrix: sp.csr_matrix = sp.csr_matrix(self._transformer.transform(counts, copy=False))
+        return matrix
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """One L2-normalised TF-IDF row per text (an empty text gives a zero row)."""

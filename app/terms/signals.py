@@ -111,11 +111,20 @@ def _char_vectorizer() -> CharNgramTfidf:
 
 @dataclass
 class Signals:
-    """The fitted vectorizers and the embedder: what turns texts into each signal's rows."""
+    """The fitted vectorizers and the embedder: what turns texts into each signal's rows.
+
+    ``corpus`` and ``corpus_rows`` keep what fitting computed anyway: each corpus text's row
+    and its TF-IDF rows per signal. The aligner encodes the full texts of index concepts (the
+    target side, and the sources when they are concepts), which are corpus texts, so those
+    batches are read from these rows instead of transformed again: the same rows, since a
+    vectorizer counts and weighs a text the same way when fitting as when transforming.
+    """
 
     word: TfidfVectorizer
     char: CharNgramTfidf
     embedder: CachedEmbedder
+    corpus: dict[str, int] = field(default_factory=dict)
+    corpus_rows: dict[str, sp.csr_matrix] = field(default_factory=dict)
 
     def encode(self, signal: str, texts: Sequence[str]) -> Matrix:
         """One L2-normalised row per text; an empty text gives a zero row.
@@ -130,14 +139,33 @@ class Signals:
             if present:
                 rows[present] = self.embedder.embed([texts[i] for i in present])
             return rows
+        fitted = self._corpus_rows(signal, texts)
+        if fitted is not None:
+            return fitted
         vectorizer: TfidfVectorizer | CharNgramTfidf = self.word if signal == WORD else self.char
         matrix: sp.csr_matrix = vectorizer.transform(list(texts)).tocsr()
         matrix.sort_indices()
         return matrix
 
+    def _corpus_rows(self, signal: str, texts: Sequence[str]) -> sp.csr_matrix | None:
+        """The rows of ``texts`` kept from fitting, when every text is a corpus text; else None."""
+        matrix = self.corpus_rows.get(signal)
+        if matrix is None or not texts:
+            return None
+        positions: list[int] = []
+        for text in texts:
+            row = self.corpus.get(text)
+            if row is None:
+                return None
+            positions.append(row)
+        rows: sp.csr_matrix = matrix[np.asarray(positions, dtype=np.int64)]
+        return rows
+
 
 def fit_signals(corpus: Sequence[str], embedder: CachedEmbedder) -> Signals:
     """Fit both TF-IDF vectorizers on ``corpus`` and pair them with the embedder.
+
+    The corpus's own rows are kept (:attr:`Signals.corpus_rows`): fitting computes them anyway.
 
     :param corpus: one full text per concept.
     :param embedder: wordllama (see :func:`embedder_for`).
@@ -146,12 +174,21 @@ def fit_signals(corpus: Sequence[str], embedder: CachedEmbedder) -> Signals:
     texts = list(corpus) or [""]
     word = _word_vectorizer()
     char = _char_vectorizer()
+    rows: dict[str, sp.csr_matrix] = {}
     try:
-        word.fit(texts)
+        rows[WORD] = word.fit_transform(texts).tocsr()
     except ValueError:  # only stop words: fit on a placeholder so transform gives zero rows
         word.fit(["placeholder"])
-    char.fit(texts)
-    return Signals(word=word, char=char, embedder=embedder)
+    rows[CHAR] = char.fit_transform(texts)
+    for matrix in rows.values():
+        matrix.sort_indices()
+    return Signals(
+        word=word,
+        char=char,
+        embedder=embedder,
+        corpus={text: row for row, text in enumerate(texts)},
+        corpus_rows=rows,
+    )
 
 
 def embedder_for(index: LabelIndex) -> CachedEmbedder:

@@ -55,3 +55,12 @@ def test_an_empty_corpus_is_refused_like_scikit_learn() -> None:
             TfidfVectorizer(analyzer="char_wb").fit(texts)
         with pytest.raises(ValueError, match="empty vocabulary"):
             CharNgramTfidf().fit(texts)
+
+
+def test_fit_transform_gives_the_rows_transform_gives(tiny_index: LabelIndex) -> None:
+    corpus = [full_text(c.label, c.definition) for c in tiny_index.concepts] + TRICKY
+    fitted = CharNgramTfidf()
+    rows = fitted.fit_transform(corpus)
+    _same(rows, CharNgramTfidf().fit(corpus).transform(corpus))
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), dtype=np.float32)
+    _same(rows, reference.fit_transform(corpus))
