@@ -104,12 +104,14 @@ class CharNgramTfidf:
         self._word_ids, self._word_rows, self._matrix = {}, [], None
         counts = self._counts(texts)
         self._transformer.fit(counts)
-        matrix: sp.csr_matrix = sp.csr_matrix(self._transformer.transform(counts, copy=False))
-        return matrix
+        return self._weigh(counts)
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """One L2-normalised TF-IDF row per text (an empty text gives a zero row)."""
-        counts = self._counts(list(texts))
+        return self._weigh(self._counts(list(texts)))
+
+    def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Counts to TF-IDF rows (idf weights, L2 norm), in place."""
         matrix: sp.csr_matrix = sp.csr_matrix(self._transformer.transform(counts, copy=False))
         return matrix
 
