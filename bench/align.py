@@ -31,6 +31,7 @@ It prints a Markdown report and writes it to ``bench/results/align-<date>.md``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import random
@@ -187,14 +188,16 @@ def copies_hit(index: Any, truth: dict[str, str], pairs: list[tuple[str, str]]) 
 
 
 def end_to_end(
-    count: int, seed: int, *, trace: bool = True, baseline: bool = False
+    count: int, seed: int, *, trace: bool = True, baseline: bool = False, floor: bool = False
 ) -> dict[str, Any]:
     """Load two synthetic vocabularies, index, align, write SSSOM; times and memory per stage.
 
     ``trace``: align again under tracemalloc for the step's own peak allocation (slow: the
     step runs twice); ``baseline``: also time plain TF-IDF cosine over the same texts (dense
-    numpy: keep it to a few thousand concepts).
+    numpy: keep it to a few thousand concepts); ``floor``: also time the libraries' own share
+    of the run (:mod:`bench.align_floor`), as ``figures["floor"]``, seconds by part.
     """
+    from bench.align_floor import index_queries, library_clock, parse_and_write
     from mosaic.dataset.load import SourceFile, load_into_initiative
     from mosaic.rdf.identifiers import load_converter
     from mosaic.settings import Settings
@@ -217,7 +220,9 @@ def end_to_end(
     started = time.perf_counter()
     embedder = load_embedder()
     stage("load the embedding model", started)
-    with tempfile.TemporaryDirectory(prefix="bench-align-") as folder:
+    stack = contextlib.ExitStack()
+    clock = stack.enter_context(library_clock(embedder)) if floor else None
+    with stack, tempfile.TemporaryDirectory(prefix="bench-align-") as folder:
         settings = Settings(store_path=Path(folder) / "store", seed=False, _env_file=None)
         store = open_store(settings.store_path, settings.base_iri)
         for name, text in (("bench-a", a_text), ("bench-b", b_text)):
@@ -239,6 +244,14 @@ def end_to_end(
         started = time.perf_counter()
         sssom = to_sssom_tsv(index, alignment)
         stage("write SSSOM TSV", started)
+        if clock is not None:
+            # Not stages: the same work again, with none of MOSAIC's code around it.
+            figures["floor"] = {
+                "parse and atomic write": parse_and_write((a_text, b_text), settings.base_iri),
+                "index queries": index_queries(store, settings.queries_dir),
+                **clock.seconds,
+            }
+        stack.close()  # the clock stops: the runs below are not the user's path
         if baseline:
             # Not a stage: plain TF-IDF cosine over the same texts, the speed baseline.
             started = time.perf_counter()
@@ -527,6 +540,7 @@ def spawn_end_to_end(
     *,
     trace: bool = True,
     baseline: bool = False,
+    floor: bool = False,
     timeout: float | None = None,
 ) -> dict[str, Any]:
     """:func:`end_to_end` in a fresh interpreter (so the peak RSS is its own); its figures.
@@ -537,6 +551,7 @@ def spawn_end_to_end(
     command += ["--concepts", str(count), "--seed", str(seed)]
     command += [] if trace else ["--no-trace"]
     command += ["--tfidf"] if baseline else []
+    command += ["--floor"] if floor else []
     done = subprocess.run(
         command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True, timeout=timeout
     )
@@ -563,6 +578,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--case", choices=["e2e"], default=None, help=argparse.SUPPRESS)
     parser.add_argument("--no-trace", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--tfidf", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -570,7 +586,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     args = _parser().parse_args(argv)
     if args.case == "e2e":
-        figures = end_to_end(args.concepts, args.seed, trace=not args.no_trace, baseline=args.tfidf)
+        figures = end_to_end(
+            args.concepts,
+            args.seed,
+            trace=not args.no_trace,
+            baseline=args.tfidf,
+            floor=args.floor,
+        )
         print(json.dumps(figures))
         return 0
     text = run(args)

@@ -10,7 +10,8 @@ run, on the same machine, and every row gives the ratio of our figure to it:
 benchmark  ours                                                   baseline
 ========== ====================================================== =============================
 load       ``load_into_initiative`` (``mosaic load``) of a        pyoxigraph ``bulk_load``;
-           generated SKOS vocabulary (N-Triples)                  rdflib ``Graph.parse``
+           generated SKOS vocabulary (N-Triples); the floor of    rdflib ``Graph.parse``
+           an atomic write (``ox.parse`` + ``Store.extend``)
 sparql     ``/sparql``, wrk 16 connections: the small mix over    bare FastAPI (same uvicorn
            the bundle and over a generated larger graph; the      settings); ``oxigraph
            heavy query over the bundle                            serve-read-only``
@@ -18,8 +19,9 @@ resolve    ``/terms/resolve`` type-ahead mix, wrk 16 connections; a bare route o
            the first (cold) request after the start               uvicorn; the warm p50
 validation ``validate`` (mosaic.validation.engine) on the bundle   pyshacl (all shapes, and Core
            and a generated vocabulary                             only), capped
-align      two N-concept vocabularies end to end, peak RSS        TF-IDF cosine (small pair);
-                                                                  the small pair (large pair)
+align      two N-concept vocabularies end to end, peak RSS;       TF-IDF cosine (small pair);
+           the libraries' own share of the large pair             the small pair (large pair)
+           (``bench.align_floor``)
 align-     the learned ranker's hit@1 on dev sets 1 and 2,         the old fixed-weight fusion
 quality    leave one initiative out (``bench.align_quality``)     (same queries, same run)
 startup    ``mosaic serve``: cold (seeds a new store) and warm    ``bench.bare_app`` start
@@ -142,11 +144,12 @@ def bench_load(sizes: Sizes, work: Path, summary: Summary) -> None:
     dataset = load.generate(work, sizes.load_triples, 42, only_ntriples=True)
     load.write_manifest(dataset)
     measured = {}
-    for name in ("bulk-nt", "loader-nt", "rdflib-nt"):
+    for name in ("bulk-nt", "loader-nt", "extend-nt", "rdflib-nt"):
         _log(f"load: {name} ({dataset.triples:,} triples)")
         measured[name] = load.spawn(load.CASES[name], dataset, work / f"store-{name}")
         shutil.rmtree(work / f"store-{name}", ignore_errors=True)
     ours, bulk, rdflib = measured["loader-nt"], measured["bulk-nt"], measured["rdflib-nt"]
+    atomic = measured["extend-nt"]
     size = f"{dataset.triples:,} triples, N-Triples"
 
     def cell(m: Any) -> str:
@@ -158,6 +161,11 @@ def bench_load(sizes: Sizes, work: Path, summary: Summary) -> None:
             ours.seconds <= 3 * bulk.seconds),
         Row(f"load {size}: `mosaic load` vs rdflib parse (no store)", cell(ours), cell(rdflib),
             _x(ours.seconds, rdflib.seconds) + " time"),
+        # The same quads parsed and written in one transaction with no MOSAIC code: the
+        # cheapest atomic write pyoxigraph offers, so no loader that stays atomic is faster.
+        Row(f"load {size}: floor of an atomic write (`ox.parse` + one `Store.extend`, no "
+            "MOSAIC code) vs `bulk_load`", cell(atomic), cell(bulk),
+            _x(atomic.seconds, bulk.seconds) + " time", "(a floor under the <= 3x goal)"),
     ]  # fmt: skip
     if ours.read_seconds is not None and ours.write_seconds is not None:
         summary.notes.append(
@@ -413,13 +421,17 @@ def bench_align(sizes: Sizes, work: Path, summary: Summary) -> None:
     figures: dict[int, dict[str, Any]] = {}
     for count in (small_n, large_n):
         _log(f"align: two {count:,}-concept vocabularies end to end")
-        figures[count] = align.spawn_end_to_end(count, 8477, trace=False, baseline=count == small_n)
+        figures[count] = align.spawn_end_to_end(
+            count, 8477, trace=False, baseline=count == small_n, floor=count == large_n
+        )
 
     def stage(count: int, prefix: str) -> float:
         return float(next(s for name, s, _ in figures[count]["stages"] if name.startswith(prefix)))
 
     def total(count: int) -> float:
-        return float(sum(seconds for _, seconds, _ in figures[count]["stages"]))
+        # Making the synthetic vocabularies is the bench's own work, not the user's path.
+        stages = figures[count]["stages"]
+        return float(sum(s for name, s, _ in stages if not name.startswith("make the")))
 
     small_align, large_align = stage(small_n, "align"), stage(large_n, "align")
     tfidf = float(figures[small_n]["tfidf_seconds"])
@@ -437,6 +449,16 @@ def bench_align(sizes: Sizes, work: Path, summary: Summary) -> None:
             _s(large_align), _s(small_align), _x(large_align, small_align) + " time",
             *_align_goal(large_n, large_align, figures[large_n]["rss_peak"])),
     ]  # fmt: skip
+    floor = figures[large_n].get("floor")
+    if floor:
+        parts = ", ".join(f"{name} {seconds:.2f}" for name, seconds in floor.items())
+        summary.rows.append(
+            Row(f"align {large_n:,} x {large_n:,}: the libraries' own share of the end to end "
+                f"(no MOSAIC code; bench.align_floor) vs the whole run",
+                f"{_s(sum(floor.values()))} ({parts})", _s(total(large_n)),
+                f"{sum(floor.values()) / total(large_n):.2f} of it",
+                f"(a floor under the < {ALIGN_GOAL[0]:.0f} s goal)")
+        )  # fmt: skip
     summary.notes.append(
         f"align: B is a perturbed, shuffled copy of A (see `bench.align`); at {large_n:,} "
         f"concepts a side the {len(align.bundled_concepts()):,} bundled concepts repeat; "
