@@ -26,6 +26,7 @@ from mosaic.errors import (
     ShapeViolationError,
     SourceLocation,
 )
+from mosaic.gc_pause import paused_gc
 from mosaic.rdf.identifiers import load_converter, validate_id
 from mosaic.rdf.locate import subject_positions
 from mosaic.rdf.source import LoadResult
@@ -104,6 +105,7 @@ def read_upstream(settings: Settings, initiative_id: str, result: LoadResult) ->
     return ReadSources(initiative_id, result.triples, result.warnings, declared)
 
 
+@paused_gc()
 def read_sources(
     settings: Settings,
     initiative_id: str,
@@ -252,6 +254,7 @@ def hold_back_contradictions(
     return kept, issues
 
 
+@paused_gc()
 def replace_initiative(
     store: GraphStore, settings: Settings, read: ReadSources, progress: Progress | None = None
 ) -> GraphReplacement:
@@ -356,6 +359,7 @@ def load_into_initiative(
     return replaced.summary, replaced.warnings
 
 
+@paused_gc()
 def load_mapping_set(
     store: GraphStore, settings: Settings, set_id: str, source: SourceFile
 ) -> tuple[ReplaceSummary, list[LoadIssue]]:

@@ -25,6 +25,7 @@ from mosaic.dataset.registry import (
 )
 from mosaic.dataset.sources import Progress, in_graph, prefixes_file, read_source
 from mosaic.errors import ConflictError, LoadError, LoadIssue
+from mosaic.gc_pause import paused_gc
 from mosaic.rdf.identifiers import load_converter
 from mosaic.rdf.vocab import DCTERMS, MOSAIC, OWL, RDF_TYPE, XSD, Namespace
 from mosaic.settings import Settings
@@ -126,6 +127,7 @@ def bundled_quads(settings: Settings, progress: Progress | None = None) -> dict[
     return graphs
 
 
+@paused_gc()
 def seed(store: GraphStore, settings: Settings, progress: Progress | None = None) -> SeedSummary:
     """Write the bundled dataset into the store in one transaction.
 
@@ -167,6 +169,7 @@ def ensure_seeded(
     return seed(store, settings, progress)
 
 
+@paused_gc()
 def seed_on_request(
     store: GraphStore, settings: Settings, progress: Progress | None = None
 ) -> SeedSummary | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mosaic.errors import ParameterError
+from mosaic.gc_pause import paused_gc
 from mosaic.terms.explain import Explanation
 from mosaic.terms.label_index import IndexedConcept, LabelIndex
 from mosaic.terms.models import AlignmentCandidate, AlignmentSet, CurationStatus, SignalScores
@@ -158,6 +159,7 @@ def no_match_row(a: IndexedConcept, result: SourceResult) -> AlignmentCandidate:
     )
 
 
+@paused_gc()
 def align(
     index: LabelIndex,
     source: str,

@@ -18,6 +18,7 @@ import curies
 import numpy as np
 import pyoxigraph as ox
 
+from mosaic.gc_pause import paused_gc
 from mosaic.rdf.terms import term_text
 from mosaic.rdf.vocab import DCTERMS, KINDS, OWL, RDF_TYPE, SKOS
 from mosaic.sparql.catalog import Catalog
@@ -186,6 +187,7 @@ def _learn_acronyms(all_labels: Iterable[Sequence[LabelEntry]]) -> dict[str, set
     return dict(acronyms)
 
 
+@paused_gc()
 def build_label_index(
     store: GraphStore,
     catalog: Catalog,

@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
+from mosaic.gc_pause import paused_gc
 from mosaic.rdf.terms import term_text
 from mosaic.rdf.updates import internal_query
 from mosaic.rdf.vocab import XSD
@@ -200,6 +201,7 @@ def _collect(
         )
 
 
+@paused_gc()
 def validate(
     store: GraphStore,
     shapes: Shapes,
@@ -250,6 +252,7 @@ def validate(
     return collector.report()
 
 
+@paused_gc()
 def validate_replacement(
     store: GraphStore,
     shapes: Shapes,
