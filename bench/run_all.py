@@ -452,6 +452,8 @@ def bench_align(sizes: Sizes, work: Path, summary: Summary) -> None:
     floor = figures[large_n].get("floor")
     if floor:
         parts = ", ".join(f"{name} {seconds:.2f}" for name, seconds in floor.items())
+        untimed = figures[large_n].get("floor_untimed") or []
+        parts += f"; not timed: {', '.join(untimed)}" if untimed else ""
         summary.rows.append(
             Row(f"align {large_n:,} x {large_n:,}: the libraries' own share of the end to end "
                 f"(no MOSAIC code; bench.align_floor) vs the whole run",

@@ -70,3 +70,16 @@ def test_the_write_floor_parses_for_real() -> None:
     assert parse_and_write([good, good], "https://example.org/") > 0
     with pytest.raises(SyntaxError):
         parse_and_write([b"<https://example.org/a> <https://example.org/p> ."], "https://x.org/")
+
+
+def test_an_embed_method_of_the_instance_itself_is_put_back() -> None:
+    embedder = _Cached()
+    model = embedder._inner._model
+
+    def own(texts: list[str]) -> list[str]:
+        return ["own", *texts]
+
+    model.embed = own  # type: ignore[method-assign]
+    with library_clock(embedder):
+        assert model.embed(["a"]) == ["own", "a"]
+    assert model.embed is own
