@@ -6,6 +6,8 @@ read a snapshot (``Store.backup``, hard links, milliseconds) rather than the wri
 folder; after a write the executor takes a new snapshot before the next query, so readers see
 committed data and never a half-written graph.
 
+The snapshots, and when an old one may go: :mod:`mosaic.sparql.snapshots`.
+
 Concurrency is bounded by the number of workers: a request that finds none free within
 ``queue_wait`` seconds gets :class:`~mosaic.errors.BusyError` (HTTP 503 with Retry-After).
 Answers are kept per snapshot generation (:mod:`mosaic.sparql.answers`), so a repeated request
@@ -19,7 +21,6 @@ import logging
 import multiprocessing
 import os
 import queue
-import shutil
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from mosaic.rdf.sparql_text import keywords
 from mosaic.rdf.terms import Term
 from mosaic.sparql.answers import AnswerCache, QueryKey
 from mosaic.sparql.protocol import QueryOutcome
+from mosaic.sparql.snapshots import Snapshots
 from mosaic.sparql.worker import QueryAnswer, QueryTask, serve
 from mosaic.store.protocol import GraphStore
 
@@ -105,17 +107,13 @@ class QueryExecutor:
     ) -> None:
         self._store = store
         self.answers = AnswerCache(answer_cache_bytes)
-        self._snapshot_root = snapshot_root
+        self._snapshots = Snapshots(store, snapshot_root)
         self._size = workers
         self.timeout = timeout
         self.queue_wait = queue_wait
         self.max_rows = max_rows
         self.max_bytes = max_bytes
         self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._snapshot_lock = threading.Lock()
-        self._generation = 0
-        self._snapshot: Path | None = None
-        self._stale = True
         self._closed = False
         self._killed = 0
         self._started = False
@@ -136,10 +134,8 @@ class QueryExecutor:
             self._started = True
 
     def _start(self) -> None:
-        if self._snapshot_root.exists():
-            shutil.rmtree(self._snapshot_root)
-        self._snapshot_root.mkdir(parents=True)
-        self._ensure_snapshot()
+        self._snapshots.reset()
+        self._snapshots.ensure()
         for _ in range(self._size):
             self._idle.put(self._spawn())
         self._store.add_listener(self.mark_stale)
@@ -153,7 +149,7 @@ class QueryExecutor:
             except queue.Empty:
                 break
             self._stop(worker)
-        shutil.rmtree(self._snapshot_root, ignore_errors=True)
+        self._snapshots.close()
 
     @property
     def killed(self) -> int:
@@ -172,7 +168,7 @@ class QueryExecutor:
 
     def mark_stale(self) -> None:
         """Called after a write: the next query takes a fresh snapshot first."""
-        self._stale = True
+        self._snapshots.mark_stale()
 
     # --- running -----------------------------------------------------------------------------
 
@@ -240,7 +236,27 @@ class QueryExecutor:
         )
         default_graphs = current_default_graphs(self._store, sparql, default_graphs, named_graphs)
         budget = self.timeout if timeout is None else min(timeout, self.timeout)
-        snapshot, generation = self._ensure_snapshot()
+        snapshot, generation = self._snapshots.ensure(hold=True)
+        try:
+            task = QueryTask(
+                snapshot=str(snapshot),
+                generation=generation,
+                sparql=sparql,
+                results_media_type=results_media_type,
+                graph_media_type=graph_media_type,
+                max_rows=self.max_rows,
+                max_bytes=self.max_bytes,
+                substitutions=dict(substitutions or {}),
+                default_graphs=default_graphs,
+                named_graphs=named_graphs,
+                base_iri=base_iri,
+            )
+            return self._kept(generation, key, _outcome(self._answer(task, budget)))
+        finally:
+            self._snapshots.let_go(snapshot)
+
+    def _answer(self, task: QueryTask, budget: float) -> QueryAnswer:
+        """A free worker's answer to ``task``; a worker past ``budget`` or broken is replaced."""
         try:
             worker = self._idle.get(timeout=self.queue_wait)
         except queue.Empty as exc:
@@ -248,19 +264,6 @@ class QueryExecutor:
                 f"all {self._size} query workers are busy; retry shortly",
                 retry_after=max(1, round(self.timeout / 10)),
             ) from exc
-        task = QueryTask(
-            snapshot=str(snapshot),
-            generation=generation,
-            sparql=sparql,
-            results_media_type=results_media_type,
-            graph_media_type=graph_media_type,
-            max_rows=self.max_rows,
-            max_bytes=self.max_bytes,
-            substitutions=dict(substitutions or {}),
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            base_iri=base_iri,
-        )
         try:
             worker.connection.send(task)
             if not worker.connection.poll(budget):
@@ -275,7 +278,7 @@ class QueryExecutor:
         finally:
             if worker is not None:
                 self._idle.put(worker)
-        return self._kept(generation, key, _outcome(answer))
+        return answer
 
     async def run_async(
         self,
@@ -310,38 +313,42 @@ class QueryExecutor:
             timeout=timeout,
             base_iri=base_iri,
         )
-        current = self._current_snapshot()
+        current = self._current_snapshot(hold=True)
         if current is None:
             return await anyio.to_thread.run_sync(call)
+        snapshot, generation = current
         try:
+            key = QueryKey.of(
+                sparql,
+                results_media_type,
+                graph_media_type,
+                substitutions,
+                default_graphs,
+                named_graphs,
+                base_iri,
+            )
+            task = QueryTask(
+                snapshot=str(snapshot),
+                generation=generation,
+                sparql=sparql,
+                results_media_type=results_media_type,
+                graph_media_type=graph_media_type,
+                max_rows=self.max_rows,
+                max_bytes=self.max_bytes,
+                substitutions=dict(substitutions or {}),
+                default_graphs=current_default_graphs(
+                    self._store, sparql, default_graphs, named_graphs
+                ),
+                named_graphs=named_graphs,
+                base_iri=base_iri,
+            )
             worker = self._idle.get_nowait()
         except queue.Empty:
+            self._snapshots.let_go(snapshot)
             return await anyio.to_thread.run_sync(call)
-        snapshot, generation = current
-        key = QueryKey.of(
-            sparql,
-            results_media_type,
-            graph_media_type,
-            substitutions,
-            default_graphs,
-            named_graphs,
-            base_iri,
-        )
-        task = QueryTask(
-            snapshot=str(snapshot),
-            generation=generation,
-            sparql=sparql,
-            results_media_type=results_media_type,
-            graph_media_type=graph_media_type,
-            max_rows=self.max_rows,
-            max_bytes=self.max_bytes,
-            substitutions=dict(substitutions or {}),
-            default_graphs=current_default_graphs(
-                self._store, sparql, default_graphs, named_graphs
-            ),
-            named_graphs=named_graphs,
-            base_iri=base_iri,
-        )
+        except BaseException:
+            self._snapshots.let_go(snapshot)
+            raise
         budget = self.timeout if timeout is None else min(timeout, self.timeout)
         answered = False
         try:
@@ -361,6 +368,7 @@ class QueryExecutor:
                 self._idle.put(worker)
             else:
                 self._replace(worker)
+            self._snapshots.let_go(snapshot)
         if not answered:
             raise _timed_out(budget)
         return self._kept(generation, key, _outcome(answer))
@@ -372,46 +380,9 @@ class QueryExecutor:
         self.answers.put(generation, key, outcome)
         return outcome
 
-    def _current_snapshot(self) -> tuple[Path, int] | None:
-        """The snapshot and its generation when no new one is due; ``None`` otherwise.
-
-        Never waits: a snapshot being taken right now (the lock held) also gives ``None``.
-        """
-        if not self._started or not self._snapshot_lock.acquire(blocking=False):
-            return None
-        try:
-            if self._stale or self._snapshot is None:
-                return None
-            return self._snapshot, self._generation
-        finally:
-            self._snapshot_lock.release()
-
-    def _ensure_snapshot(self) -> tuple[Path, int]:
-        with self._snapshot_lock:
-            if self._stale or self._snapshot is None:
-                self._generation += 1
-                target = self._snapshot_root / f"gen-{self._generation}"
-                # Cleared before the backup, not after: a write committed while it runs (it
-                # may or may not be in the snapshot) marks the store stale again, and the next
-                # query takes one more snapshot instead of reading this one until a later write.
-                self._stale = False
-                try:
-                    self._store.backup(target)
-                except BaseException:
-                    self._stale = True
-                    raise
-                previous = self._snapshot
-                self._snapshot = target
-                if previous is not None:
-                    # Workers that still have it open keep their file handles; new tasks use
-                    # the new generation and reopen.
-                    self._remove_old_snapshots(keep={target, previous})
-            return self._snapshot, self._generation
-
-    def _remove_old_snapshots(self, keep: set[Path]) -> None:
-        for path in self._snapshot_root.iterdir():
-            if path not in keep:
-                shutil.rmtree(path, ignore_errors=True)
+    def _current_snapshot(self, *, hold: bool = False) -> tuple[Path, int] | None:
+        """The current snapshot once the pool runs and no new one is due (Snapshots.current)."""
+        return self._snapshots.current(hold=hold) if self._started else None
 
     def _spawn(self) -> _Worker:
         parent, child = _CONTEXT.Pipe()

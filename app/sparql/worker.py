@@ -128,7 +128,9 @@ def _answer(connection: Connection) -> None:
             store = None
             try:
                 store = ox.Store.read_only(task.snapshot)
-            except OSError as exc:
+            except (OSError, RuntimeError) as exc:  # RocksDB's own errors are RuntimeError
+                # The worker answers and lives on: a folder it cannot open is this task's
+                # error, not a reason to crash the thread and fail the request as a dead worker.
                 connection.send(QueryAnswer(error="evaluation", message=f"snapshot: {exc}"))
                 continue
             generation = task.generation
