@@ -339,8 +339,10 @@ def _open_snapshot(settings: Settings, run: ServerRun) -> GraphStore | None:
             return _private_copy(
                 ox.Store.read_only(str(folder)), GraphNames(settings.base_iri), folder
             )
-        except OSError:
-            # The server published a newer snapshot and removed this one: read the run file again.
+        except (OSError, RuntimeError):
+            # The server published a newer snapshot and removed this one: read the run file
+            # again. Removed before the listing, its remaining files link fine and RocksDB then
+            # reports the missing ones as "Corruption", a RuntimeError.
             shutil.rmtree(folder, ignore_errors=True)
             time.sleep(RETRY_SECONDS)
             current = read_run_file(settings.store_path)
