@@ -182,7 +182,7 @@ def open_mcp_store(settings: Settings) -> GraphStore:
         store.close()
     try:
         snapshot = ox.Store.read_only(str(folder / "store"))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB's own errors are RuntimeError
         shutil.rmtree(folder, ignore_errors=True)
         raise StoreError(f"cannot read the snapshot of {settings.store_path}: {exc}") from exc
     return _snapshot_store(snapshot, GraphNames(settings.base_iri), folder)

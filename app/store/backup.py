@@ -43,7 +43,7 @@ def restore_store(source: Path, store_path: Path) -> int:
     """
     try:
         count = len(ox.Store.read_only(str(source)))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # a damaged backup is a RocksDB RuntimeError
         raise ParameterError(f"{source} is not a MOSAIC store backup: {exc}") from exc
     if store_path.exists():
         try:

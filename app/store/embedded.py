@@ -441,8 +441,8 @@ def open_store(path: Path | None, base_iri: str, *, read_only: bool = False) -> 
             return EmbeddedGraphStore(ox.Store.read_only(str(path)), names, path)
         path.mkdir(parents=True, exist_ok=True)
         return EmbeddedGraphStore(ox.Store(str(path)), names, path)
-    except OSError as exc:
-        if path is not None and is_lock_error(exc):
+    except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as RuntimeError
+        if path is not None and isinstance(exc, OSError) and is_lock_error(exc):
             raise StoreInUseError(
                 f"the store at {path} is in use by another process", path=path
             ) from exc

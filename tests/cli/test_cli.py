@@ -264,3 +264,39 @@ def test_backup_refuses_an_existing_folder_and_restore_a_non_store(
     code, _, err = run(runner, "restore", str(empty))
     assert code == 2
     assert "is not a MOSAIC store backup" in err
+
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _damaged_store(folder: Path) -> Path:
+    """A store whose table files are gone (a disk fault, a half-deleted copy): RocksDB's
+    "Corruption", which pyoxigraph raises as RuntimeError, not OSError."""
+    store = ox.Store(str(folder))
+    store.add(ox.Quad(ox.NamedNode("https://example.org/s"), RDF_TYPE, ox.Literal("x")))
+    store.flush()
+    del store
+    for table in folder.glob("*.sst"):
+        table.unlink()
+    return folder
+
+
+def test_restore_refuses_a_damaged_backup_in_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    _, before, _ = run(runner, "export", "--format", "nquads")
+    damaged = _damaged_store(tmp_path / "damaged")
+    code, _, err = run(runner, "restore", str(damaged))
+    assert code == 2
+    assert "is not a MOSAIC store backup" in err
+    assert "Traceback" not in err
+    _, after, _ = run(runner, "export", "--format", "nquads")
+    assert sorted(after.splitlines()) == sorted(before.splitlines())
+
+
+def test_a_damaged_store_is_a_store_error_not_a_crash(tmp_path: Path) -> None:
+    from mosaic.errors import StoreError
+    from mosaic.store.embedded import open_store
+
+    damaged = _damaged_store(tmp_path / "store")
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="cannot open the store"):
+            open_store(damaged, "https://w3id.org/mosaic/", read_only=read_only)
