@@ -54,6 +54,10 @@ def restore_store(source: Path, store_path: Path) -> int:
                     f"the store at {store_path} is in use; stop the server first", path=store_path
                 ) from exc
             raise StoreError(f"cannot open the store at {store_path}: {exc}") from exc
+        except RuntimeError:
+            # Damaged ("Corruption"): what a restore is for. RocksDB takes its lock before it
+            # reads anything, so a store a server holds fails above, as in use, not here.
+            pass
     staging = store_path.with_name(f"{store_path.name}.restore-{uuid.uuid4().hex[:8]}")
     retired = store_path.with_name(f"{store_path.name}.old-{uuid.uuid4().hex[:8]}")
     shutil.copytree(source, staging)

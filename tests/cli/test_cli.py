@@ -300,3 +300,22 @@ def test_a_damaged_store_is_a_store_error_not_a_crash(tmp_path: Path) -> None:
     for read_only in (False, True):
         with pytest.raises(StoreError, match="cannot open the store"):
             open_store(damaged, "https://w3id.org/mosaic/", read_only=read_only)
+
+
+def test_restore_replaces_a_damaged_store(
+    runner: CliRunner, settings: Settings, tmp_path: Path
+) -> None:
+    _, before, _ = run(runner, "export", "--format", "nquads")
+    target = tmp_path / "backup"
+    code, _, err = run(runner, "backup", str(target))
+    assert code == 0, err
+    assert settings.store_path is not None
+    for table in settings.store_path.glob("*.sst"):
+        table.unlink()  # the store is damaged now: it no longer opens
+    code, _, err = run(runner, "export", "--format", "nquads")
+    assert code != 0
+    assert "cannot open the store" in err
+    code, _, err = run(runner, "restore", str(target))
+    assert code == 0, err
+    _, after, _ = run(runner, "export", "--format", "nquads")
+    assert sorted(after.splitlines()) == sorted(before.splitlines())
