@@ -225,6 +225,37 @@ class QueryExecutor:
         :raises StoreError: when evaluation fails or the worker dies.
         """
         self.start()
+        budget = self.timeout if timeout is None else min(timeout, self.timeout)
+        snapshot, generation = self._snapshots.ensure(hold=True)
+        try:
+            key, task = self._task(
+                snapshot,
+                generation,
+                sparql,
+                results_media_type,
+                graph_media_type,
+                substitutions,
+                default_graphs,
+                named_graphs,
+                base_iri,
+            )
+            return self._kept(generation, key, _outcome(self._answer(task, budget)))
+        finally:
+            self._snapshots.let_go(snapshot)
+
+    def _task(
+        self,
+        snapshot: Path,
+        generation: int,
+        sparql: str,
+        results_media_type: str | None,
+        graph_media_type: str | None,
+        substitutions: Mapping[str, Term] | None,
+        default_graphs: list[str] | None,
+        named_graphs: list[str] | None,
+        base_iri: str | None,
+    ) -> tuple[QueryKey, QueryTask]:
+        """The answer cache's key of one request, and the task a worker runs for it."""
         key = QueryKey.of(
             sparql,
             results_media_type,
@@ -234,26 +265,22 @@ class QueryExecutor:
             named_graphs,
             base_iri,
         )
-        default_graphs = current_default_graphs(self._store, sparql, default_graphs, named_graphs)
-        budget = self.timeout if timeout is None else min(timeout, self.timeout)
-        snapshot, generation = self._snapshots.ensure(hold=True)
-        try:
-            task = QueryTask(
-                snapshot=str(snapshot),
-                generation=generation,
-                sparql=sparql,
-                results_media_type=results_media_type,
-                graph_media_type=graph_media_type,
-                max_rows=self.max_rows,
-                max_bytes=self.max_bytes,
-                substitutions=dict(substitutions or {}),
-                default_graphs=default_graphs,
-                named_graphs=named_graphs,
-                base_iri=base_iri,
-            )
-            return self._kept(generation, key, _outcome(self._answer(task, budget)))
-        finally:
-            self._snapshots.let_go(snapshot)
+        task = QueryTask(
+            snapshot=str(snapshot),
+            generation=generation,
+            sparql=sparql,
+            results_media_type=results_media_type,
+            graph_media_type=graph_media_type,
+            max_rows=self.max_rows,
+            max_bytes=self.max_bytes,
+            substitutions=dict(substitutions or {}),
+            default_graphs=current_default_graphs(
+                self._store, sparql, default_graphs, named_graphs
+            ),
+            named_graphs=named_graphs,
+            base_iri=base_iri,
+        )
+        return key, task
 
     def _answer(self, task: QueryTask, budget: float) -> QueryAnswer:
         """A free worker's answer to ``task``; a worker past ``budget`` or broken is replaced."""
@@ -318,7 +345,9 @@ class QueryExecutor:
             return await anyio.to_thread.run_sync(call)
         snapshot, generation = current
         try:
-            key = QueryKey.of(
+            key, task = self._task(
+                snapshot,
+                generation,
                 sparql,
                 results_media_type,
                 graph_media_type,
@@ -326,21 +355,6 @@ class QueryExecutor:
                 default_graphs,
                 named_graphs,
                 base_iri,
-            )
-            task = QueryTask(
-                snapshot=str(snapshot),
-                generation=generation,
-                sparql=sparql,
-                results_media_type=results_media_type,
-                graph_media_type=graph_media_type,
-                max_rows=self.max_rows,
-                max_bytes=self.max_bytes,
-                substitutions=dict(substitutions or {}),
-                default_graphs=current_default_graphs(
-                    self._store, sparql, default_graphs, named_graphs
-                ),
-                named_graphs=named_graphs,
-                base_iri=base_iri,
             )
             worker = self._idle.get_nowait()
         except queue.Empty:
