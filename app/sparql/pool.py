@@ -226,8 +226,7 @@ class QueryExecutor:
         """
         self.start()
         budget = self.timeout if timeout is None else min(timeout, self.timeout)
-        snapshot, generation = self._snapshots.ensure(hold=True)
-        try:
+        with self._snapshots.held() as (snapshot, generation):
             key, task = self._task(
                 snapshot,
                 generation,
@@ -240,8 +239,6 @@ class QueryExecutor:
                 base_iri,
             )
             return self._kept(generation, key, _outcome(self._answer(task, budget)))
-        finally:
-            self._snapshots.let_go(snapshot)
 
     def _task(
         self,
@@ -340,49 +337,52 @@ class QueryExecutor:
             timeout=timeout,
             base_iri=base_iri,
         )
-        current = self._current_snapshot(hold=True)
-        if current is None:
+        if not self._started:
             return await anyio.to_thread.run_sync(call)
-        snapshot, generation = current
-        try:
-            key, task = self._task(
-                snapshot,
-                generation,
-                sparql,
-                results_media_type,
-                graph_media_type,
-                substitutions,
-                default_graphs,
-                named_graphs,
-                base_iri,
-            )
-            worker = self._idle.get_nowait()
-        except queue.Empty:
-            self._snapshots.let_go(snapshot)
-            return await anyio.to_thread.run_sync(call)
-        except BaseException:
-            self._snapshots.let_go(snapshot)
-            raise
-        budget = self.timeout if timeout is None else min(timeout, self.timeout)
-        answered = False
-        try:
-            worker.connection.send(task)
-            with anyio.move_on_after(budget):
-                await anyio.wait_readable(worker.connection.fileno())
-                # Waiting made the pipe non-blocking (the event loop's reader does), and a large
-                # answer arrives in several reads: receive it, and later tasks, in blocking mode.
-                # The worker has serialised the whole answer before sending, so this is a copy.
-                os.set_blocking(worker.connection.fileno(), True)
-                answer: QueryAnswer = worker.connection.recv()
-                answered = True
-        except (EOFError, OSError, BrokenPipeError) as exc:
-            raise StoreError("a query worker failed") from exc
-        finally:
-            if answered:
+        # The snapshot stays on disk until the worker's answer is in (mosaic.sparql.snapshots).
+        with self._snapshots.held_if_current() as current:
+            if current is None:
+                return await anyio.to_thread.run_sync(call)
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return await anyio.to_thread.run_sync(call)
+            snapshot, generation = current
+            try:
+                key, task = self._task(
+                    snapshot,
+                    generation,
+                    sparql,
+                    results_media_type,
+                    graph_media_type,
+                    substitutions,
+                    default_graphs,
+                    named_graphs,
+                    base_iri,
+                )
+            except BaseException:
                 self._idle.put(worker)
-            else:
-                self._replace(worker)
-            self._snapshots.let_go(snapshot)
+                raise
+            budget = self.timeout if timeout is None else min(timeout, self.timeout)
+            answered = False
+            try:
+                worker.connection.send(task)
+                with anyio.move_on_after(budget):
+                    await anyio.wait_readable(worker.connection.fileno())
+                    # Waiting made the pipe non-blocking (the event loop's reader does), and a
+                    # large answer arrives in several reads: receive it, and later tasks, in
+                    # blocking mode. The worker has serialised the whole answer before sending,
+                    # so this is a copy.
+                    os.set_blocking(worker.connection.fileno(), True)
+                    answer: QueryAnswer = worker.connection.recv()
+                    answered = True
+            except (EOFError, OSError, BrokenPipeError) as exc:
+                raise StoreError("a query worker failed") from exc
+            finally:
+                if answered:
+                    self._idle.put(worker)
+                else:
+                    self._replace(worker)
         if not answered:
             raise _timed_out(budget)
         return self._kept(generation, key, _outcome(answer))
@@ -394,9 +394,9 @@ class QueryExecutor:
         self.answers.put(generation, key, outcome)
         return outcome
 
-    def _current_snapshot(self, *, hold: bool = False) -> tuple[Path, int] | None:
+    def _current_snapshot(self) -> tuple[Path, int] | None:
         """The current snapshot once the pool runs and no new one is due (Snapshots.current)."""
-        return self._snapshots.current(hold=hold) if self._started else None
+        return self._snapshots.current() if self._started else None
 
     def _spawn(self) -> _Worker:
         parent, child = _CONTEXT.Pipe()

@@ -14,6 +14,8 @@ from __future__ import annotations
 import shutil
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mosaic.store.protocol import GraphStore
@@ -102,6 +104,25 @@ class Snapshots:
             if snapshot == self._current:
                 return
         _remove([snapshot])
+
+    @contextmanager
+    def held(self) -> Iterator[tuple[Path, int]]:
+        """:meth:`ensure`'s snapshot and generation, kept on disk until the block ends."""
+        snapshot, generation = self.ensure(hold=True)
+        try:
+            yield snapshot, generation
+        finally:
+            self.let_go(snapshot)
+
+    @contextmanager
+    def held_if_current(self) -> Iterator[tuple[Path, int] | None]:
+        """:meth:`current`'s answer, its snapshot (if any) kept on disk until the block ends."""
+        current = self.current(hold=True)
+        try:
+            yield current
+        finally:
+            if current is not None:
+                self.let_go(current[0])
 
     def on_disk(self) -> list[Path]:
         """The snapshot folders that exist now, oldest generation first."""
